@@ -1,0 +1,68 @@
+import { ShieldAlert } from "lucide-react";
+import type { Metadata } from "next";
+import { Notice } from "@/components/shell/notice";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Table, Td, Th } from "@/components/ui/table";
+import { requirePageActor } from "@/lib/auth/current";
+import { getDb } from "@/lib/db";
+import { formatDate } from "@/lib/format";
+import { listOrganisationsForOperator } from "@/lib/ops/list-organisations";
+import { API_PRODUCT_LABELS } from "@/lib/permissions";
+
+export const metadata: Metadata = { title: "Operator area" };
+
+const STATUS_TONE = { approved: "success", pending: "pending", suspended: "danger" } as const;
+
+export default async function OpsPage() {
+  const actor = await requirePageActor();
+  if (!actor.user.isOperator) {
+    return (
+      <PageBody>
+        <Notice icon={ShieldAlert} title="Bank operators only">
+          The operator area is for the bank&apos;s own team.
+        </Notice>
+      </PageBody>
+    );
+  }
+  const orgs = await listOrganisationsForOperator(getDb(), actor);
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: "Operations" }, { label: "Organisations" }]}
+        title="Organisations"
+        description="Customers, their onboarding status and the API products enabled for them."
+      />
+      <PageBody>
+        <Table>
+          <thead>
+            <tr>
+              <Th>Organisation</Th>
+              <Th>Kind</Th>
+              <Th>Status</Th>
+              <Th>Products</Th>
+              <Th className="text-right">Members</Th>
+              <Th>Customer since</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {orgs.map((org) => (
+              <tr key={org.id}>
+                <Td className="font-medium text-zinc-900">{org.name}</Td>
+                <Td className="text-zinc-600">{org.kind === "private" ? "Private" : "Business"}</Td>
+                <Td>
+                  <Badge tone={STATUS_TONE[org.status]}>{org.status[0]!.toUpperCase() + org.status.slice(1)}</Badge>
+                </Td>
+                <Td className="text-zinc-600">
+                  {org.products.length ? org.products.map((p) => API_PRODUCT_LABELS[p]).join(", ") : "None"}
+                </Td>
+                <Td className="tabular text-right">{org.members}</Td>
+                <Td className="tabular text-zinc-600">{formatDate(org.createdAt)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </PageBody>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+import type { ReactNode } from "react";
+import { Logo } from "./logo";
+import { NavLinks } from "./nav-links";
+import { OrganisationSwitcher, type SwitcherOrganisation } from "./organisation-switcher";
+import { SignOutButton } from "./sign-out-button";
+
+export interface ShellProps {
+  user: { name: string; email: string };
+  current: SwitcherOrganisation;
+  organisations: SwitcherOrganisation[];
+  children: ReactNode;
+}
+
+function initials(name: string) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase())
+    .slice(0, 2)
+    .join("");
+}
+
+export function AppShell({ user, current, organisations, children }: ShellProps) {
+  return (
+    <div className="flex min-h-screen">
+      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50/80">
+        <div className="px-4 pt-4 pb-3">
+          <Logo />
+        </div>
+        <div className="border-y border-zinc-200 px-2 py-2">
+          <OrganisationSwitcher current={current} organisations={organisations} />
+        </div>
+        <div className="flex-1 overflow-y-auto px-2 py-3">
+          <NavLinks />
+        </div>
+        <div className="border-t border-zinc-200 p-3">
+          <div className="flex items-center gap-2.5">
+            <span className="grid size-8 shrink-0 place-items-center rounded-full bg-accent-100 text-xs font-semibold text-accent-700" aria-hidden>
+              {initials(user.name)}
+            </span>
+            <span className="min-w-0 leading-tight">
+              <span className="block truncate text-sm font-medium text-zinc-900">{user.name}</span>
+              <span className="block truncate text-xs text-zinc-500">
+                {current.roleName} · {current.orgName}
+              </span>
+            </span>
+          </div>
+          <SignOutButton className="mt-2 w-full justify-start" />
+        </div>
+      </aside>
+      <div id="content" className="min-w-0 flex-1">
+        {children}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+"use client";
+
+import { ClipboardCheck, FileClock, KeyRound, KeySquare, Settings, Users } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { cn } from "@/lib/utils";
+
+const LINKS = [
+  { href: "/keys", label: "API keys", icon: KeyRound },
+  { href: "/credentials", label: "Credentials", icon: KeySquare },
+  { href: "/members", label: "Members", icon: Users },
+  { href: "/payments", label: "Payment approvals", icon: ClipboardCheck },
+  { href: "/audit", label: "Audit log", icon: FileClock },
+  { href: "/settings", label: "Settings", icon: Settings },
+] as const;
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Main" className="space-y-0.5">
+      {LINKS.map(({ href, label, icon: Icon }) => {
+        const active = pathname === href || pathname.startsWith(`${href}/`);
+        return (
+          <Link
+            key={href}
+            href={href}
+            aria-current={active ? "page" : undefined}
+            className={cn(
+              "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
+              active ? "bg-zinc-200/70 text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+            )}
+          >
+            <Icon className={cn("size-4", active ? "text-accent-600" : "text-zinc-400")} aria-hidden />
+            {label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

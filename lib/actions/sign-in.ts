@@ -1,0 +1,35 @@
+"use server";
+
+import { CredentialsSignin } from "next-auth";
+import { redirect } from "next/navigation";
+import { signIn } from "@/lib/auth/next-auth";
+import { SIGN_IN_FAILED_MESSAGE } from "@/lib/auth/sign-in";
+import { signInSchema } from "@/lib/schemas/auth";
+import { fieldErrorsOf, type ActionResult } from "./result";
+
+/** Public by nature: the one action that needs no session. Rate limited inside signInWithPassword. */
+export async function signInAction(input: unknown, next?: unknown): Promise<ActionResult> {
+  const parsed = signInSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  try {
+    await signIn("credentials", { ...parsed.data, redirect: false });
+  } catch (error) {
+    if (error instanceof CredentialsSignin) {
+      return {
+        ok: false,
+        error:
+          error.code === "rate_limited"
+            ? "Too many sign-in attempts. Wait 15 minutes, then try again."
+            : SIGN_IN_FAILED_MESSAGE,
+      };
+    }
+    console.error("[sign-in] unexpected failure", error instanceof Error ? error.name : "unknown");
+    return { ok: false, error: "Signing in is not possible right now. Try again in a moment." };
+  }
+  redirect(safeNextPath(next));
+}
+
+function safeNextPath(next: unknown): string {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return "/";
+  return next;
+}

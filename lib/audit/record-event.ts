@@ -1,0 +1,35 @@
+import "server-only";
+import type { Executor } from "@/lib/db";
+import { auditEvents } from "@/lib/db/schema";
+
+export interface AuditEventInput {
+  orgId?: string | null;
+  actorUserId?: string | null;
+  actorKeyId?: string | null;
+  actorLabel: string;
+  ip?: string | null;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  outcome: "success" | "denied" | "failure";
+  requestId: string;
+  /** Never a secret, a hash or a PIN. */
+  metadata?: Record<string, string | number | boolean | null>;
+}
+
+/** Appends one audit row; pass the transaction that makes the change so both commit together. */
+export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
+  await db.insert(auditEvents).values({
+    orgId: event.orgId ?? null,
+    actorUserId: event.actorUserId ?? null,
+    actorKeyId: event.actorKeyId ?? null,
+    actorLabel: event.actorLabel,
+    ip: event.ip ?? null,
+    action: event.action,
+    targetType: event.targetType ?? null,
+    targetId: event.targetId ?? null,
+    outcome: event.outcome,
+    requestId: event.requestId,
+    metadata: event.metadata ?? {},
+  });
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/lib/db";
+import { loadActor, type Actor } from "./actor";
+import { authorize, type Requirement } from "./authorize";
+import { AccessError } from "./errors";
+import { auth } from "./next-auth";
+
+/** The signed-in actor for this request, or null; read once per request. */
+export const currentActor = cache(async (): Promise<Actor | null> => {
+  const session = await auth();
+  if (!session?.sessionId) return null;
+  return loadActor(getDb(), session.sessionId);
+});
+
+/** For server actions and route handlers: the actor, or an AccessError. */
+export async function requireActor(requirement: Requirement = {}): Promise<Actor> {
+  return authorize(await currentActor(), requirement);
+}
+
+/** For pages: the actor, or a redirect to where the person must go first. */
+export async function requirePageActor(requirement: Requirement = {}): Promise<Actor> {
+  try {
+    return authorize(await currentActor(), requirement);
+  } catch (error) {
+    if (!(error instanceof AccessError)) throw error;
+    if (error.code === "unauthenticated") redirect("/sign-in");
+    if (error.code === "pin_setup_required") redirect("/set-pin");
+    throw error;
+  }
+}
+
+/**
+ * For server actions: runs `work` with the authorized actor, or answers the refusal as an action
+ * result. `redirect()` inside `work` passes through untouched.
+ */
+export async function withActor<R>(
+  requirement: Requirement,
+  work: (actor: Actor) => Promise<R>,
+): Promise<R | { ok: false; error: string }> {
+  let actor: Actor;
+  try {
+    actor = await requireActor(requirement);
+  } catch (error) {
+    if (error instanceof AccessError) return { ok: false, error: error.message };
+    throw error;
+  }
+  return work(actor);
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { clientIp } from "@/lib/http/request-context";
+import { SESSION_ABSOLUTE_SECONDS, validateSession } from "./sessions";
+import { signInWithPassword } from "./sign-in";
+
+class SignInRateLimited extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+declare module "next-auth" {
+  interface User {
+    sessionId?: string;
+  }
+  interface Session {
+    sessionId: string;
+  }
+}
+
+/**
+ * Auth.js with email + password. The encrypted cookie carries only the id of a server-side session
+ * row; idle time (30 min), absolute life (12 h) and revocation are all decided by that row, so a
+ * signed-out or expired session is refused on its very next request.
+ */
+export const { auth, signIn, signOut } = NextAuth({
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: SESSION_ABSOLUTE_SECONDS, updateAge: SESSION_ABSOLUTE_SECONDS },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  logger: {
+    // Auth.js logs a stack for every wrong password; a wrong password is not an error.
+    error(error) {
+      if (error instanceof CredentialsSignin) return;
+      console.error(`[auth] ${error.name}: ${error.message}`);
+    },
+  },
+  providers: [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(credentials, request) {
+        const result = await signInWithPassword(getDb(), {
+          email: credentials.email,
+          password: credentials.password,
+          ip: clientIp(request.headers),
+          userAgent: request.headers.get("user-agent"),
+          requestId: request.headers.get("x-request-id") ?? crypto.randomUUID(),
+        });
+        if (result.ok) return { ...result.user, sessionId: result.sessionId };
+        if (result.reason === "rate_limited") throw new SignInRateLimited();
+        return null;
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user?.sessionId) return { sub: user.id, sid: user.sessionId };
+      if (typeof token.sid !== "string" || !(await validateSession(getDb(), token.sid))) return null;
+      return token;
+    },
+    session({ session, token }) {
+      return { ...session, sessionId: token.sid as string };
+    },
+  },
+});

@@ -1,0 +1,22 @@
+import "server-only";
+import { env, pgliteLocation } from "@/lib/env";
+import { openDatabase, type Database, type DatabaseHandle } from "./client";
+
+export type { Database, Executor, Transaction } from "./client";
+export * as tables from "./schema";
+
+declare global {
+  // One database client per process: Next loads modules more than once (route handlers,
+  // pages, reloads), and two PGlite instances on one folder lose writes.
+  var __latchkeyDatabase: DatabaseHandle | undefined;
+}
+
+export function databaseHandle(): DatabaseHandle {
+  globalThis.__latchkeyDatabase ??= openDatabase({ url: env.DATABASE_URL, pglite: pgliteLocation() });
+  return globalThis.__latchkeyDatabase;
+}
+
+/** The process's database. Tests install their own handle before the first call. */
+export function getDb(): Database {
+  return databaseHandle().db;
+}

@@ -1,0 +1,8 @@
+import "server-only";
+
+export * from "./enums";
+export * from "./organisations";
+export * from "./users";
+export * from "./banking";
+export * from "./keys";
+export { auditEvents, notifications, emailOutbox, rateLimits } from "./activity";

@@ -1,0 +1,118 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { accounts } from "./banking";
+import { keyMode } from "./enums";
+import { applications, companies, organisations } from "./organisations";
+import { users } from "./users";
+
+/**
+ * An API key. Only the SHA-256 hash of the secret is stored; `prefix` is the non-secret start
+ * shown in lists (`lk_live_4f9a`). Deleted keys keep their row as a tombstone (`revokedAt`).
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organisations.id),
+    applicationId: uuid()
+      .notNull()
+      .references(() => applications.id),
+    alias: text().notNull(),
+    description: text(),
+    mode: keyMode().notNull(),
+    prefix: text().notNull(),
+    secretHash: text().notNull(),
+    /** `entity:view` / `entity:edit` grants; fixed once the key is created. */
+    permissions: text().array().notNull().default(sql`'{}'`),
+    createdBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    renewedAt: timestamp({ withTimezone: true }),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    revokedBy: uuid().references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex().on(t.secretHash),
+    index().on(t.orgId),
+    index().on(t.applicationId),
+    // An alias is unique among the application's keys that still exist.
+    uniqueIndex("api_keys_alias_live_unique").on(t.applicationId, t.alias).where(sql`revoked_at is null`),
+  ],
+);
+
+export const apiKeyAccounts = pgTable(
+  "api_key_accounts",
+  {
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.accountId] }), index().on(t.accountId)],
+);
+
+/** For business organisations: the companies a key was given (their accounts follow). */
+export const apiKeyCompanies = pgTable(
+  "api_key_companies",
+  {
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    companyId: uuid()
+      .notNull()
+      .references(() => companies.id),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.companyId] }), index().on(t.companyId)],
+);
+
+/** Opaque bearer tokens from the client-credentials grant, stored hashed; they die with their key. */
+export const accessTokens = pgTable(
+  "access_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tokenHash: text().notNull(),
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    applicationId: uuid()
+      .notNull()
+      .references(() => applications.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex().on(t.tokenHash), index().on(t.keyId)],
+);
+
+/** Stored results of requests sent with an `Idempotency-Key` header, per API key. */
+export const idempotencyRecords = pgTable(
+  "idempotency_records",
+  {
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    idempotencyKey: text().notNull(),
+    requestHash: text().notNull(),
+    responseStatus: integer().notNull(),
+    responseBody: jsonb().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.idempotencyKey] })],
+);

@@ -1,0 +1,34 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The environment, parsed once. Nothing else in the app reads process.env.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** A PostgreSQL connection string; when unset, the embedded PGlite database is used. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded database and the generated AUTH_SECRET live. */
+  LATCHKEY_DATA_DIR: z.string().min(1).default(".data"),
+  /** `memory` runs PGlite in memory (tests); otherwise a folder under the data dir. */
+  LATCHKEY_PGLITE: z.string().min(1).optional(),
+  AUTH_SECRET: z.string().min(32).optional(),
+  /** Set by the start script when it hosts the app on plain http (cookies then cannot be Secure). */
+  AUTH_URL: z.string().url().optional(),
+  SMTP_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+});
+
+const parsed = schema.safeParse(process.env);
+if (!parsed.success) {
+  const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  throw new Error(`Invalid environment: ${fields}`);
+}
+
+export const env = parsed.data;
+
+export function pgliteLocation(): string {
+  if (env.LATCHKEY_PGLITE === "memory") return "memory://";
+  return path.resolve(/*turbopackIgnore: true*/ env.LATCHKEY_PGLITE ?? path.join(env.LATCHKEY_DATA_DIR, "pglite"));
+}

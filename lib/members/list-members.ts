@@ -1,0 +1,37 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import type { Actor } from "@/lib/auth/actor";
+import { authorize } from "@/lib/auth/authorize";
+import type { Executor } from "@/lib/db";
+import { memberships, roles, users } from "@/lib/db/schema";
+
+export interface MemberRow {
+  userId: string;
+  name: string;
+  email: string;
+  roleName: string;
+  builtInRole: string | null;
+  joinedAt: Date;
+  pinSet: boolean;
+}
+
+/** Everyone in the actor's active organisation; any member may see who else is in it. */
+export async function listMembers(db: Executor, actor: Actor): Promise<MemberRow[]> {
+  const { org } = authorize(actor, { organisation: true });
+  const rows = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      roleName: roles.name,
+      builtInRole: roles.builtIn,
+      joinedAt: memberships.createdAt,
+      pinSetAt: users.pinSetAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(eq(memberships.orgId, org!.id))
+    .orderBy(asc(users.name));
+  return rows.map(({ pinSetAt, ...row }) => ({ ...row, pinSet: pinSetAt !== null }));
+}

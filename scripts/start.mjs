@@ -1,0 +1,46 @@
+// `npm start`: prepares the database (migrations, demo data), builds when needed and serves the portal.
+// `npm run dev` does the same with `next dev`.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildIfStale } from "./lib/build.mjs";
+
+const dev = process.argv.includes("--dev");
+const dataDir = path.resolve(process.env.LATCHKEY_DATA_DIR ?? ".data");
+mkdirSync(dataDir, { recursive: true });
+
+// AUTH_SECRET from the environment, or generated once and kept in the data folder.
+let authSecret = process.env.AUTH_SECRET;
+if (!authSecret) {
+  const file = path.join(dataDir, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  authSecret = readFileSync(file, "utf8").trim();
+}
+
+const port = process.env.PORT ?? "3000";
+const env = {
+  ...process.env,
+  LATCHKEY_DATA_DIR: dataDir,
+  AUTH_SECRET: authSecret,
+  AUTH_TRUST_HOST: "true",
+  NEXT_TELEMETRY_DISABLED: "1",
+  PORT: port,
+};
+
+const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
+const prepared = spawnSync(process.execPath, [tsx, "--conditions=react-server", "scripts/db.ts", "prepare"], { stdio: "inherit", env });
+if (prepared.status !== 0) process.exit(prepared.status ?? 1);
+
+if (!dev) buildIfStale();
+
+const next = path.join("node_modules", "next", "dist", "bin", "next");
+const args = dev ? ["dev", "-p", port] : ["start", "-p", port];
+if (process.env.HOSTNAME_BIND) args.push("-H", process.env.HOSTNAME_BIND);
+const server = spawn(process.execPath, [next, ...args], {
+  stdio: "inherit",
+  env: { ...env, NODE_ENV: dev ? "development" : "production" },
+});
+console.log(`Latchkey is starting on http://localhost:${port} …`);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
