@@ -3,5 +3,5 @@ import { requirePageActor } from "@/lib/auth/current";
 
 export default async function Home() {
   const actor = await requirePageActor();
-  redirect(actor.org ? "/keys" : actor.user.isOperator ? "/ops" : "/sign-in");
+  redirect(actor.org ? "/keys" : actor.user.isOperator ? "/ops" : "/no-organisation");
 }

@@ -5,7 +5,7 @@ import { requirePageActor } from "@/lib/auth/current";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requirePageActor();
-  if (!actor.org || !actor.role) redirect(actor.user.isOperator ? "/ops" : "/sign-in");
+  if (!actor.org || !actor.role) redirect(actor.user.isOperator ? "/ops" : "/no-organisation");
   return (
     <AppShell
       user={{ name: actor.user.name, email: actor.user.email }}

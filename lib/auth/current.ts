@@ -21,12 +21,14 @@ export async function requireActor(requirement: Requirement = {}): Promise<Actor
 
 /** For pages: the actor, or a redirect to where the person must go first. */
 export async function requirePageActor(requirement: Requirement = {}): Promise<Actor> {
+  const actor = await currentActor();
   try {
-    return authorize(await currentActor(), requirement);
+    return authorize(actor, requirement);
   } catch (error) {
     if (!(error instanceof AccessError)) throw error;
     if (error.code === "unauthenticated") redirect("/sign-in");
     if (error.code === "pin_setup_required") redirect("/set-pin");
+    if (error.code === "no_organisation") redirect(actor?.user.isOperator ? "/ops" : "/no-organisation");
     throw error;
   }
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SetPinForm } from "@/components/auth/set-pin-form";
+import { SignOutButton } from "@/components/shell/sign-out-button";
 import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
 
@@ -19,6 +20,10 @@ export default async function SetPinPage() {
       </p>
       <div className="mt-6">
         <SetPinForm />
+      </div>
+      <div className="mt-4 flex items-center justify-between border-t border-zinc-100 pt-4 text-sm text-zinc-500">
+        Not {actor.user.name}?
+        <SignOutButton />
       </div>
     </Card>
   );

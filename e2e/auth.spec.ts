@@ -1,0 +1,164 @@
+import { test } from "@playwright/test";
+import { DEMO_PEOPLE } from "@/lib/demo/people";
+import { expect, formAlert, screenshot, signIn } from "./support/fixtures";
+import { E2E_NEWCOMERS, E2E_PASSWORD } from "./support/people";
+
+test.describe("signing in", () => {
+  test("a signed-out visitor is sent to sign in, then back to the page they asked for", async ({ page }) => {
+    await page.goto("/members");
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fmembers$/);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await screenshot(page, "sign-in");
+    await page.getByLabel("Email").fill("naledi@acme.example");
+    await page.getByLabel("Password").fill("Latchkey-demo-1");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/members$/);
+    await expect(page.getByRole("heading", { name: "Members", level: 1 })).toBeVisible();
+    await expect(page.getByRole("cell", { name: "aisha@acme.example" })).toBeVisible();
+  });
+
+  test("a wrong password and an unknown email get the same message, and no session", async ({ page }) => {
+    await signIn(page, "pieter@acme.example", "wrong-password");
+    await expect(formAlert(page)).toHaveText("The email or password is incorrect.");
+    await expect(page).toHaveURL(/\/sign-in/);
+    await screenshot(page, "sign-in-wrong-password");
+    await signIn(page, "nobody@acme.example", "Latchkey-demo-1");
+    await expect(formAlert(page)).toHaveText("The email or password is incorrect.");
+    await page.goto("/keys");
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test("empty and malformed fields are named before anything is sent", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Enter your email address")).toBeVisible();
+    await expect(page.getByText("Enter your password")).toBeVisible();
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByText("Enter a valid email address")).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("every demo sign-in printed by npm start works", async ({ page }) => {
+    test.setTimeout(120_000);
+    for (const person of DEMO_PEOPLE) {
+      await page.context().clearCookies();
+      await signIn(page, person.email);
+      if (person.operator) {
+        await expect(page).toHaveURL(/\/ops$/);
+        await expect(page.getByRole("heading", { name: "Organisations" })).toBeVisible();
+      } else {
+        await expect(page).toHaveURL(/\/keys$/);
+        await expect(page.getByRole("complementary").getByText(person.name)).toBeVisible();
+      }
+    }
+  });
+});
+
+test.describe("first sign-in", () => {
+  test("a member without a PIN must set one before anything else", async ({ page }) => {
+    await signIn(page, E2E_NEWCOMERS[0]!, E2E_PASSWORD);
+    await expect(page).toHaveURL(/\/set-pin$/);
+    await expect(page.getByRole("heading", { name: "Set your PIN" })).toBeVisible();
+    await screenshot(page, "set-pin");
+
+    // Nothing else opens until the PIN is set.
+    for (const path of ["/keys", "/members", "/settings"]) {
+      await page.goto(path);
+      await expect(page).toHaveURL(/\/set-pin$/);
+    }
+
+    await page.getByLabel("New PIN").fill("123456");
+    await page.getByLabel("Repeat the PIN").fill("123456");
+    await page.getByRole("button", { name: "Set PIN and continue" }).click();
+    await expect(page.getByText("A PIN of consecutive digits is too easy to guess")).toBeVisible();
+
+    await page.getByLabel("New PIN").fill("482915");
+    await page.getByLabel("Repeat the PIN").fill("482916");
+    await page.getByRole("button", { name: "Set PIN and continue" }).click();
+    await expect(page.getByText("The two PINs do not match")).toBeVisible();
+    await screenshot(page, "set-pin-errors");
+
+    await page.getByLabel("Repeat the PIN").fill("482915");
+    await page.getByRole("button", { name: "Set PIN and continue" }).click();
+    await expect(page).toHaveURL(/\/keys$/);
+    await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+    await page.goto("/set-pin");
+    await expect(page).toHaveURL(/\/keys$/);
+  });
+});
+
+test.describe("the signed-in portal", () => {
+  test("shows the member, role and organisation in a sidebar of the portal's sections", async ({ page }) => {
+    await signIn(page, "pieter@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    const sidebar = page.getByRole("complementary");
+    await expect(sidebar.getByText("Pieter van Wyk")).toBeVisible();
+    await expect(sidebar.getByText("Admin · Acme Holdings")).toBeVisible();
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const name of ["API keys", "Credentials", "Members", "Payment approvals", "Audit log", "Settings"]) {
+      await expect(nav.getByRole("link", { name })).toBeVisible();
+    }
+    await expect(nav.getByRole("link", { name: "API keys" })).toHaveAttribute("aria-current", "page");
+    await screenshot(page, "shell-keys");
+
+    await nav.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("link", { name: /API keys Create, renew/ }).click();
+    await expect(page).toHaveURL(/\/keys$/);
+
+    await nav.getByRole("link", { name: "Audit log" }).click();
+    await expect(page.getByRole("cell", { name: "Signed in" }).first()).toBeVisible();
+    await screenshot(page, "shell-audit");
+  });
+
+  test("switches organisation and shows what Pending Ventures still lacks", async ({ page }) => {
+    await signIn(page, "pieter@acme.example");
+    await page.getByRole("button", { name: /Switch organisation/ }).click();
+    await page.getByRole("menuitem", { name: /Pending Ventures/ }).click();
+    await expect(page.getByRole("complementary").getByText("Admin · Pending Ventures")).toBeVisible();
+    await expect(page.getByText("The bank has not yet approved your organisation's onboarding.")).toBeVisible();
+    await expect(page.getByText("No API product has been enabled for your organisation yet.")).toBeVisible();
+    await screenshot(page, "shell-pending-ventures");
+  });
+
+  test("the viewer is told what their role does not include", async ({ page }) => {
+    await signIn(page, "aisha@acme.example");
+    await page.getByRole("link", { name: "Credentials" }).click();
+    await expect(page.getByText("Only the main account holder sees credentials")).toBeVisible();
+    await expect(page.getByText(/lkci_/)).toHaveCount(0);
+  });
+
+  test("the operator sees every organisation's onboarding status", async ({ page }) => {
+    await signIn(page, "ops@bank.example");
+    await expect(page).toHaveURL(/\/ops$/);
+    const row = page.getByRole("row", { name: /Pending Ventures/ });
+    await expect(row.getByText("Pending", { exact: true })).toBeVisible();
+    await expect(page.getByRole("row", { name: /Acme Holdings/ }).getByText("Approved")).toBeVisible();
+    await screenshot(page, "ops");
+    await page.goto("/keys");
+    await expect(page).toHaveURL(/\/ops$/);
+  });
+});
+
+test.describe("signing out", () => {
+  test("ends the session on the server: the old cookie opens nothing afterwards", async ({ page, browser }) => {
+    await signIn(page, "sipho@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name.includes("session-token"))?.httpOnly).toBe(true);
+    expect(cookies.find((c) => c.name.includes("session-token"))?.sameSite).toBe("Lax");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await page.goto("/keys");
+    await expect(page).toHaveURL(/\/sign-in/);
+
+    // A copy of the cookie taken before signing out is refused too.
+    const replay = await browser.newContext();
+    await replay.addCookies(cookies);
+    const other = await replay.newPage();
+    await other.goto("/members");
+    await expect(other).toHaveURL(/\/sign-in/);
+    await replay.close();
+  });
+});

@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests against the production build. `npm test` passes a fresh database in
+ * E2E_DATA_DIR (PGlite) or E2E_DATABASE_URL (PostgreSQL); run directly, a temporary PGlite folder.
+ */
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${port}`;
+
+function chromiumExecutable(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
+  return undefined; // Playwright's own browser
+}
+
+// The config is evaluated in every worker too; only the main process starts the server.
+const dataDir = process.env.E2E_DATA_DIR ?? (process.env.TEST_WORKER_INDEX ? "" : mkdtempSync(path.join(os.tmpdir(), "latchkey-e2e-")));
+const serverEnv: Record<string, string> = {
+  PORT: String(port),
+  LATCHKEY_DATA_DIR: dataDir,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/e2e",
+  fullyParallel: true,
+  workers: process.env.CI ? 2 : undefined,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 45_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.LATCHKEY_PLAYWRIGHT_JSON
+    ? [["list"], ["json", { outputFile: process.env.LATCHKEY_PLAYWRIGHT_JSON }]]
+    : [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromiumExecutable(),
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } }],
+  webServer: {
+    command: "node node_modules/tsx/dist/cli.mjs --conditions=react-server e2e/support/prepare.ts && node scripts/start.mjs",
+    url: `${baseURL}/sign-in`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: serverEnv,
+  },
+});
