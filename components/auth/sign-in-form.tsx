@@ -1,11 +1,12 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { AlertCircle, Loader2 } from "lucide-react";
+import { Loader2 } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { FormAlert } from "@/components/ui/form-alert";
 import { Input } from "@/components/ui/input";
 import { signInAction } from "@/lib/actions/sign-in";
 import { signInSchema } from "@/lib/schemas/auth";
@@ -36,12 +37,7 @@ export function SignInForm({ next }: { next?: string }) {
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      {formError ? (
-        <div role="alert" className="flex gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800">
-          <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
-          {formError}
-        </div>
-      ) : null}
+      <FormAlert message={formError} />
       <Field id="email" label="Email" error={errors.email?.message}>
         <Input
           id="email"

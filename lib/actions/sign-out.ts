@@ -1,6 +1,6 @@
 "use server";
 
-import { recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
 import { currentActor } from "@/lib/auth/current";
 import { signOut } from "@/lib/auth/next-auth";
 import { revokeSession } from "@/lib/auth/sessions";
@@ -15,15 +15,11 @@ export async function signOutAction(): Promise<void> {
     await getDb().transaction(async (tx) => {
       await revokeSession(tx, actor.sessionId);
       await recordAuditEvent(tx, {
-        orgId: actor.org?.id,
-        actorUserId: actor.user.id,
-        actorLabel: actor.user.email,
-        ip: context.ip,
+        ...actorFields(actor, context),
         action: "auth.sign_out",
         targetType: "session",
         targetId: actor.sessionId,
         outcome: "success",
-        requestId: context.requestId,
       });
     });
   }

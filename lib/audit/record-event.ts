@@ -1,4 +1,5 @@
 import "server-only";
+import type { Actor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { auditEvents } from "@/lib/db/schema";
 
@@ -32,4 +33,15 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
     requestId: event.requestId,
     metadata: event.metadata ?? {},
   });
+}
+
+/** The fields of an audit event that say who acted, from where, in which request. */
+export function actorFields(actor: Actor, context: { ip: string | null; requestId: string }) {
+  return {
+    orgId: actor.org?.id ?? null,
+    actorUserId: actor.user.id,
+    actorLabel: actor.user.email,
+    ip: context.ip,
+    requestId: context.requestId,
+  };
 }

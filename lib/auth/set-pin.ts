@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
 import type { Database } from "@/lib/db";
 import { users } from "@/lib/db/schema";
 import { setPinSchema } from "@/lib/schemas/auth";
@@ -31,15 +31,11 @@ export async function setInitialPin(
       .returning({ id: users.id });
     if (updated.length === 0) return { ok: false, error: "Your PIN is already set." } as const;
     await recordAuditEvent(tx, {
-      orgId: actor.org?.id,
-      actorUserId: actor.user.id,
-      actorLabel: actor.user.email,
-      ip: context.ip,
+      ...actorFields(actor, context),
       action: "auth.pin_set",
       targetType: "user",
       targetId: actor.user.id,
       outcome: "success",
-      requestId: context.requestId,
     });
     return { ok: true } as const;
   });
