@@ -1,0 +1,29 @@
+import "server-only";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import type { Executor } from "@/lib/db";
+import type { Actor } from "./actor";
+import { authorize, type Requirement } from "./authorize";
+import { AccessError } from "./errors";
+
+/** `authorize`, and when it refuses, one audit row saying who was refused what. */
+export async function authorizeAudited(
+  db: Executor,
+  actor: Actor | null,
+  requirement: Requirement,
+  attempted: { action: string; targetType: string; targetId?: string | null },
+  request: { ip: string | null; requestId: string },
+): Promise<Actor> {
+  try {
+    return authorize(actor, requirement);
+  } catch (error) {
+    if (error instanceof AccessError && actor) {
+      await recordAuditEvent(db, {
+        ...actorFields(actor, request),
+        ...attempted,
+        outcome: "denied",
+        metadata: { reason: error.code, permission: requirement.permission ?? null },
+      });
+    }
+    throw error;
+  }
+}

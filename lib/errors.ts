@@ -1,0 +1,21 @@
+/**
+ * A refusal the domain explains to a person: a code for programs, a message for people, and the
+ * fields at fault. Thrown by lib/<domain>, turned into an action result or API error at the boundary.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly fieldErrors?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what = "That item") {
+    super("not_found", `${what} does not exist, or you cannot see it.`);
+    this.name = "NotFoundError";
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * What an API key may do in the bank API: entity × {view, edit}, grouped by API product. Only the
+ * grants that a real endpoint enforces exist. Shared by the wizard and the server; holds no secrets.
+ */
+import type { ApiProduct } from "./permissions";
+
+export type KeyAccess = "view" | "edit";
+
+export interface KeyEntity {
+  entity: string;
+  label: string;
+  description: string;
+  /** The grants that exist for this entity, each enforced by an endpoint. */
+  grants: Partial<Record<KeyAccess, string>>;
+}
+
+export interface KeyProductGroup {
+  product: ApiProduct;
+  label: string;
+  entities: KeyEntity[];
+}
+
+export const KEY_PRODUCT_GROUPS: KeyProductGroup[] = [
+  {
+    product: "account_information",
+    label: "Account information",
+    entities: [
+      { entity: "accounts", label: "Accounts", description: "Account names and numbers", grants: { view: "GET /accounts" } },
+      { entity: "balances", label: "Balances", description: "Current and available balance", grants: { view: "GET /accounts/{id}/balance" } },
+      { entity: "transactions", label: "Transactions", description: "Posted transactions, paged", grants: { view: "GET /accounts/{id}/transactions" } },
+      { entity: "statements", label: "Statements", description: "Monthly opening and closing balances", grants: { view: "GET /accounts/{id}/statements" } },
+    ],
+  },
+  {
+    product: "payments",
+    label: "Payments",
+    entities: [
+      { entity: "transfers", label: "Transfers", description: "Between the key's own accounts", grants: { edit: "POST /accounts/{id}/transfers" } },
+      {
+        entity: "payments",
+        label: "Payments",
+        description: "To beneficiaries; each waits for a member's approval",
+        grants: { view: "GET /accounts/{id}/payments", edit: "POST /accounts/{id}/payments" },
+      },
+    ],
+  },
+  {
+    product: "cards",
+    label: "Cards",
+    entities: [
+      { entity: "card_code", label: "Card code", description: "A card's programmable code", grants: { view: "GET /cards/{id}/code", edit: "PUT /cards/{id}/code" } },
+    ],
+  },
+];
+
+export const ALL_KEY_PERMISSIONS: string[] = KEY_PRODUCT_GROUPS.flatMap((g) =>
+  g.entities.flatMap((e) => (Object.keys(e.grants) as KeyAccess[]).map((access) => `${e.entity}:${access}`)),
+);
+
+export function isKeyPermission(value: string): boolean {
+  return ALL_KEY_PERMISSIONS.includes(value);
+}
+
+/** The product a permission belongs to. */
+export function productOf(permission: string): ApiProduct | undefined {
+  const entity = permission.split(":")[0];
+  return KEY_PRODUCT_GROUPS.find((g) => g.entities.some((e) => e.entity === entity))?.product;
+}
+
+export type KeyPreset = "read-only" | "write" | "full" | "custom";
+
+export const PRESET_LABELS: Record<KeyPreset, string> = {
+  "read-only": "Read-only",
+  write: "Write",
+  full: "Full access",
+  custom: "Custom",
+};
+
+/** The grants a preset gives over the enabled products. */
+export function presetPermissions(preset: Exclude<KeyPreset, "custom">, products: readonly ApiProduct[]): string[] {
+  return ALL_KEY_PERMISSIONS.filter((p) => {
+    const product = productOf(p);
+    if (!product || !products.includes(product)) return false;
+    if (preset === "full") return true;
+    return p.endsWith(preset === "read-only" ? ":view" : ":edit");
+  });
+}
+
+/** Which preset a set of grants is, or "custom". */
+export function presetOf(permissions: readonly string[], products: readonly ApiProduct[]): KeyPreset {
+  const chosen = [...new Set(permissions)].sort().join(",");
+  for (const preset of ["full", "read-only", "write"] as const) {
+    const grants = presetPermissions(preset, products);
+    if (grants.length > 0 && grants.sort().join(",") === chosen) return preset;
+  }
+  return "custom";
+}
+
+/** "view balances and transactions, create payments that wait for approval" — for the review step. */
+export function describePermissions(permissions: readonly string[]): string[] {
+  const has = (p: string) => permissions.includes(p);
+  const phrases: string[] = [];
+  const views = ["accounts", "balances", "transactions", "statements", "payments", "card_code"]
+    .filter((e) => has(`${e}:view`))
+    .map((e) => ({ accounts: "account details", balances: "balances", transactions: "transactions", statements: "statements", payments: "payments", card_code: "card code" })[e]!);
+  if (views.length) phrases.push(`view ${joinWords(views)}`);
+  if (has("transfers:edit")) phrases.push("move money between its own accounts");
+  if (has("payments:edit")) phrases.push("create payments that wait for approval");
+  if (has("card_code:edit")) phrases.push("replace card code");
+  return phrases;
+}
+
+export function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
+}

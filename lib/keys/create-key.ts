@@ -1,0 +1,127 @@
+import "server-only";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import type { Actor } from "@/lib/auth/actor";
+import { authorizeAudited } from "@/lib/auth/authorize-audited";
+import { verifyActionPin } from "@/lib/auth/pin";
+import type { Database } from "@/lib/db";
+import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies } from "@/lib/db/schema";
+import { DomainError } from "@/lib/errors";
+import { productOf } from "@/lib/key-permissions";
+import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
+import { createKeySchema } from "@/lib/schemas/keys";
+import { sha256Hex } from "@/lib/security/hashing";
+import { generateApiKey } from "./key-format";
+import { assertKeyManagementOpen, parseOrThrow, type RequestInfo } from "./shared";
+
+export interface CreatedKey {
+  id: string;
+  /** The only time the secret leaves the server. */
+  key: string;
+  prefix: string;
+  alias: string;
+  expiresAt: Date;
+}
+
+const aliasTaken = (alias: string) =>
+  new DomainError("alias_taken", "Check the highlighted fields.", { alias: `A key called “${alias}” already exists in this application` });
+
+/**
+ * Creates a key: checks the role, the organisation's onboarding, every referenced application,
+ * company and account, the PIN, then writes the key (hash only), its accounts and the audit event
+ * in one transaction.
+ */
+export async function createKey(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<CreatedKey> {
+  const data = parseOrThrow(createKeySchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "keys:create" }, { action: "key.create", targetType: "api_key" }, request);
+  const org = actor.org!;
+  assertKeyManagementOpen(org);
+  const notEnabled = data.permissions.filter((p) => !org.products.includes(productOf(p)!));
+  if (notEnabled.length) {
+    throw new DomainError("invalid_request", "Check the highlighted fields.", {
+      permissions: "Some permissions belong to products not enabled for your organisation",
+    });
+  }
+  const accountIds = [...new Set(data.accountIds)];
+  const companyIds = [...new Set(data.companyIds)];
+  await verifyActionPin(db, actor, data.pin, request);
+
+  try {
+    return await db.transaction(async (tx) => {
+      const [app] = await tx
+        .select({ id: applications.id })
+        .from(applications)
+        .where(and(eq(applications.id, data.applicationId), eq(applications.orgId, org.id)));
+      if (!app) throw new DomainError("invalid_request", "Check the highlighted fields.", { applicationId: "Choose one of your applications" });
+
+      if (org.kind === "business") {
+        const found = companyIds.length
+          ? await tx.select({ id: companies.id }).from(companies).where(and(inArray(companies.id, companyIds), eq(companies.orgId, org.id)))
+          : [];
+        if (found.length === 0 || found.length !== companyIds.length) {
+          throw new DomainError("invalid_request", "Check the highlighted fields.", { companyIds: "Choose at least one of your companies" });
+        }
+      } else if (companyIds.length) {
+        throw new DomainError("invalid_request", "Check the highlighted fields.", { companyIds: "A private organisation has no companies" });
+      }
+
+      const chosen = await tx
+        .select({ id: accounts.id, mode: accounts.mode, companyId: accounts.companyId })
+        .from(accounts)
+        .where(and(inArray(accounts.id, accountIds), eq(accounts.orgId, org.id)));
+      const valid = chosen.filter((a) => a.mode === data.mode && (org.kind === "private" || companyIds.includes(a.companyId ?? "")));
+      if (valid.length !== accountIds.length) {
+        throw new DomainError("invalid_request", "Check the highlighted fields.", {
+          accountIds: `Choose ${data.mode === "live" ? "live" : "test"} accounts${org.kind === "business" ? " of the chosen companies" : ""}`,
+        });
+      }
+
+      const [existing] = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.applicationId, app.id), eq(apiKeys.alias, data.alias), isNull(apiKeys.revokedAt)));
+      if (existing) throw aliasTaken(data.alias);
+
+      const { key, prefix } = generateApiKey(data.mode);
+      const [row] = await tx
+        .insert(apiKeys)
+        .values({
+          orgId: org.id,
+          applicationId: app.id,
+          alias: data.alias,
+          description: data.description || null,
+          mode: data.mode,
+          prefix,
+          secretHash: sha256Hex(key),
+          permissions: [...new Set(data.permissions)].sort(),
+          createdBy: actor.user.id,
+          expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`,
+        })
+        .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
+      await tx.insert(apiKeyAccounts).values(accountIds.map((accountId) => ({ keyId: row!.id, accountId })));
+      if (companyIds.length) await tx.insert(apiKeyCompanies).values(companyIds.map((companyId) => ({ keyId: row!.id, companyId })));
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "key.create",
+        targetType: "api_key",
+        targetId: row!.id,
+        outcome: "success",
+        metadata: { alias: data.alias, prefix, mode: data.mode, permissions: data.permissions.join(" "), accounts: accountIds.length },
+      });
+      return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };
+    });
+  } catch (error) {
+    // Two people creating the same alias at once: the partial unique index decides.
+    if (isUniqueViolation(error)) throw aliasTaken(data.alias);
+    throw error;
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (typeof current === "object" && current !== null && "code" in current && (current as { code: unknown }).code === "23505") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

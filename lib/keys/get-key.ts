@@ -1,0 +1,64 @@
+import "server-only";
+import { and, desc, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
+import { authorize } from "@/lib/auth/authorize";
+import type { Executor } from "@/lib/db";
+import { apiKeys, applications, auditEvents, users } from "@/lib/db/schema";
+import { NotFoundError } from "@/lib/errors";
+import { keyStatus } from "@/lib/key-status";
+import { keyAccessSummaries } from "./list-keys";
+
+/** Everything about one of the organisation's keys, with its audit trail. Never the hash. */
+export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = new Date()) {
+  const { org } = authorize(actor, { permission: "keys:view" });
+  const id = z.uuid().safeParse(keyId);
+  if (!id.success) throw new NotFoundError("That API key");
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      alias: apiKeys.alias,
+      description: apiKeys.description,
+      prefix: apiKeys.prefix,
+      mode: apiKeys.mode,
+      applicationId: apiKeys.applicationId,
+      applicationName: applications.name,
+      permissions: apiKeys.permissions,
+      createdAt: apiKeys.createdAt,
+      renewedAt: apiKeys.renewedAt,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+      createdByName: users.name,
+    })
+    .from(apiKeys)
+    .innerJoin(applications, eq(applications.id, apiKeys.applicationId))
+    .innerJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(and(eq(apiKeys.id, id.data), eq(apiKeys.orgId, org!.id)))
+    .limit(1);
+  if (!row || row.revokedAt) throw new NotFoundError("That API key");
+  const access = await keyAccessSummaries(db, [row.id]);
+  const trail = await db
+    .select({
+      id: auditEvents.id,
+      occurredAt: auditEvents.occurredAt,
+      actorLabel: auditEvents.actorLabel,
+      action: auditEvents.action,
+      outcome: auditEvents.outcome,
+      ip: auditEvents.ip,
+    })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.orgId, org!.id), eq(auditEvents.targetType, "api_key"), eq(auditEvents.targetId, row.id)))
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+    .limit(100);
+  const { revokedAt, ...key } = row;
+  return {
+    ...key,
+    status: keyStatus({ expiresAt: row.expiresAt, revokedAt }, now),
+    accounts: access.accountsOf(row.id),
+    companies: access.companiesOf(row.id),
+    trail,
+  };
+}
+
+export type KeyDetail = Awaited<ReturnType<typeof getKey>>;

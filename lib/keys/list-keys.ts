@@ -1,0 +1,137 @@
+import "server-only";
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
+import { authorize } from "@/lib/auth/authorize";
+import type { Executor } from "@/lib/db";
+import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies, users } from "@/lib/db/schema";
+import { EXPIRING_WITHIN_DAYS, keyStatus, type KeyStatus } from "@/lib/key-status";
+
+export const KEYS_PAGE_SIZE = 20;
+
+export const listKeysQuerySchema = z.object({
+  status: z.enum(["active", "expiring", "frozen"]).optional().catch(undefined),
+  mode: z.enum(["live", "test"]).optional().catch(undefined),
+  app: z.uuid().optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
+});
+export type ListKeysQuery = z.infer<typeof listKeysQuerySchema>;
+
+export interface KeyAccountSummary {
+  id: string;
+  name: string;
+  number: string;
+  currency: string;
+  companyName: string | null;
+}
+
+export interface KeyListRow {
+  id: string;
+  alias: string;
+  prefix: string;
+  mode: "live" | "test";
+  applicationId: string;
+  applicationName: string;
+  permissions: string[];
+  status: KeyStatus;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+  createdByName: string;
+  accounts: KeyAccountSummary[];
+  companies: string[];
+}
+
+/** Accounts and companies of several keys, in two queries. */
+export async function keyAccessSummaries(db: Executor, keyIds: string[]) {
+  const accountRows = keyIds.length
+    ? await db
+        .select({
+          keyId: apiKeyAccounts.keyId,
+          id: accounts.id,
+          name: accounts.name,
+          number: accounts.number,
+          currency: accounts.currency,
+          companyName: companies.name,
+        })
+        .from(apiKeyAccounts)
+        .innerJoin(accounts, eq(accounts.id, apiKeyAccounts.accountId))
+        .leftJoin(companies, eq(companies.id, accounts.companyId))
+        .where(inArray(apiKeyAccounts.keyId, keyIds))
+        .orderBy(asc(companies.name), asc(accounts.name))
+    : [];
+  const companyRows = keyIds.length
+    ? await db
+        .select({ keyId: apiKeyCompanies.keyId, name: companies.name })
+        .from(apiKeyCompanies)
+        .innerJoin(companies, eq(companies.id, apiKeyCompanies.companyId))
+        .where(inArray(apiKeyCompanies.keyId, keyIds))
+        .orderBy(asc(companies.name))
+    : [];
+  return {
+    accountsOf: (keyId: string) => accountRows.filter((r) => r.keyId === keyId).map(({ keyId: _, ...a }) => a),
+    companiesOf: (keyId: string) => companyRows.filter((r) => r.keyId === keyId).map((r) => r.name),
+  };
+}
+
+/** One page of the organisation's keys (deleted ones are gone from the list), newest first. */
+export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery, now = new Date()) {
+  const { org } = authorize(actor, { permission: "keys:view" });
+  const soon = new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000);
+  const base = and(eq(apiKeys.orgId, org!.id), isNull(apiKeys.revokedAt));
+  const filters: (SQL | undefined)[] = [base];
+  if (query.status === "frozen") filters.push(lte(apiKeys.expiresAt, now));
+  if (query.status === "expiring") filters.push(and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon)));
+  if (query.status === "active") filters.push(gt(apiKeys.expiresAt, soon));
+  if (query.mode) filters.push(eq(apiKeys.mode, query.mode));
+  if (query.app) filters.push(eq(apiKeys.applicationId, query.app));
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    filters.push(or(ilike(apiKeys.alias, pattern), ilike(apiKeys.prefix, pattern)));
+  }
+  const where = and(...filters);
+
+  const [{ total }] = (await db.select({ total: count() }).from(apiKeys).where(where)) as [{ total: number }];
+  const pageCount = Math.max(1, Math.ceil(total / KEYS_PAGE_SIZE));
+  const page = Math.min(query.page ?? 1, pageCount);
+  const rows = await db
+    .select({
+      id: apiKeys.id,
+      alias: apiKeys.alias,
+      prefix: apiKeys.prefix,
+      mode: apiKeys.mode,
+      applicationId: apiKeys.applicationId,
+      applicationName: applications.name,
+      permissions: apiKeys.permissions,
+      expiresAt: apiKeys.expiresAt,
+      revokedAt: apiKeys.revokedAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      createdAt: apiKeys.createdAt,
+      createdByName: users.name,
+    })
+    .from(apiKeys)
+    .innerJoin(applications, eq(applications.id, apiKeys.applicationId))
+    .innerJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(where)
+    .orderBy(desc(apiKeys.createdAt), asc(apiKeys.alias))
+    .limit(KEYS_PAGE_SIZE)
+    .offset((page - 1) * KEYS_PAGE_SIZE);
+
+  const access = await keyAccessSummaries(db, rows.map((r) => r.id));
+  const [attention] = await db
+    .select({
+      frozen: sql<number>`count(*) filter (where ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
+      expiring: sql<number>`count(*) filter (where ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(Number),
+    })
+    .from(apiKeys)
+    .where(base);
+
+  const keys: KeyListRow[] = rows.map(({ revokedAt, ...row }) => ({
+    ...row,
+    status: keyStatus({ expiresAt: row.expiresAt, revokedAt }, now),
+    accounts: access.accountsOf(row.id),
+    companies: access.companiesOf(row.id),
+  }));
+  return { keys, total, page, pageCount, frozen: attention?.frozen ?? 0, expiring: attention?.expiring ?? 0 };
+}

@@ -1,0 +1,43 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import type { ActorOrganisation } from "@/lib/auth/actor";
+import type { Executor } from "@/lib/db";
+import { apiKeys } from "@/lib/db/schema";
+import { DomainError, NotFoundError } from "@/lib/errors";
+import { keyManagementBlockers } from "@/lib/organisations/onboarding";
+
+export interface RequestInfo {
+  ip: string | null;
+  requestId: string;
+}
+
+/** Key management needs an approved organisation with at least one product. */
+export function assertKeyManagementOpen(org: ActorOrganisation): void {
+  const blockers = keyManagementBlockers(org);
+  if (blockers.length) throw new DomainError("key_management_closed", blockers.join(" "));
+}
+
+/** A key of the actor's organisation that has not been deleted; another organisation's id is simply not found. */
+export async function loadOwnKey(db: Executor, orgId: string, keyId: string) {
+  const [key] = await db
+    .select({
+      id: apiKeys.id,
+      alias: apiKeys.alias,
+      prefix: apiKeys.prefix,
+      mode: apiKeys.mode,
+      secretHash: apiKeys.secretHash,
+      expiresAt: apiKeys.expiresAt,
+    })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!key) throw new NotFoundError("That API key");
+  return key;
+}
+
+export function parseOrThrow<T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
+  if (result.success) return result.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
+  throw new DomainError("invalid_request", "Check the highlighted fields.", fieldErrors);
+}

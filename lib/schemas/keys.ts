@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { isKeyPermission } from "@/lib/key-permissions";
+
+/** The wizard's steps, checked in the browser and again on the server. */
+export const keyDetailsShape = {
+  alias: z
+    .string()
+    .trim()
+    .min(1, "Give the key an alias")
+    .max(64, "Keep the alias to 64 characters")
+    .regex(/^[^<>\u0000-\u001f]*$/, "The alias cannot contain < > or control characters"),
+  description: z.string().trim().max(280, "Keep the description to 280 characters"),
+  mode: z.enum(["live", "test"], { error: "Choose Live or Test" }),
+  applicationId: z.uuid({ error: "Choose an application" }),
+};
+
+export const keyAccessShape = {
+  companyIds: z.array(z.uuid({ error: "Unknown company" })).max(50),
+  accountIds: z.array(z.uuid({ error: "Unknown account" })).min(1, "Choose at least one account").max(200),
+};
+
+export const keyPermissionsShape = {
+  permissions: z
+    .array(z.string().refine(isKeyPermission, "Unknown permission"))
+    .min(1, "Choose at least one permission")
+    .max(32),
+};
+
+export const newKeySchema = z.strictObject({ ...keyDetailsShape, ...keyAccessShape, ...keyPermissionsShape });
+export type NewKeyInput = z.infer<typeof newKeySchema>;
+
+export const pinField = z.string().regex(/^\d{6}$/, "Enter your 6-digit PIN");
+
+export const createKeySchema = z.strictObject({ ...newKeySchema.shape, pin: pinField });
+
+export const keyActionSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), pin: pinField });
+
+export const deleteKeySchema = z.strictObject({
+  keyId: z.uuid({ error: "Unknown key" }),
+  confirmAlias: z.string().max(200),
+  pin: pinField,
+});
