@@ -35,3 +35,8 @@ export function formatRelative(date: Date, now: Date = new Date()): string {
   }
   return "just now";
 }
+
+/** An account number as lists show it: "••1234". */
+export function maskedNumber(number: string): string {
+  return `••${number.slice(-4)}`;
+}

@@ -96,18 +96,32 @@ export function presetOf(permissions: readonly string[], products: readonly ApiP
   return "custom";
 }
 
-/** "view balances and transactions, create payments that wait for approval" — for the review step. */
-export function describePermissions(permissions: readonly string[]): string[] {
-  const has = (p: string) => permissions.includes(p);
-  const phrases: string[] = [];
-  const views = ["accounts", "balances", "transactions", "statements", "payments", "card_code"]
-    .filter((e) => has(`${e}:view`))
-    .map((e) => ({ accounts: "account details", balances: "balances", transactions: "transactions", statements: "statements", payments: "payments", card_code: "card code" })[e]!);
-  if (views.length) phrases.push(`view ${joinWords(views)}`);
-  if (has("transfers:edit")) phrases.push("move money between its own accounts");
-  if (has("payments:edit")) phrases.push("create payments that wait for approval");
-  if (has("card_code:edit")) phrases.push("replace card code");
-  return phrases;
+const VIEW_WORDS: Record<string, string> = {
+  accounts: "account details",
+  balances: "balances",
+  transactions: "transactions",
+  statements: "statements",
+  payments: "payments",
+  card_code: "card code",
+};
+
+/**
+ * The review step's plain-language summary: "This LIVE key can view balances and transactions of
+ * ••1234 and ••5678 and create payments that wait for approval. It expires on 20 Feb 2027."
+ */
+export function describeKey(input: { mode: "live" | "test"; permissions: readonly string[]; accounts: string[]; expiresOn: string }): string {
+  const has = (p: string) => input.permissions.includes(p);
+  const views = Object.keys(VIEW_WORDS).filter((e) => has(`${e}:view`)).map((e) => VIEW_WORDS[e]!);
+  const actions: string[] = [];
+  if (has("transfers:edit")) actions.push("move money between its accounts");
+  if (has("payments:edit")) actions.push("create payments that wait for approval");
+  if (has("card_code:edit")) actions.push("replace card code");
+  const where = input.accounts.length ? joinWords(input.accounts) : "the accounts you choose";
+  const parts: string[] = [];
+  if (views.length) parts.push(`view ${joinWords(views)} of ${where}`);
+  if (actions.length) parts.push(views.length ? joinWords(actions) : `${joinWords(actions)} with ${where}`);
+  const can = parts.length ? `can ${parts.join(" and ")}` : "cannot do anything yet";
+  return `This ${input.mode.toUpperCase()} key ${can}. It expires on ${input.expiresOn}.`;
 }
 
 export function joinWords(words: string[]): string {

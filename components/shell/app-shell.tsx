@@ -8,6 +8,8 @@ export interface ShellProps {
   user: { name: string; email: string };
   current: SwitcherOrganisation;
   organisations: SwitcherOrganisation[];
+  /** The notification bell, top right of the content. */
+  bell?: ReactNode;
   children: ReactNode;
 }
 
@@ -20,7 +22,7 @@ function initials(name: string) {
     .join("");
 }
 
-export function AppShell({ user, current, organisations, children }: ShellProps) {
+export function AppShell({ user, current, organisations, bell, children }: ShellProps) {
   return (
     <div className="flex min-h-screen">
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -51,7 +53,8 @@ export function AppShell({ user, current, organisations, children }: ShellProps)
           <SignOutButton className="mt-2 w-full justify-start" />
         </div>
       </aside>
-      <div id="content" className="min-w-0 flex-1">
+      <div id="content" className="relative min-w-0 flex-1">
+        {bell ? <div className="absolute top-3 right-6 z-10">{bell}</div> : null}
         {children}
       </div>
     </div>

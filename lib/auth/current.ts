@@ -4,6 +4,7 @@ import { cache } from "react";
 import { getDb } from "@/lib/db";
 import { loadActor, type Actor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
+import { DomainError } from "@/lib/errors";
 import { AccessError } from "./errors";
 import { auth } from "./next-auth";
 
@@ -34,19 +35,18 @@ export async function requirePageActor(requirement: Requirement = {}): Promise<A
 }
 
 /**
- * For server actions: runs `work` with the authorized actor, or answers the refusal as an action
- * result. `redirect()` inside `work` passes through untouched.
+ * For server actions: runs `work` with the signed-in actor and turns every refusal — access,
+ * validation, PIN, not found — into an action result. `redirect()` inside `work` passes through.
  */
 export async function withActor<R>(
   requirement: Requirement,
   work: (actor: Actor) => Promise<R>,
-): Promise<R | { ok: false; error: string }> {
-  let actor: Actor;
+): Promise<R | { ok: false; error: string; code: string; fieldErrors?: Record<string, string> }> {
   try {
-    actor = await requireActor(requirement);
+    return await work(await requireActor(requirement));
   } catch (error) {
-    if (error instanceof AccessError) return { ok: false, error: error.message };
+    if (error instanceof AccessError) return { ok: false, error: error.message, code: error.code };
+    if (error instanceof DomainError) return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors };
     throw error;
   }
-  return work(actor);
 }

@@ -21,3 +21,13 @@ export async function listApplications(db: Executor, actor: Actor) {
     .where(eq(applications.orgId, org!.id))
     .orderBy(asc(applications.createdAt), asc(applications.name));
 }
+
+/** Application names for switching and filtering: anyone who may see keys may see these. */
+export async function listApplicationNames(db: Executor, actor: Actor) {
+  const { org } = authorize(actor, { permission: "keys:view" });
+  return db
+    .select({ id: applications.id, name: applications.name })
+    .from(applications)
+    .where(eq(applications.orgId, org!.id))
+    .orderBy(asc(applications.createdAt), asc(applications.name));
+}

@@ -2,7 +2,9 @@ import "server-only";
 import { inArray } from "drizzle-orm";
 import { createApplication } from "@/lib/credentials/create-application";
 import type { Database, Executor } from "@/lib/db";
-import { accounts, cards, companies, memberships, roles, transactions, users } from "@/lib/db/schema";
+import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, cards, companies, memberships, roles, transactions, users } from "@/lib/db/schema";
+import { generateApiKey } from "@/lib/keys/key-format";
+import { sha256Hex } from "@/lib/security/hashing";
 import { createOrganisation } from "@/lib/organisations/create-organisation";
 import { hashSecret } from "@/lib/security/hashing";
 import { DEMO_PASSWORD, DEMO_PEOPLE, ORG_NAMES } from "./people";
@@ -39,6 +41,10 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
     const rng = mulberry32(20261122);
     const numbers = accountNumbers(rng);
     const seededApplications: SeededApplication[] = [];
+    const appIds: Record<string, string> = {};
+    const userIds: Record<string, string> = {};
+    const accountIds: Record<string, string> = {};
+    const companyIds: Record<string, string> = {};
 
     const nkosi = await createOrganisation(tx, {
       name: ORG_NAMES.nkosi,
@@ -75,6 +81,7 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
       ["acme", "Treasury bot"],
     ] as const) {
       const app = await createApplication(tx, orgs[orgKey].id, appName);
+      appIds[appName] = app.id;
       seededApplications.push({ organisation: ORG_NAMES[orgKey], name: appName, clientId: app.clientId, clientSecret: app.clientSecret });
     }
 
@@ -91,6 +98,7 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
         })
         .returning({ id: users.id });
       if (!user) throw new Error("user insert returned no row");
+      userIds[person.email] = user.id;
       const grants = [...(person.org && person.role ? [{ org: person.org, role: person.role }] : []), ...(person.alsoIn ?? [])];
       for (const grant of grants) {
         const org = orgs[grant.org];
@@ -118,6 +126,7 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
         profile: spec.profile,
         opening: spec.opening,
       });
+      accountIds[spec.name] = id;
       if (spec.name === "Private Bank Account") {
         await tx.insert(cards).values({ orgId: nkosi.id, accountId: id, name: "Thabo's Visa Platinum", last4: "4821", code: CARD_CODE });
       }
@@ -134,6 +143,7 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
         })
         .returning({ id: companies.id });
       const short = companyName.replace(" (Pty) Ltd", "");
+      companyIds[short] = company!.id;
       for (const currency of ["ZAR", "USD", "EUR"] as const) {
         for (const mode of ["live", "test"] as const) {
           const id = await insertAccountWithHistory(tx, rng, now, {
@@ -146,6 +156,7 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
             profile: mode === "test" ? "sandbox" : currency === "ZAR" ? "business-zar" : "business-fx",
             opening: mode === "test" ? 50_000_000 : currency === "ZAR" ? 185_000_000 : 9_500_000,
           });
+          accountIds[`${short} ${currency} ${mode}`] = id;
           if (mode === "live" && currency === "ZAR") {
             await tx.insert(cards).values({
               orgId: acme.id,
@@ -156,6 +167,42 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
             });
           }
         }
+      }
+    }
+
+    // Keys in every state, so the list, the banner and renewals have something real to show.
+    const DAY = 86_400_000;
+    const demoKeys = [
+      { org: nkosi.id, app: "Individual connection", by: "thabo@nkosi.example", alias: "Budget app", mode: "live", ageDays: 80, accounts: ["Private Bank Account", "PrimeSaver"], permissions: ["accounts:view", "balances:view", "transactions:view"] },
+      { org: nkosi.id, app: "Individual connection", by: "thabo@nkosi.example", alias: "Tax return export", mode: "live", ageDays: 93, accounts: ["Tax Savings Account"], permissions: ["accounts:view", "statements:view", "transactions:view"] },
+      { org: nkosi.id, app: "Individual connection", by: "thabo@nkosi.example", alias: "Card rules playground", mode: "test", ageDays: 12, accounts: ["Sandbox Current"], permissions: ["card_code:edit", "card_code:view"] },
+      { org: acme.id, app: "ERP integration", by: "naledi@acme.example", alias: "ERP nightly sync", mode: "live", ageDays: 31, companies: ["Acme Retail"], accounts: ["Acme Retail ZAR live", "Acme Retail USD live"], permissions: ["accounts:view", "balances:view", "statements:view", "transactions:view"] },
+      { org: acme.id, app: "ERP integration", by: "pieter@acme.example", alias: "Supplier payments", mode: "live", ageDays: 84, companies: ["Acme Retail", "Acme Logistics"], accounts: ["Acme Retail ZAR live", "Acme Logistics ZAR live"], permissions: ["accounts:view", "balances:view", "payments:edit", "payments:view"] },
+      { org: acme.id, app: "Treasury bot", by: "naledi@acme.example", alias: "Treasury sweeps", mode: "live", ageDays: 8, companies: ["Acme Logistics"], accounts: ["Acme Logistics ZAR live", "Acme Logistics EUR live"], permissions: ["balances:view", "transfers:edit"] },
+      { org: acme.id, app: "Treasury bot", by: "pieter@acme.example", alias: "Sandbox smoke tests", mode: "test", ageDays: 95, companies: ["Acme Retail"], accounts: ["Acme Retail ZAR test"], permissions: ["accounts:view", "balances:view", "transactions:view"] },
+    ] as const;
+    for (const spec of demoKeys) {
+      const { key, prefix } = generateApiKey(spec.mode);
+      const createdAt = new Date(now.getTime() - spec.ageDays * DAY);
+      const [row] = await tx
+        .insert(apiKeys)
+        .values({
+          orgId: spec.org,
+          applicationId: appIds[spec.app]!,
+          alias: spec.alias,
+          mode: spec.mode,
+          prefix,
+          secretHash: sha256Hex(key),
+          permissions: [...spec.permissions],
+          createdBy: userIds[spec.by]!,
+          createdAt,
+          expiresAt: new Date(createdAt.getTime() + 90 * DAY),
+          lastUsedAt: spec.ageDays > 1 ? new Date(now.getTime() - Math.min(spec.ageDays - 1, 2) * DAY - 3_600_000) : null,
+        })
+        .returning({ id: apiKeys.id });
+      await tx.insert(apiKeyAccounts).values(spec.accounts.map((name) => ({ keyId: row!.id, accountId: accountIds[name]! })));
+      if ("companies" in spec) {
+        await tx.insert(apiKeyCompanies).values(spec.companies.map((name) => ({ keyId: row!.id, companyId: companyIds[name]! })));
       }
     }
 

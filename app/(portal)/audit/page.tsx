@@ -5,17 +5,12 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { listRecentAuditEvents } from "@/lib/audit/list-events";
+import { auditActionLabel } from "@/lib/audit/action-labels";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
-
-const ACTION_LABELS: Record<string, string> = {
-  "auth.sign_in": "Signed in",
-  "auth.sign_out": "Signed out",
-  "auth.pin_set": "Set their PIN",
-};
 
 export default async function AuditPage() {
   const actor = await requirePageActor({ organisation: true });
@@ -49,7 +44,7 @@ export default async function AuditPage() {
                 <tr key={e.id}>
                   <Td className="tabular whitespace-nowrap text-zinc-600">{formatDateTime(e.occurredAt)}</Td>
                   <Td className="text-zinc-900">{e.actorLabel}</Td>
-                  <Td>{ACTION_LABELS[e.action] ?? e.action}</Td>
+                  <Td>{auditActionLabel(e.action)}</Td>
                   <Td>
                     <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>
                       {e.outcome === "success" ? "Succeeded" : e.outcome === "denied" ? "Refused" : "Failed"}

@@ -100,8 +100,8 @@ describe("creating a key", () => {
   });
 
   it("refuses an alias already used in the application, naming the alias field", async () => {
-    await makeKey("naledi@acme.example", { alias: "ERP nightly sync" });
-    const result = await refusal(makeKey("naledi@acme.example", { alias: "ERP nightly sync" }));
+    await makeKey("naledi@acme.example", { alias: "Payroll export" });
+    const result = await refusal(makeKey("naledi@acme.example", { alias: "Payroll export" }));
     expect(result.fields.alias).toMatch(/already exists/);
   });
 

@@ -1,0 +1,191 @@
+import { Copy, Lock } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { KeyActions } from "@/components/keys/key-actions";
+import { KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
+import { PermissionMatrix } from "@/components/keys/permission-matrix";
+import { RelativeTime } from "@/components/keys/relative-time";
+import { Notice } from "@/components/shell/notice";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
+import { auditActionLabel } from "@/lib/audit/action-labels";
+import { requirePageActor } from "@/lib/auth/current";
+import { getDb } from "@/lib/db";
+import { NotFoundError } from "@/lib/errors";
+import { formatDateTime, maskedNumber } from "@/lib/format";
+import { PRESET_LABELS, presetOf } from "@/lib/key-permissions";
+import { daysLeft } from "@/lib/key-status";
+import { getKey, type KeyDetail } from "@/lib/keys/get-key";
+
+export const metadata: Metadata = { title: "API key" };
+
+export default async function KeyPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor({ organisation: true });
+  const org = actor.org!;
+  if (!actor.permissions.has("keys:view")) {
+    return (
+      <PageBody>
+        <Notice icon={Lock} title="You can't see this organisation's keys">
+          Your role ({actor.role?.name}) does not include viewing API keys.
+        </Notice>
+      </PageBody>
+    );
+  }
+  const { id } = await params;
+  let key: KeyDetail;
+  try {
+    key = await getKey(getDb(), actor, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+  const now = new Date();
+  const left = daysLeft(key.expiresAt, now);
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: org.name }, { label: "API keys", href: "/keys" }, { label: key.alias }]}
+        title={key.alias}
+        description={key.description || `A ${key.mode} key of ${key.applicationName}.`}
+        action={
+          <KeyActions
+            keyId={key.id}
+            alias={key.alias}
+            prefix={key.prefix}
+            applicationName={key.applicationName}
+            frozen={key.status === "frozen"}
+            roleName={actor.role?.name ?? ""}
+            can={{
+              renew: actor.permissions.has("keys:renew"),
+              regenerate: actor.permissions.has("keys:create"),
+              delete: actor.permissions.has("keys:delete"),
+            }}
+          />
+        }
+      />
+      <PageBody>
+        {key.status === "frozen" || key.status === "expiring" ? (
+          <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+            {key.status === "frozen"
+              ? "This key is frozen: the API refuses it. Renew it to make it work again for 90 days."
+              : `This key freezes in ${left} ${left === 1 ? "day" : "days"}. Renew it to keep your integration running.`}
+          </div>
+        ) : null}
+        <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
+          <Card className="p-5">
+            <h2 className="text-sm font-semibold text-zinc-900">Key</h2>
+            <dl className="mt-4 grid grid-cols-[9rem_1fr] gap-y-3 text-sm">
+              <dt className="text-zinc-500">Status</dt>
+              <dd>
+                <KeyStatusBadge status={key.status} />
+              </dd>
+              <dt className="text-zinc-500">Key</dt>
+              <dd className="font-mono text-xs text-zinc-800">
+                {key.prefix}… <span className="font-sans text-zinc-500">(the full key was shown once)</span>
+              </dd>
+              <dt className="text-zinc-500">Mode</dt>
+              <dd>
+                <ModeBadge mode={key.mode} />
+              </dd>
+              <dt className="text-zinc-500">Application</dt>
+              <dd>{key.applicationName}</dd>
+              <dt className="text-zinc-500">Expires</dt>
+              <dd>
+                <RelativeTime date={key.expiresAt} now={now} /> <span className="text-zinc-500">· {formatDateTime(key.expiresAt)}</span>
+              </dd>
+              <dt className="text-zinc-500">Last used</dt>
+              <dd>
+                <RelativeTime date={key.lastUsedAt} now={now} />
+              </dd>
+              <dt className="text-zinc-500">Created</dt>
+              <dd>
+                {formatDateTime(key.createdAt)} by {key.createdByName}
+              </dd>
+              {key.renewedAt ? (
+                <>
+                  <dt className="text-zinc-500">Last renewed</dt>
+                  <dd>{formatDateTime(key.renewedAt)}</dd>
+                </>
+              ) : null}
+            </dl>
+          </Card>
+          <Card className="p-5">
+            <h2 className="text-sm font-semibold text-zinc-900">Accounts it can reach</h2>
+            {key.companies.length ? <p className="mt-1 text-sm text-zinc-600">{key.companies.join(", ")}</p> : null}
+            <ul className="mt-3 space-y-2 text-sm">
+              {key.accounts.map((a) => (
+                <li key={a.id} className="flex items-center justify-between gap-2 rounded-md border border-zinc-100 px-3 py-2">
+                  <span>
+                    {a.name}
+                    {a.companyName ? <span className="block text-xs text-zinc-500">{a.companyName}</span> : null}
+                  </span>
+                  <span className="font-mono text-xs text-zinc-600">
+                    {a.currency} {maskedNumber(a.number)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </div>
+
+        <Card className="p-5">
+          <div className="flex items-center justify-between gap-4">
+            <div>
+              <h2 className="text-sm font-semibold text-zinc-900">
+                Permissions <Badge className="ml-1">{PRESET_LABELS[presetOf(key.permissions, org.products)]}</Badge>
+              </h2>
+              <p className="mt-1 text-sm text-zinc-600">Fixed when the key was created. To change them, create a new key.</p>
+            </div>
+            {actor.permissions.has("keys:create") ? (
+              <Link href={`/keys/new?like=${key.id}`} className="inline-flex items-center gap-1.5 text-sm font-medium text-accent-700 hover:underline">
+                <Copy className="size-4" aria-hidden /> Create a key like this
+              </Link>
+            ) : null}
+          </div>
+          <div className="mt-4">
+            <PermissionMatrix products={org.products} value={key.permissions} readOnly />
+          </div>
+        </Card>
+
+        <section aria-labelledby="trail">
+          <h2 id="trail" className="mb-3 text-sm font-semibold text-zinc-900">
+            Audit trail
+          </h2>
+          {key.trail.length === 0 ? (
+            <p className="text-sm text-zinc-500">Nothing has happened to this key in the portal yet.</p>
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>When</Th>
+                  <Th>Who</Th>
+                  <Th>What</Th>
+                  <Th>Outcome</Th>
+                  <Th>IP address</Th>
+                </tr>
+              </thead>
+              <tbody>
+                {key.trail.map((e) => (
+                  <tr key={e.id}>
+                    <Td className="tabular whitespace-nowrap text-zinc-600">{formatDateTime(e.occurredAt)}</Td>
+                    <Td>{e.actorLabel}</Td>
+                    <Td>{auditActionLabel(e.action)}</Td>
+                    <Td>
+                      <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>
+                        {e.outcome === "success" ? "Succeeded" : e.outcome === "denied" ? "Refused" : "Failed"}
+                      </Badge>
+                    </Td>
+                    <Td className="font-mono text-xs text-zinc-500">{e.ip ?? "—"}</Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </section>
+      </PageBody>
+    </>
+  );
+}

@@ -1,0 +1,375 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { ArrowLeft, ArrowRight, Check } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useForm, type FieldPath } from "react-hook-form";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { FormAlert } from "@/components/ui/form-alert";
+import { Input } from "@/components/ui/input";
+import { createKeyAction } from "@/lib/actions/create-key";
+import { formatDate, maskedNumber } from "@/lib/format";
+import { describeKey, PRESET_LABELS, presetOf } from "@/lib/key-permissions";
+import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
+import { newKeySchema, type NewKeyInput } from "@/lib/schemas/keys";
+import { cn } from "@/lib/utils";
+import type { WizardOptions } from "@/lib/keys/wizard-options";
+import { PermissionMatrix } from "./permission-matrix";
+import { PinDialog, type PinOutcome } from "./pin-dialog";
+import { SecretModal } from "./secret-modal";
+
+const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
+const STEP_FIELDS: FieldPath<NewKeyInput>[][] = [
+  ["alias", "description", "mode", "applicationId"],
+  ["companyIds", "accountIds"],
+  ["permissions"],
+  [],
+];
+
+function stepOfField(field: string): number {
+  const index = STEP_FIELDS.findIndex((fields) => fields.some((f) => field === f || field.startsWith(`${f}.`)));
+  return index === -1 ? 0 : index;
+}
+
+export function NewKeyWizard({ options, initial }: { options: WizardOptions; initial?: Partial<NewKeyInput> }) {
+  const router = useRouter();
+  const business = options.orgKind === "business";
+  const form = useForm<NewKeyInput>({
+    resolver: zodResolver(newKeySchema),
+    // Each step is checked when the person presses Continue, then fields re-check as they change.
+    // (Validating on blur re-rendered between mousedown and mouseup and swallowed the Continue click.)
+    mode: "onSubmit",
+    reValidateMode: "onChange",
+    defaultValues: {
+      alias: "",
+      description: "",
+      mode: "live",
+      applicationId: options.applications[0]?.id ?? "",
+      companyIds: [],
+      accountIds: [],
+      permissions: [],
+      ...initial,
+    },
+  });
+  const { register, watch, setValue, trigger, setError, getValues, formState } = form;
+  const [step, setStep] = useState(0);
+  const [pinOpen, setPinOpen] = useState(false);
+  const [formError, setFormError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ id: string; key: string } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const values = watch();
+  const accountsOfMode = useMemo(() => options.accounts.filter((a) => a.mode === values.mode), [options.accounts, values.mode]);
+  const visibleAccounts = business ? accountsOfMode.filter((a) => values.companyIds.includes(a.companyId ?? "")) : accountsOfMode;
+
+  // Accounts must match the key's mode and, for businesses, the chosen companies.
+  useEffect(() => {
+    const allowed = new Set(visibleAccounts.map((a) => a.id));
+    const kept = values.accountIds.filter((id) => allowed.has(id));
+    if (kept.length !== values.accountIds.length) setValue("accountIds", kept, { shouldValidate: formState.isSubmitted });
+  }, [visibleAccounts, values.accountIds, setValue, formState.isSubmitted]);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, [step]);
+
+  async function next() {
+    const ok = await trigger(STEP_FIELDS[step], { shouldFocus: true });
+    if (ok) setStep((s) => Math.min(s + 1, STEPS.length - 1));
+  }
+
+  const chosenAccounts = options.accounts.filter((a) => values.accountIds.includes(a.id));
+  const expiresOn = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
+  const sentence = describeKey({
+    mode: values.mode,
+    permissions: values.permissions,
+    accounts: chosenAccounts.map((a) => maskedNumber(a.number)),
+    expiresOn,
+  });
+
+  async function create(pin: string): Promise<PinOutcome> {
+    setFormError(null);
+    const result = await createKeyAction({ ...getValues(), pin });
+    if (result.ok) {
+      setPinOpen(false);
+      setCreated({ id: result.data.id, key: result.data.key });
+      return { ok: true };
+    }
+    if (result.code === "pin_invalid" || result.code === "pin_locked") return { ok: false, error: result.error, code: result.code };
+    setPinOpen(false);
+    setFormError(result.error);
+    const fields = Object.entries(result.fieldErrors ?? {});
+    for (const [field, message] of fields) setError(field.split(".")[0] as FieldPath<NewKeyInput>, { message });
+    if (fields.length) setStep(Math.min(...fields.map(([f]) => stepOfField(f))));
+    toast.error(result.error);
+    return { ok: true };
+  }
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_300px]">
+      <div>
+        <ol aria-label="Steps" className="mb-5 flex items-center gap-2 text-sm">
+          {STEPS.map((label, i) => (
+            <li key={label} className="flex items-center gap-2" aria-current={i === step ? "step" : undefined}>
+              <span
+                className={cn(
+                  "grid size-6 place-items-center rounded-full text-xs font-semibold",
+                  i < step ? "bg-accent-600 text-white" : i === step ? "bg-accent-100 text-accent-700 ring-2 ring-accent-500" : "bg-zinc-200 text-zinc-500",
+                )}
+              >
+                {i < step ? <Check className="size-3.5" aria-hidden /> : i + 1}
+              </span>
+              <span className={cn("font-medium", i === step ? "text-zinc-900" : "text-zinc-500")}>{label}</span>
+              {i < STEPS.length - 1 ? <span className="mx-1 h-px w-8 bg-zinc-300" aria-hidden /> : null}
+            </li>
+          ))}
+        </ol>
+
+        <Card className="p-6">
+          <form
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (step < STEPS.length - 1) void next();
+              else void form.handleSubmit(() => setPinOpen(true))();
+            }}
+          >
+            <h2 ref={heading} tabIndex={-1} className="text-base font-semibold text-zinc-900 focus:outline-none">
+              {["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"][step]}
+            </h2>
+            <div className="mt-1 mb-5 text-sm text-zinc-600">
+              {
+                [
+                  "An alias your team will recognise, and whether it works on live or test (sandbox) accounts.",
+                  business ? "Pick companies, then the accounts of theirs the key may use." : "Pick the accounts the key may use.",
+                  "Start from a preset and adjust. Permissions cannot be changed once the key exists.",
+                  "Check everything once more. You will confirm with your PIN, then see the key once.",
+                ][step]
+              }
+            </div>
+            <FormAlert message={formError} />
+
+            {step === 0 ? (
+              <div className="space-y-5">
+                <Field id="alias" label="Alias" error={formState.errors.alias?.message} hint="For example “ERP nightly sync”.">
+                  <Input id="alias" aria-invalid={formState.errors.alias ? true : undefined} aria-describedby={formState.errors.alias ? "alias-error" : "alias-hint"} {...register("alias")} />
+                </Field>
+                <Field id="description" label="Description (optional)" error={formState.errors.description?.message}>
+                  <textarea
+                    id="description"
+                    rows={2}
+                    className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus-visible:border-accent-500 focus-visible:outline-2 focus-visible:outline-accent-500/40"
+                    {...register("description")}
+                  />
+                </Field>
+                <fieldset>
+                  <legend className="text-sm font-medium text-zinc-800">Mode</legend>
+                  <div className="mt-1.5 grid grid-cols-2 gap-3">
+                    {(["live", "test"] as const).map((mode) => (
+                      <label
+                        key={mode}
+                        className={cn(
+                          "flex cursor-pointer gap-3 rounded-lg border p-3 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-500",
+                          values.mode === mode ? "border-accent-500 bg-accent-50" : "border-zinc-200 hover:border-zinc-300",
+                        )}
+                      >
+                        <input type="radio" value={mode} className="mt-1 accent-accent-600" {...register("mode")} />
+                        <span>
+                          <span className="flex items-center gap-2 text-sm font-medium text-zinc-900">
+                            {mode === "live" ? "Live" : "Test"} {mode === "test" ? <Badge tone="test">Test</Badge> : null}
+                          </span>
+                          <span className="block text-xs text-zinc-600">
+                            {mode === "live" ? "Real accounts and real money." : "Sandbox accounts only; safe for development."}
+                          </span>
+                        </span>
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
+                {options.applications.length > 1 ? (
+                  <Field id="applicationId" label="Application" error={formState.errors.applicationId?.message}>
+                    <select
+                      id="applicationId"
+                      className="block h-10 w-full rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-accent-500"
+                      {...register("applicationId")}
+                    >
+                      {options.applications.map((a) => (
+                        <option key={a.id} value={a.id}>
+                          {a.name}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                ) : (
+                  <p className="text-sm text-zinc-600">
+                    Application: <span className="font-medium text-zinc-900">{options.applications[0]?.name}</span>
+                  </p>
+                )}
+              </div>
+            ) : null}
+
+            {step === 1 ? (
+              <div className="space-y-5">
+                {business ? (
+                  <fieldset aria-describedby={formState.errors.companyIds ? "companyIds-error" : undefined}>
+                    <legend className="text-sm font-medium text-zinc-800">Companies</legend>
+                    <div className="mt-1.5 space-y-2">
+                      {options.companies.map((company) => (
+                        <label key={company.id} className="flex items-center gap-2.5 rounded-md border border-zinc-200 px-3 py-2.5 text-sm hover:bg-zinc-50">
+                          <input type="checkbox" value={company.id} className="size-4 accent-accent-600" {...register("companyIds")} />
+                          {company.name}
+                        </label>
+                      ))}
+                    </div>
+                    {formState.errors.companyIds ? (
+                      <p id="companyIds-error" className="mt-1.5 text-sm text-red-700">
+                        {formState.errors.companyIds.message ?? "Choose at least one company"}
+                      </p>
+                    ) : null}
+                  </fieldset>
+                ) : null}
+                <fieldset aria-describedby={formState.errors.accountIds ? "accountIds-error" : undefined}>
+                  <legend className="text-sm font-medium text-zinc-800">{values.mode === "live" ? "Live accounts" : "Test accounts"}</legend>
+                  {visibleAccounts.length === 0 ? (
+                    <p className="mt-1.5 text-sm text-zinc-500">{business ? "Choose a company to see its accounts." : "There are no accounts of this mode."}</p>
+                  ) : (
+                    <div className="mt-1.5 space-y-2">
+                      {visibleAccounts.map((account) => (
+                        <label key={account.id} className="flex items-center gap-2.5 rounded-md border border-zinc-200 px-3 py-2.5 text-sm hover:bg-zinc-50">
+                          <input type="checkbox" value={account.id} className="size-4 accent-accent-600" {...register("accountIds")} />
+                          <span className="flex-1">{account.name}</span>
+                          <span className="font-mono text-xs text-zinc-500">
+                            {account.currency} {maskedNumber(account.number)}
+                          </span>
+                          {account.mode === "test" ? <Badge tone="test">Test</Badge> : null}
+                        </label>
+                      ))}
+                    </div>
+                  )}
+                  {formState.errors.accountIds ? (
+                    <p id="accountIds-error" className="mt-1.5 text-sm text-red-700">
+                      {formState.errors.accountIds.message}
+                    </p>
+                  ) : null}
+                </fieldset>
+              </div>
+            ) : null}
+
+            {step === 2 ? (
+              <PermissionMatrix
+                products={options.products}
+                value={values.permissions}
+                onChange={(permissions) => setValue("permissions", permissions, { shouldValidate: true, shouldDirty: true })}
+                error={formState.errors.permissions?.message ?? formState.errors.permissions?.root?.message}
+              />
+            ) : null}
+
+            {step === 3 ? (
+              <div className="space-y-4">
+                <p className="rounded-lg border border-zinc-200 bg-zinc-50 p-4 text-sm leading-relaxed text-zinc-800" data-testid="review-sentence">
+                  {sentence}
+                </p>
+                <dl className="grid grid-cols-[9rem_1fr] gap-y-2 text-sm">
+                  <dt className="text-zinc-500">Alias</dt>
+                  <dd className="font-medium">{values.alias}</dd>
+                  {values.description ? (
+                    <>
+                      <dt className="text-zinc-500">Description</dt>
+                      <dd>{values.description}</dd>
+                    </>
+                  ) : null}
+                  <dt className="text-zinc-500">Application</dt>
+                  <dd>{options.applications.find((a) => a.id === values.applicationId)?.name}</dd>
+                  <dt className="text-zinc-500">Permissions</dt>
+                  <dd>
+                    {PRESET_LABELS[presetOf(values.permissions, options.products)]}: {values.permissions.join(", ")}
+                  </dd>
+                </dl>
+              </div>
+            ) : null}
+
+            <div className="mt-8 flex items-center justify-between border-t border-zinc-100 pt-5">
+              {step > 0 ? (
+                <Button type="button" variant="secondary" onClick={() => setStep((s) => s - 1)}>
+                  <ArrowLeft aria-hidden /> Back
+                </Button>
+              ) : (
+                <Button type="button" variant="ghost" onClick={() => router.push("/keys")}>
+                  Cancel
+                </Button>
+              )}
+              <Button type="submit">
+                {step < STEPS.length - 1 ? (
+                  <>
+                    Continue <ArrowRight aria-hidden />
+                  </>
+                ) : (
+                  "Create key"
+                )}
+              </Button>
+            </div>
+          </form>
+        </Card>
+      </div>
+
+      <aside aria-label="Summary" className="h-fit rounded-lg border border-zinc-200 bg-white p-5 text-sm shadow-xs lg:sticky lg:top-6">
+        <h2 className="font-semibold text-zinc-900">Summary</h2>
+        <dl className="mt-3 space-y-3">
+          <div>
+            <dt className="text-xs text-zinc-500">Alias</dt>
+            <dd className="font-medium break-words text-zinc-900">{values.alias || "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-zinc-500">Mode</dt>
+            <dd>{values.mode === "test" ? <Badge tone="test">Test</Badge> : "Live"}</dd>
+          </div>
+          {business ? (
+            <div>
+              <dt className="text-xs text-zinc-500">Companies</dt>
+              <dd>{options.companies.filter((c) => values.companyIds.includes(c.id)).map((c) => c.name).join(", ") || "—"}</dd>
+            </div>
+          ) : null}
+          <div>
+            <dt className="text-xs text-zinc-500">Accounts</dt>
+            <dd className="font-mono text-xs">
+              {chosenAccounts.length ? chosenAccounts.map((a) => `${a.currency} ${maskedNumber(a.number)}`).join(", ") : "—"}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-xs text-zinc-500">Permissions</dt>
+            <dd>{values.permissions.length ? `${PRESET_LABELS[presetOf(values.permissions, options.products)]} · ${values.permissions.length}` : "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-zinc-500">Expires</dt>
+            <dd>{expiresOn} (in {KEY_LIFETIME_DAYS} days)</dd>
+          </div>
+        </dl>
+      </aside>
+
+      <PinDialog
+        open={pinOpen}
+        onOpenChange={setPinOpen}
+        title="Confirm with your PIN"
+        description={<>Create “{values.alias}”. The key is shown once, right after this.</>}
+        confirmLabel="Create key"
+        onSubmit={create}
+      />
+      <SecretModal
+        secret={created?.key ?? null}
+        title={`“${values.alias}” is ready`}
+        onDone={() => {
+          const id = created?.id;
+          setCreated(null);
+          toast.success("API key created");
+          router.push(id ? `/keys/${id}` : "/keys");
+          router.refresh();
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+"use client";
+
+import { Check, Copy, TriangleAlert } from "lucide-react";
+import { useId, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
+
+/**
+ * Shows a new secret once. It cannot be dismissed — not by Escape, the backdrop or a close button —
+ * until the person confirms they stored it. The secret lives only in this component's props and is
+ * gone from the page when it closes.
+ */
+export function SecretModal({
+  secret,
+  title,
+  onDone,
+}: {
+  secret: string | null;
+  title: string;
+  onDone: () => void;
+}) {
+  const [copied, setCopied] = useState(false);
+  const [stored, setStored] = useState(false);
+  const checkboxId = useId();
+  const open = secret !== null;
+
+  async function copy() {
+    if (!secret) return;
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  }
+
+  return (
+    <Dialog open={open}>
+      <DialogContent
+        closable={false}
+        className="max-w-lg"
+        onEscapeKeyDown={(e) => e.preventDefault()}
+        onPointerDownOutside={(e) => e.preventDefault()}
+        onInteractOutside={(e) => e.preventDefault()}
+      >
+        <DialogTitle>{title}</DialogTitle>
+        <DialogDescription>Copy the key now and keep it somewhere safe, such as your secrets manager.</DialogDescription>
+        <div className="mt-4 flex items-stretch gap-2">
+          <code
+            data-testid="new-secret"
+            tabIndex={0}
+            aria-label="The new API key"
+            onClick={(e) => window.getSelection()?.selectAllChildren(e.currentTarget)}
+            className="min-w-0 flex-1 cursor-text rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2.5 font-mono text-[13px] break-all text-zinc-900 select-all"
+          >
+            {secret}
+          </code>
+          <Button type="button" variant="secondary" onClick={copy} className="h-auto" aria-live="polite">
+            {copied ? <Check className="text-emerald-600" aria-hidden /> : <Copy aria-hidden />}
+            {copied ? "Copied ✓" : "Copy"}
+          </Button>
+        </div>
+        <div className="mt-4 flex gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
+          <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+          This is the only time this key is shown. Latchkey keeps only a fingerprint of it and cannot show it again.
+        </div>
+        <div className="mt-5 flex items-center gap-2.5">
+          <input
+            id={checkboxId}
+            type="checkbox"
+            checked={stored}
+            onChange={(e) => setStored(e.target.checked)}
+            className="size-4 rounded border-zinc-300 accent-accent-600"
+          />
+          <label htmlFor={checkboxId} className="text-sm text-zinc-800">
+            I have stored this key somewhere safe
+          </label>
+        </div>
+        <div className="mt-6 flex justify-end">
+          <Button
+            type="button"
+            disabled={!stored}
+            onClick={() => {
+              setStored(false);
+              setCopied(false);
+              onDone();
+            }}
+          >
+            Done
+          </Button>
+        </div>
+      </DialogContent>
+    </Dialog>
+  );
+}
