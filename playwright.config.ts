@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
@@ -24,6 +24,11 @@ const serverEnv: Record<string, string> = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
+// Everything the server prints, so tests can prove no secret ever reaches a log line.
+if (!process.env.TEST_WORKER_INDEX) {
+  mkdirSync(dataDir, { recursive: true });
+  process.env.E2E_SERVER_LOG ??= path.join(dataDir, "server.log");
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -57,7 +62,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } }],
   webServer: {
-    command: "node node_modules/tsx/dist/cli.mjs --conditions=react-server e2e/support/prepare.ts && node scripts/start.mjs",
+    command: `node node_modules/tsx/dist/cli.mjs --conditions=react-server e2e/support/prepare.ts && node scripts/start.mjs > "${process.env.E2E_SERVER_LOG}" 2>&1`,
     url: `${baseURL}/sign-in`,
     timeout: 240_000,
     reuseExistingServer: false,

@@ -1,6 +1,6 @@
 import { test, type Page } from "@playwright/test";
 import { DEMO_PEOPLE } from "@/lib/demo/people";
-import { expect, screenshot, signIn } from "./support/fixtures";
+import { expect, screenshot, serverLog, signIn } from "./support/fixtures";
 
 const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
 
@@ -93,6 +93,9 @@ test.describe("API keys", () => {
     await expect(row).toContainText("Active");
     await expect(row).toContainText("Pieter van Wyk");
     expect(await page.content()).not.toContain(secret.slice(12));
+    const log = serverLog();
+    expect(log).toContain("Ready");
+    expect(log).not.toContain(secret.slice(12));
   });
 
   test("(b) the Nkosi account holder renews a key with 10 days left and a frozen key", async ({ page }) => {

@@ -112,6 +112,11 @@ async function main() {
   } finally {
     await e2eDb.drop();
   }
+  const serverLog = path.join(e2eDb.env.E2E_DATA_DIR, "server.log");
+  if (e2eStatus !== 0 && existsSync(serverLog)) {
+    log("The end-to-end server's last lines:");
+    console.log(readFileSync(serverLog, "utf8").split("\n").slice(-60).join("\n"));
+  }
   const e2e = readJson(playwrightJson)?.stats;
 
   const counts = {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
 import { DEMO_PASSWORD } from "@/lib/demo/people";
 
@@ -19,3 +20,10 @@ export function formAlert(page: Page) {
 }
 
 export { expect };
+
+/** Everything the end-to-end server has printed so far. */
+export function serverLog(): string {
+  const file = process.env.E2E_SERVER_LOG;
+  if (!file) throw new Error("E2E_SERVER_LOG is not set: the server log is not being captured");
+  return readFileSync(file, "utf8");
+}

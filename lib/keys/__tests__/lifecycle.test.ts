@@ -144,7 +144,13 @@ describe("renewing, regenerating and deleting", () => {
     const created = await makeKey();
     const naledi = await actorFor("naledi@acme.example");
     const before = await keyRow(created.id);
+    const logged: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
+    );
     const { key } = await regenerateKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context);
+    spies.forEach((s) => s.mockRestore());
+    expect(logged.join("\n")).not.toContain(key.slice(8));
     const after = await keyRow(created.id);
     expect(key).not.toBe(created.key);
     expect(after.secretHash).toBe(sha256Hex(key));
