@@ -1,4 +1,4 @@
-import { test, type Page } from "@playwright/test";
+import { test, type Locator, type Page } from "@playwright/test";
 import { DEMO_PEOPLE } from "@/lib/demo/people";
 import { expect, screenshot, serverLog, signIn } from "./support/fixtures";
 
@@ -32,7 +32,54 @@ async function fillWizard(page: Page, alias: string, shots = false) {
   await expect(page.getByRole("heading", { name: "Review and create" })).toBeVisible();
 }
 
+/** Presses Tab until `target` has focus, as a keyboard user would. */
+async function tabTo(page: Page, target: Locator) {
+  for (let i = 0; i < 40; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error("could not reach the element with Tab");
+}
+
 test.describe("API keys", () => {
+  test("the wizard, the PIN dialog and the secret modal work from the keyboard alone", async ({ page }) => {
+    await signIn(page, "naledi@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    await page.goto("/keys/new");
+    await tabTo(page, page.getByLabel("Alias"));
+    await page.keyboard.type("Keyboard only");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { name: "Choose what it can reach" })).toBeFocused();
+
+    await tabTo(page, page.getByLabel("Acme Logistics (Pty) Ltd"));
+    await page.keyboard.press("Space");
+    await tabTo(page, page.getByRole("checkbox", { name: /Acme Logistics ZAR operating/ }));
+    await page.keyboard.press("Space");
+    await tabTo(page, page.getByRole("button", { name: "Continue" }));
+    await page.keyboard.press("Enter");
+
+    await tabTo(page, page.getByRole("radio", { name: "Write" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("radio", { name: "Write" })).toHaveAttribute("aria-checked", "true");
+    await tabTo(page, page.getByRole("button", { name: "Continue" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByTestId("review-sentence")).toContainText("move money between its accounts");
+
+    await tabTo(page, page.getByRole("button", { name: "Create key" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByLabel("Your 6-digit PIN")).toBeFocused();
+    await page.keyboard.type(pin("naledi@acme.example"));
+    const modal = page.getByRole("dialog", { name: "“Keyboard only” is ready" });
+    await expect(modal).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(modal).toBeVisible();
+    await tabTo(page, modal.getByLabel("I have stored this key somewhere safe"));
+    await page.keyboard.press("Space");
+    await tabTo(page, modal.getByRole("button", { name: "Done" }));
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { name: "Keyboard only", level: 1 })).toBeVisible();
+  });
+
   test("(a) the Acme Admin creates a key through the wizard and sees the secret exactly once", async ({ page, context }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await signIn(page, "pieter@acme.example");

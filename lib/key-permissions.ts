@@ -128,3 +128,14 @@ export function joinWords(words: string[]): string {
   if (words.length <= 1) return words.join("");
   return `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}`;
 }
+
+/** "View: Accounts, Balances · Edit: Payments" — grants in words, in catalogue order. */
+export function permissionsInWords(permissions: readonly string[]): string {
+  const entities = KEY_PRODUCT_GROUPS.flatMap((g) => g.entities);
+  const of = (access: KeyAccess) => entities.filter((e) => permissions.includes(`${e.entity}:${access}`)).map((e) => e.label);
+  return (["view", "edit"] as const)
+    .map((access) => [access, of(access)] as const)
+    .filter(([, labels]) => labels.length)
+    .map(([access, labels]) => `${access === "view" ? "View" : "Edit"}: ${labels.join(", ")}`)
+    .join(" · ");
+}

@@ -14,7 +14,7 @@ import { FormAlert } from "@/components/ui/form-alert";
 import { Input } from "@/components/ui/input";
 import { createKeyAction } from "@/lib/actions/create-key";
 import { formatDate, maskedNumber } from "@/lib/format";
-import { describeKey, PRESET_LABELS, presetOf } from "@/lib/key-permissions";
+import { describeKey, permissionsInWords, PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { newKeySchema, type NewKeyInput } from "@/lib/schemas/keys";
 import { cn } from "@/lib/utils";
@@ -287,7 +287,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   <dd>{options.applications.find((a) => a.id === values.applicationId)?.name}</dd>
                   <dt className="text-zinc-500">Permissions</dt>
                   <dd>
-                    {PRESET_LABELS[presetOf(values.permissions, options.products)]}: {values.permissions.join(", ")}
+                    <span className="font-medium">{PRESET_LABELS[presetOf(values.permissions, options.products)]}</span>
+                    <span className="block text-zinc-600">{permissionsInWords(values.permissions)}</span>
                   </dd>
                 </dl>
               </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeKey, presetOf, presetPermissions } from "@/lib/key-permissions";
+import { describeKey, permissionsInWords, presetOf, presetPermissions } from "@/lib/key-permissions";
 
 describe("the review sentence", () => {
   it("reads like DESIGN.md's example", () => {
@@ -28,5 +28,11 @@ describe("presets", () => {
     expect(presetOf(presetPermissions("full", products), products)).toBe("full");
     expect(presetOf([...presetPermissions("read-only", products), "payments:edit"], products)).toBe("custom");
     expect(presetPermissions("full", products)).not.toContain("card_code:view");
+  });
+});
+
+describe("permissions in words", () => {
+  it("groups grants by access in catalogue order", () => {
+    expect(permissionsInWords(["payments:edit", "balances:view", "accounts:view"])).toBe("View: Accounts, Balances · Edit: Payments");
   });
 });
