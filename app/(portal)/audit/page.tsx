@@ -1,14 +1,11 @@
 import { Lock } from "lucide-react";
 import type { Metadata } from "next";
+import { AuditTable } from "@/components/audit/audit-table";
 import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
-import { Badge } from "@/components/ui/badge";
-import { Table, Td, Th } from "@/components/ui/table";
 import { listRecentAuditEvents } from "@/lib/audit/list-events";
-import { auditActionLabel } from "@/lib/audit/action-labels";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
-import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -29,32 +26,7 @@ export default async function AuditPage() {
             Your role ({actor.role?.name}) does not include the audit log.
           </Notice>
         ) : (
-          <Table>
-            <thead>
-              <tr>
-                <Th>When</Th>
-                <Th>Who</Th>
-                <Th>What</Th>
-                <Th>Outcome</Th>
-                <Th>IP address</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <Td className="tabular whitespace-nowrap text-zinc-600">{formatDateTime(e.occurredAt)}</Td>
-                  <Td className="text-zinc-900">{e.actorLabel}</Td>
-                  <Td>{auditActionLabel(e.action)}</Td>
-                  <Td>
-                    <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>
-                      {e.outcome === "success" ? "Succeeded" : e.outcome === "denied" ? "Refused" : "Failed"}
-                    </Badge>
-                  </Td>
-                  <Td className="font-mono text-xs text-zinc-500">{e.ip ?? "—"}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <AuditTable events={events} />
         )}
       </PageBody>
     </>

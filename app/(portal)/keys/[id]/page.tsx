@@ -2,6 +2,7 @@ import { Copy, Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
 import { KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
@@ -10,8 +11,6 @@ import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
-import { auditActionLabel } from "@/lib/audit/action-labels";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -157,32 +156,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
           {key.trail.length === 0 ? (
             <p className="text-sm text-zinc-500">Nothing has happened to this key in the portal yet.</p>
           ) : (
-            <Table>
-              <thead>
-                <tr>
-                  <Th>When</Th>
-                  <Th>Who</Th>
-                  <Th>What</Th>
-                  <Th>Outcome</Th>
-                  <Th>IP address</Th>
-                </tr>
-              </thead>
-              <tbody>
-                {key.trail.map((e) => (
-                  <tr key={e.id}>
-                    <Td className="tabular whitespace-nowrap text-zinc-600">{formatDateTime(e.occurredAt)}</Td>
-                    <Td>{e.actorLabel}</Td>
-                    <Td>{auditActionLabel(e.action)}</Td>
-                    <Td>
-                      <Badge tone={e.outcome === "success" ? "success" : e.outcome === "denied" ? "warning" : "danger"}>
-                        {e.outcome === "success" ? "Succeeded" : e.outcome === "denied" ? "Refused" : "Failed"}
-                      </Badge>
-                    </Td>
-                    <Td className="font-mono text-xs text-zinc-500">{e.ip ?? "—"}</Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <AuditTable events={key.trail} />
           )}
         </section>
       </PageBody>
