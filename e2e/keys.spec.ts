@@ -115,9 +115,11 @@ test.describe("API keys", () => {
     await expect(modal.getByText("This is the only time this key is shown")).toBeVisible();
     await screenshot(page, "secret-modal");
 
-    // No way out until the box is ticked.
+    // No way out until the box is ticked: not Escape, not the backdrop, and there is no close button.
     await page.keyboard.press("Escape");
+    await page.mouse.click(15, 15);
     await expect(modal).toBeVisible();
+    await expect(modal.getByRole("button", { name: "Close" })).toHaveCount(0);
     await expect(modal.getByRole("button", { name: "Done" })).toBeDisabled();
     await modal.getByRole("button", { name: "Copy" }).click();
     await expect(modal.getByRole("button", { name: "Copied ✓" })).toBeVisible();
@@ -140,9 +142,42 @@ test.describe("API keys", () => {
     await expect(row).toContainText("Active");
     await expect(row).toContainText("Pieter van Wyk");
     expect(await page.content()).not.toContain(secret.slice(12));
+
+    // Regenerate: a new secret in the same one-time modal; neither secret stays on the page.
+    await row.getByRole("link", { name: "Month-end close" }).click();
+    await page.getByRole("button", { name: "Regenerate" }).click();
+    const regenerate = page.getByRole("dialog", { name: "Regenerate “Month-end close”" });
+    await expect(regenerate).toContainText("stop working immediately");
+    await regenerate.getByLabel("Your 6-digit PIN").fill(pin("pieter@acme.example"));
+    const again = page.getByRole("dialog", { name: "New secret for “Month-end close”" });
+    await expect(again).toBeVisible();
+    const renewed = (await page.getByTestId("new-secret").textContent())!.trim();
+    expect(renewed).toMatch(/^lk_live_[0-9A-Za-z]{38}$/);
+    expect(renewed).not.toBe(secret);
+    await again.getByLabel("I have stored this key somewhere safe").check();
+    await again.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByText(`${renewed.slice(0, 12)}…`)).toBeVisible();
+    await page.reload();
+    expect(await page.content()).not.toContain(renewed.slice(12));
+    await expect(page.getByRole("row", { name: /Regenerated an API key/ })).toBeVisible();
+
+    // Delete: type the alias, then the PIN; the key leaves the list.
+    await page.getByRole("button", { name: "Delete" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete “Month-end close”?" });
+    await expect(confirm).toContainText(`using ${renewed.slice(0, 12)}… will fail immediately`);
+    await expect(confirm.getByRole("button", { name: "Continue" })).toBeDisabled();
+    await confirm.getByLabel("Type “Month-end close” to confirm").fill("Month-end close");
+    await screenshot(page, "delete-confirm");
+    await confirm.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("dialog", { name: "Delete “Month-end close”" }).getByLabel("Your 6-digit PIN").fill(pin("pieter@acme.example"));
+    await expect(page).toHaveURL(/\/keys$/);
+    await expect(page.getByText("“Month-end close” deleted")).toBeVisible();
+    await expect(page.getByRole("row", { name: /Month-end close/ })).toHaveCount(0);
+
     const log = serverLog();
     expect(log).toContain("Ready");
     expect(log).not.toContain(secret.slice(12));
+    expect(log).not.toContain(renewed.slice(12));
   });
 
   test("(b) the Nkosi account holder renews a key with 10 days left and a frozen key", async ({ page }) => {
