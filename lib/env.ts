@@ -17,6 +17,10 @@ const schema = z.object({
   /** Set by the start script when it hosts the app on plain http (cookies then cannot be Secure). */
   AUTH_URL: z.string().url().optional(),
   SMTP_URL: z.string().optional(),
+  /** Bank API calls allowed per key per minute. */
+  LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
+  /** Mounts the benchmark's unverified route; never set in production. */
+  LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
   REDIS_URL: z.string().optional(),
 });
 

@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
-import { apiKeys } from "@/lib/db/schema";
+import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError } from "@/lib/errors";
 import { deleteKeySchema } from "@/lib/schemas/keys";
 import { loadOwnKey, parseOrThrow, type RequestInfo } from "./shared";
@@ -30,6 +30,8 @@ export async function deleteKey(db: Database, actor: Actor, input: unknown, requ
       .where(and(eq(apiKeys.id, key.id), eq(apiKeys.orgId, actor.org!.id), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     if (!row) throw new NotFoundError("That API key");
+    // Access tokens issued for the old secret die with it.
+    await tx.delete(accessTokens).where(eq(accessTokens.keyId, key.id));
     await recordAuditEvent(tx, {
       ...actorFields(actor, request),
       action: "key.delete",

@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
-import { apiKeys } from "@/lib/db/schema";
+import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
 import { keyActionSchema } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
@@ -31,6 +31,8 @@ export async function regenerateKey(db: Database, actor: Actor, input: unknown, 
       .where(and(eq(apiKeys.id, current.id), eq(apiKeys.secretHash, current.secretHash), isNull(apiKeys.revokedAt)))
       .returning({ id: apiKeys.id });
     if (!row) throw new DomainError("conflict", "This key was changed or deleted while you were confirming. Reload the page and try again.");
+    // Access tokens issued for the old secret die with it.
+    await tx.delete(accessTokens).where(eq(accessTokens.keyId, current.id));
     await recordAuditEvent(tx, {
       ...actorFields(actor, request),
       action: "key.regenerate",

@@ -54,3 +54,45 @@ describe("server actions", () => {
     }
   });
 });
+
+/**
+ * Every route handler of the bank API is built with apiHandler (lib/api/handler.ts), which
+ * authenticates the key, rate-limits it and checks the endpoint's permission — except these.
+ */
+const PUBLIC_ROUTES: Record<string, string> = {
+  issueToken: "the OAuth token endpoint authenticates the key and the client credentials itself",
+  serveOpenApi: "the API description is public",
+};
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return routeFiles(full);
+    return entry.name === "route.ts" ? [full] : [];
+  });
+}
+
+describe("route handlers", () => {
+  const routes = routeFiles("app/api");
+
+  it("finds the route files", () => {
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("each is built with the API's one door, or is public by nature", () => {
+    const unguarded: string[] = [];
+    for (const route of routes) {
+      const source = readFileSync(route, "utf8");
+      const reexports = [...source.matchAll(/export\s*\{([^}]+)\}\s*from\s*"@\/(lib\/api\/[\w-]+)"/g)];
+      if (reexports.length === 0 || /export\s+(async\s+)?function|export\s+const/.test(source)) unguarded.push(`${route}: defines its own handler`);
+      for (const [, names, module] of reexports) {
+        const lib = readFileSync(`${module}.ts`, "utf8");
+        for (const name of names!.split(",").map((n) => n.trim().split(/\s+as\s+/)[0]!)) {
+          const guarded = new RegExp(`export const ${name} = apiHandler(<[^>]*>)?\\(`).test(lib);
+          if (!guarded && !(name in PUBLIC_ROUTES)) unguarded.push(`${route}: ${name}`);
+        }
+      }
+    }
+    expect(unguarded).toEqual([]);
+  });
+});

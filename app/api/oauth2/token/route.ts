@@ -1,0 +1,1 @@
+export { issueToken as POST } from "@/lib/api/oauth";

@@ -1,0 +1,1 @@
+export { serveOpenApi as GET } from "@/lib/api/openapi";

@@ -1,0 +1,1 @@
+export { getBalance as GET } from "@/lib/api/accounts";

@@ -1,0 +1,1 @@
+export { createPayment as POST, listPayments as GET } from "@/lib/api/money";

@@ -1,0 +1,1 @@
+export { listStatements as GET } from "@/lib/api/accounts";

@@ -1,0 +1,1 @@
+export { listTransactions as GET } from "@/lib/api/accounts";

@@ -1,0 +1,1 @@
+export { createTransfer as POST } from "@/lib/api/money";

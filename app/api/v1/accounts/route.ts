@@ -1,0 +1,1 @@
+export { listAccounts as GET } from "@/lib/api/accounts";

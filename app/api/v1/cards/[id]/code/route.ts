@@ -1,0 +1,1 @@
+export { getCardCode as GET, putCardCode as PUT } from "@/lib/api/cards";

@@ -1,0 +1,1 @@
+export { listCards as GET } from "@/lib/api/cards";

@@ -1,0 +1,73 @@
+import "server-only";
+import { getDb, type Database } from "@/lib/db";
+import { env } from "@/lib/env";
+import { hitRateLimit } from "@/lib/security/rate-limit";
+import { authenticate, type ApiCaller } from "./authenticate";
+import { ApiError, errorResponse, requestIdOf } from "./http";
+import { noteKeyUse } from "./last-used";
+
+export interface ApiContext<P> {
+  request: Request;
+  caller: ApiCaller;
+  db: Database;
+  params: P;
+  requestId: string;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+/**
+ * The one door of the bank API: every route handler is built with it. It authenticates the key
+ * (or its access token), applies the per-key rate limit shared by every instance, checks the key
+ * permission the endpoint needs, notes the use, and turns every refusal into PRODUCT.md's error shape.
+ */
+export function apiHandler<P = Record<string, never>>(
+  permission: string,
+  work: (context: ApiContext<P>) => Promise<Response>,
+): (request: Request, route: RouteContext<P>) => Promise<Response> {
+  return async (request, route) => {
+    const requestId = requestIdOf(request);
+    try {
+      const db = getDb();
+      const caller = await authenticate(db, request);
+      const limit = await hitRateLimit(db, `api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, 60);
+      if (!limit.allowed) {
+        throw new ApiError(429, "rate_limited", "Too many requests for this key. Slow down and retry.", undefined, {
+          "retry-after": String(limit.retryAfterSeconds),
+        });
+      }
+      if (!caller.permissions.has(permission)) {
+        throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);
+      }
+      noteKeyUse(caller.keyId, Date.now(), getDb);
+      const response = await work({ request, caller, db, params: await route.params, requestId });
+      response.headers.set("x-request-id", requestId);
+      return response;
+    } catch (error) {
+      return failure(error, requestId);
+    }
+  };
+}
+
+/** Refusals as API errors; a database that cannot be reached is a 503, anything else a plain 500. */
+export function failure(error: unknown, requestId: string): Response {
+  if (error instanceof ApiError) return errorResponse(error, requestId);
+  if (databaseUnavailable(error)) {
+    return errorResponse(new ApiError(503, "service_unavailable", "The bank API is briefly unavailable. Retry shortly.", undefined, { "retry-after": "5" }), requestId);
+  }
+  console.error(`[api] request ${requestId} failed: ${error instanceof Error ? error.name : "unknown error"}`);
+  return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side. Quote the request id if it keeps happening."), requestId);
+}
+
+const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006"]);
+
+function databaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && UNAVAILABLE.has(code)) return true;
+    const message = (current as { message?: unknown }).message;
+    if (typeof message === "string" && /Connection terminated|connect ECONNREFUSED|PGlite is closed/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+
+/** An API refusal in PRODUCT.md's shape: `{"error":{"code","message"}}`, with the failing fields for 422. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+const BASE_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body, (_, v) => (typeof v === "bigint" ? Number(v) : v)), {
+    status,
+    headers: { ...BASE_HEADERS, ...headers },
+  });
+}
+
+export function errorResponse(error: ApiError, requestId: string): Response {
+  const body: { error: { code: string; message: string; fields?: Record<string, string>; requestId: string } } = {
+    error: { code: error.code, message: error.message, requestId },
+  };
+  if (error.fields) body.error.fields = error.fields;
+  return json(body, error.status, { "x-request-id": requestId, ...error.headers });
+}
+
+export function requestIdOf(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && /^[0-9a-f-]{36}$/.test(given) ? given : randomUUID();
+}
+
+/** Turns a zod failure into a 422 naming each failing field. */
+export function invalid(issues: { path: PropertyKey[]; message: string }[]): ApiError {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) fields[issue.path.map(String).join(".") || "body"] ??= issue.message;
+  return new ApiError(422, "invalid_request", `Invalid request: ${Object.keys(fields).join(", ")}`, fields);
+}
+
+/** Reads a JSON body; malformed JSON is a 422, never a 500. */
+export async function readJson(request: Request, limitBytes = 64 * 1024): Promise<unknown> {
+  const text = await request.text();
+  if (text.length > limitBytes) throw new ApiError(413, "invalid_request", "The request body is too large.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(422, "invalid_request", "The request body is not valid JSON.", { body: "Send a JSON object" });
+  }
+}

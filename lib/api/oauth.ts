@@ -1,0 +1,58 @@
+import "server-only";
+import { timingSafeEqual } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { getDb } from "@/lib/db";
+import { accessTokens, applications } from "@/lib/db/schema";
+import { sha256Hex } from "@/lib/security/hashing";
+import { randomBase62 } from "@/lib/security/random";
+import { authenticate } from "./authenticate";
+import { failure } from "./handler";
+import { ApiError, json, requestIdOf } from "./http";
+
+export const ACCESS_TOKEN_SECONDS = 30 * 60;
+
+function oauthError(status: number, error: string, description: string, extra: Record<string, string> = {}) {
+  return json({ error, error_description: description }, status, extra);
+}
+
+/**
+ * POST /api/oauth2/token — client credentials, as Investec does it: HTTP Basic client_id:client_secret
+ * of the key's application, the key in x-api-key, form grant_type=client_credentials. Answers an
+ * opaque bearer token (≥ 256 bits, stored hashed, 30 minutes) carrying the key's permissions.
+ */
+export async function issueToken(request: Request): Promise<Response> {
+  const requestId = requestIdOf(request);
+  try {
+    const form = new URLSearchParams(await request.text());
+    if (form.get("grant_type") !== "client_credentials") {
+      return oauthError(400, "unsupported_grant_type", "Use grant_type=client_credentials.");
+    }
+    const basic = request.headers.get("authorization")?.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i)?.[1];
+    const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
+    const colon = decoded.indexOf(":");
+    if (colon < 1) return oauthError(401, "invalid_client", "Send the client ID and secret with HTTP Basic authentication.", { "www-authenticate": 'Basic realm="latchkey"' });
+    const clientId = decoded.slice(0, colon);
+    const clientSecret = decoded.slice(colon + 1);
+
+    const db = getDb();
+    const caller = await authenticate(db, new Request(request.url, { headers: { "x-api-key": request.headers.get("x-api-key") ?? "" } }));
+    const [app] = await db.select().from(applications).where(eq(applications.clientId, clientId)).limit(1);
+    const expected = Buffer.from(app?.clientSecretHash ?? "0".repeat(64), "hex");
+    const given = Buffer.from(sha256Hex(clientSecret), "hex");
+    if (!app || !timingSafeEqual(expected, given) || app.id !== caller.applicationId) {
+      return oauthError(401, "invalid_client", "The client credentials are wrong, or do not belong to this key's application.", { "www-authenticate": 'Basic realm="latchkey"' });
+    }
+    const token = `lkat_${randomBase62(43)}`;
+    await db.insert(accessTokens).values({
+      tokenHash: sha256Hex(token),
+      keyId: caller.keyId,
+      applicationId: app.id,
+      expiresAt: new Date(Date.now() + ACCESS_TOKEN_SECONDS * 1000),
+    });
+    return json({ access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_SECONDS, scope: [...caller.permissions].sort().join(" ") });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return oauthError(401, "invalid_client", error.message);
+    if (error instanceof ApiError && error.status === 403) return oauthError(400, "invalid_grant", error.message);
+    return failure(error, requestId);
+  }
+}

@@ -1,0 +1,161 @@
+import { z } from "zod";
+import * as s from "./schemas";
+
+/**
+ * The bank API described in OpenAPI 3.1, built from the zod schemas the handlers validate with,
+ * so the description cannot drift from what is enforced. Shared by /api/openapi.json and /docs.
+ */
+export interface EndpointDoc {
+  method: "get" | "post" | "put";
+  path: string;
+  permission: string;
+  summary: string;
+  request?: z.ZodType;
+  response: z.ZodType;
+  status: number;
+  query?: z.ZodType;
+  idempotent?: boolean;
+  sampleBody?: unknown;
+}
+
+export const ENDPOINTS: EndpointDoc[] = [
+  { method: "get", path: "/api/v1/accounts", permission: "accounts:view", summary: "The key's accounts, of its mode", response: z.object({ accounts: z.array(s.account) }), status: 200 },
+  { method: "get", path: "/api/v1/accounts/{id}/balance", permission: "balances:view", summary: "Current and available balance", response: s.balance, status: 200 },
+  {
+    method: "get",
+    path: "/api/v1/accounts/{id}/transactions",
+    permission: "transactions:view",
+    summary: "Posted transactions, newest first, 50 a page",
+    query: s.transactionsQuery,
+    response: z.object({ transactions: z.array(s.transaction), nextPage: z.number().int().nullable() }),
+    status: 200,
+  },
+  { method: "get", path: "/api/v1/accounts/{id}/statements", permission: "statements:view", summary: "Monthly opening and closing balances", response: z.object({ statements: z.array(s.statement) }), status: 200 },
+  {
+    method: "post",
+    path: "/api/v1/accounts/{id}/transfers",
+    permission: "transfers:edit",
+    summary: "Move money to another of the key's accounts, in the same currency",
+    request: s.transferRequest,
+    response: z.object({ transfer: s.transfer }),
+    status: 201,
+    idempotent: true,
+    sampleBody: { toAccountId: "ACCOUNT_ID", amount: 150000, reference: "Month-end sweep" },
+  },
+  { method: "get", path: "/api/v1/accounts/{id}/payments", permission: "payments:view", summary: "Payments from the account", response: z.object({ payments: z.array(s.payment) }), status: 200 },
+  {
+    method: "post",
+    path: "/api/v1/accounts/{id}/payments",
+    permission: "payments:edit",
+    summary: "Create a payment; it waits for a member's approval in the portal",
+    request: s.paymentRequest,
+    response: z.object({ payment: s.payment }),
+    status: 201,
+    idempotent: true,
+    sampleBody: { beneficiaryName: "Nampak Packaging", accountNumber: "62012345678", bankCode: "250655", amount: 250000, reference: "INV-2211" },
+  },
+  { method: "get", path: "/api/v1/cards", permission: "card_code:view", summary: "Cards on the key's accounts", response: z.object({ cards: z.array(s.card) }), status: 200 },
+  { method: "get", path: "/api/v1/cards/{id}/code", permission: "card_code:view", summary: "A card's programmable code", response: s.cardCode, status: 200 },
+  {
+    method: "put",
+    path: "/api/v1/cards/{id}/code",
+    permission: "card_code:edit",
+    summary: "Replace a card's programmable code",
+    request: s.cardCodeRequest,
+    response: s.cardCode,
+    status: 200,
+    sampleBody: { code: "const beforeTransaction = async (authorization) => true;" },
+  },
+];
+
+const ERRORS: Record<string, string> = {
+  "401": "missing_key or invalid_key",
+  "403": "key_frozen, insufficient_permission or account_not_allowed",
+  "404": "not_found",
+  "422": "invalid_request, with the failing fields",
+  "429": "rate_limited, with Retry-After",
+};
+
+function schema(type: z.ZodType) {
+  const { $schema: _, ...rest } = z.toJSONSchema(type, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+export function openApiDocument(serverUrl = "/") {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const e of ENDPOINTS) {
+    const parameters: unknown[] = [];
+    if (e.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } });
+    if (e.query) {
+      const props = (schema(e.query).properties ?? {}) as Record<string, unknown>;
+      for (const [name, prop] of Object.entries(props)) parameters.push({ name, in: "query", required: false, schema: prop });
+    }
+    if (e.idempotent) parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } });
+    paths[e.path] ??= {};
+    paths[e.path]![e.method] = {
+      summary: e.summary,
+      description: `Needs the key permission \`${e.permission}\`.`,
+      "x-permission": e.permission,
+      security: [{ apiKey: [] }, { bearer: [] }],
+      parameters,
+      ...(e.request ? { requestBody: { required: true, content: { "application/json": { schema: schema(e.request) } } } } : {}),
+      responses: {
+        [String(e.status)]: { description: "Success", content: { "application/json": { schema: schema(e.response) } } },
+        ...Object.fromEntries(
+          Object.entries(ERRORS).map(([status, description]) => [status, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
+        ),
+      },
+    };
+  }
+  paths["/api/oauth2/token"] = {
+    post: {
+      summary: "Exchange client credentials and an API key for a 30-minute bearer token",
+      security: [{ clientCredentials: [] }],
+      parameters: [{ name: "x-api-key", in: "header", required: true, schema: { type: "string" } }],
+      requestBody: {
+        required: true,
+        content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: { grant_type: { const: "client_credentials" } }, required: ["grant_type"] } } },
+      },
+      responses: {
+        "200": {
+          description: "A bearer token carrying the key's permissions",
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: { access_token: { type: "string" }, token_type: { const: "Bearer" }, expires_in: { type: "integer" }, scope: { type: "string" } },
+              },
+            },
+          },
+        },
+        "400": { description: "unsupported_grant_type or invalid_grant (RFC 6749)" },
+        "401": { description: "invalid_client (RFC 6749)" },
+      },
+    },
+  };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Latchkey bank API",
+      version: "1.0.0",
+      description: "Money is an integer in minor units with its currency; times are ISO 8601 UTC. Send the key in the x-api-key header, never in a URL.",
+    },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+        bearer: { type: "http", scheme: "bearer", description: "From POST /api/oauth2/token" },
+        clientCredentials: { type: "http", scheme: "basic", description: "client_id:client_secret of the key's application" },
+      },
+      schemas: { Error: schema(s.apiErrorBody) },
+    },
+    paths,
+  };
+}
+
+/** GET /api/openapi.json */
+export async function serveOpenApi(request: Request): Promise<Response> {
+  return new Response(JSON.stringify(openApiDocument(new URL(request.url).origin)), {
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=300" },
+  });
+}
