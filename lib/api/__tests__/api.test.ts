@@ -91,7 +91,7 @@ describe("every endpoint enforces its permission", () => {
     const zar = acmeLive.find((a) => a.name === "Acme Retail ZAR operating")!;
     const usd = acmeLive.find((a) => a.name === "Acme Retail USD FX")!;
     const [card] = (await call(listCards, { path: "/api/v1/cards", key: (await acmeKey(["card_code:view"])).key })).json.cards;
-    const requests: Record<string, () => Parameters<typeof call>> = {
+    const requests: Record<string, () => [unknown, Record<string, unknown>]> = {
       "accounts:view": () => [listAccounts, { path: "/api/v1/accounts" }],
       "balances:view": () => [getBalance, { path: `/api/v1/accounts/${zar.id}/balance`, params: { id: zar.id } }],
       "transactions:view": () => [listTransactions, { path: `/api/v1/accounts/${zar.id}/transactions`, params: { id: zar.id } }],
