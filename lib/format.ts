@@ -40,3 +40,9 @@ export function formatRelative(date: Date, now: Date = new Date()): string {
 export function maskedNumber(number: string): string {
   return `••${number.slice(-4)}`;
 }
+
+/** Money from integer minor units: "R 18 750,00", "$12,000.00" — in the currency's own style. */
+export function formatMoney(minor: bigint | number, currency: string): string {
+  const locale = currency === "ZAR" ? "en-ZA" : currency === "EUR" ? "en-IE" : "en-US";
+  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(minor) / 100);
+}

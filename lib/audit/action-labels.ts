@@ -9,6 +9,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.renew": "Renewed an API key",
   "key.regenerate": "Regenerated an API key's secret",
   "key.delete": "Deleted an API key",
+  "payment.approve": "Approved and executed a payment",
+  "payment.reject": "Rejected a payment",
+  "api.transfer": "Transferred money (API)",
+  "api.payment_create": "Created a payment (API)",
+  "api.card_code_update": "Replaced card code (API)",
 };
 
 export function auditActionLabel(action: string): string {

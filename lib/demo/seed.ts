@@ -2,7 +2,7 @@ import "server-only";
 import { inArray } from "drizzle-orm";
 import { createApplication } from "@/lib/credentials/create-application";
 import type { Database, Executor } from "@/lib/db";
-import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, cards, companies, memberships, roles, transactions, users } from "@/lib/db/schema";
+import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, cards, companies, memberships, payments, roles, transactions, users } from "@/lib/db/schema";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { createOrganisation } from "@/lib/organisations/create-organisation";
@@ -203,6 +203,13 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
       await tx.insert(apiKeyAccounts).values(spec.accounts.map((name) => ({ keyId: row!.id, accountId: accountIds[name]! })));
       if ("companies" in spec) {
         await tx.insert(apiKeyCompanies).values(spec.companies.map((name) => ({ keyId: row!.id, companyId: companyIds[name]! })));
+      }
+      if (spec.alias === "Supplier payments") {
+        // Two payments the ERP created through the API, waiting for a member's approval.
+        await tx.insert(payments).values([
+          { orgId: acme.id, accountId: accountIds["Acme Retail ZAR live"]!, createdByKeyId: row!.id, amount: 1_875_000n, currency: "ZAR", beneficiaryName: "Nampak Packaging", beneficiaryAccountNumber: "62012345678", beneficiaryBankCode: "250655", reference: "INV-88213", createdAt: new Date(now.getTime() - 5 * 3_600_000) },
+          { orgId: acme.id, accountId: accountIds["Acme Logistics ZAR live"]!, createdByKeyId: row!.id, amount: 432_050n, currency: "ZAR", beneficiaryName: "Imperial Logistics", beneficiaryAccountNumber: "40998877123", beneficiaryBankCode: "632005", reference: "Fuel Oct", createdAt: new Date(now.getTime() - 2 * 3_600_000) },
+        ]);
       }
     }
 

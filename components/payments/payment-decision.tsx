@@ -1,0 +1,46 @@
+"use client";
+
+import { Check, X } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { toast } from "sonner";
+import { PinDialog } from "@/components/keys/pin-dialog";
+import { Button } from "@/components/ui/button";
+import { decidePaymentAction } from "@/lib/actions/decide-payment";
+
+export function PaymentDecision({ paymentId, summary }: { paymentId: string; summary: string }) {
+  const router = useRouter();
+  const [decision, setDecision] = useState<"approve" | "reject" | null>(null);
+  return (
+    <div className="flex justify-end gap-2">
+      <Button size="sm" variant="secondary" onClick={() => setDecision("reject")} aria-label={`Reject ${summary}`}>
+        <X aria-hidden /> Reject
+      </Button>
+      <Button size="sm" onClick={() => setDecision("approve")} aria-label={`Approve ${summary}`}>
+        <Check aria-hidden /> Approve
+      </Button>
+      <PinDialog
+        open={decision !== null}
+        onOpenChange={(open) => !open && setDecision(null)}
+        title={decision === "approve" ? "Approve and pay" : "Reject the payment"}
+        description={decision === "approve" ? `${summary} will be paid now, from the account shown.` : `${summary} will not be paid.`}
+        confirmLabel={decision === "approve" ? "Approve and pay" : "Reject"}
+        destructive={decision === "reject"}
+        onSubmit={async (pin) => {
+          const result = await decidePaymentAction({ paymentId, decision, pin });
+          if (result.ok) {
+            setDecision(null);
+            toast.success(result.data.status === "executed" ? "Payment approved and executed" : "Payment rejected");
+            router.refresh();
+            return { ok: true };
+          }
+          if (result.code === "pin_invalid" || result.code === "pin_locked") return { ok: false, error: result.error, code: result.code };
+          setDecision(null);
+          toast.error(result.error);
+          router.refresh();
+          return { ok: true };
+        }}
+      />
+    </div>
+  );
+}
