@@ -22,12 +22,15 @@ const serverEnv: Record<string, string> = {
   PORT: String(port),
   LATCHKEY_DATA_DIR: dataDir,
   NEXT_TELEMETRY_DISABLED: "1",
+  // Low enough that a test burst reaches it.
+  LATCHKEY_API_RATE_LIMIT: "300",
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
 // Everything the server prints, so tests can prove no secret ever reaches a log line.
 if (!process.env.TEST_WORKER_INDEX) {
   mkdirSync(dataDir, { recursive: true });
   process.env.E2E_SERVER_LOG ??= path.join(dataDir, "server.log");
+  process.env.E2E_FIXTURES ??= path.join(dataDir, "e2e-fixtures.json");
 }
 
 export default defineConfig({

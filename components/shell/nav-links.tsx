@@ -1,6 +1,6 @@
 "use client";
 
-import { ClipboardCheck, FileClock, KeyRound, KeySquare, Settings, Users } from "lucide-react";
+import { BookOpen, ClipboardCheck, FileClock, KeyRound, KeySquare, Settings, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -11,6 +11,7 @@ const LINKS = [
   { href: "/members", label: "Members", icon: Users },
   { href: "/payments", label: "Payment approvals", icon: ClipboardCheck },
   { href: "/audit", label: "Audit log", icon: FileClock },
+  { href: "/docs", label: "API docs", icon: BookOpen },
   { href: "/settings", label: "Settings", icon: Settings },
 ] as const;
 

@@ -2,9 +2,12 @@
  * Prepares the database the end-to-end server will use, before that server starts (one process
  * per PGlite folder): migrations, the demo data, and the people only the tests need.
  */
+import { writeFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { databaseHandle } from "@/lib/db";
-import { memberships, organisations, roles, users } from "@/lib/db/schema";
+import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, memberships, organisations, roles, users } from "@/lib/db/schema";
+import { generateApiKey } from "@/lib/keys/key-format";
+import { sha256Hex } from "@/lib/security/hashing";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
 import { hashSecret } from "@/lib/security/hashing";
@@ -13,7 +16,7 @@ import { E2E_NEWCOMERS, E2E_PASSWORD } from "./people";
 async function main() {
   const handle = databaseHandle();
   await handle.migrate();
-  await seedDemoData(handle.db);
+  const seeded = await seedDemoData(handle.db);
   const existing = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, E2E_NEWCOMERS[0]!));
   if (existing.length === 0) {
     const [acme] = await handle.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, ORG_NAMES.acme));
@@ -31,7 +34,44 @@ async function main() {
       await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
     }
   }
+  if (seeded.seeded && process.env.E2E_FIXTURES) {
+    writeFileSync(process.env.E2E_FIXTURES, JSON.stringify({ applications: seeded.applications, keys: await apiKeyFixtures() }, null, 2));
+  }
   await handle.close();
+}
+
+/** Keys with known secrets for the black-box API tests, on Acme Retail's live ZAR account. */
+async function apiKeyFixtures() {
+  const db = databaseHandle().db;
+  const [erp] = await db.select().from(applications).where(eq(applications.name, "ERP integration"));
+  const [naledi] = await db.select().from(users).where(eq(users.email, "naledi@acme.example"));
+  const [zar] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
+  const fixtures: Record<string, { key: string; accountId: string }> = {};
+  for (const [name, permissions] of [
+    ["token", ["accounts:view", "balances:view"]],
+    ["burst", ["accounts:view"]],
+    ["midSession", ["accounts:view"]],
+  ] as const) {
+    const { key, prefix } = generateApiKey("live");
+    const [row] = await db
+      .insert(apiKeys)
+      .values({
+        orgId: erp!.orgId,
+        applicationId: erp!.id,
+        alias: `e2e ${name}`,
+        mode: "live",
+        prefix,
+        secretHash: sha256Hex(key),
+        permissions: [...permissions],
+        createdBy: naledi!.id,
+        expiresAt: new Date(Date.now() + 90 * 86_400_000),
+      })
+      .returning({ id: apiKeys.id });
+    await db.insert(apiKeyAccounts).values({ keyId: row!.id, accountId: zar!.id });
+    await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: zar!.companyId! });
+    fixtures[name] = { key, accountId: zar!.id };
+  }
+  return fixtures;
 }
 
 main().catch((error) => {

@@ -16,12 +16,19 @@ export interface EndpointDoc {
   query?: z.ZodType;
   idempotent?: boolean;
   sampleBody?: unknown;
+  /** A response as the endpoint answers it, for the samples. */
+  example: unknown;
 }
 
+const ACCOUNT = "0b4cf0ce-8a43-4d0c-9f4e-2b7d6a0e3c11";
+const OTHER = "7d1e2f3a-4b5c-4d6e-8f70-819203a4b5c6";
+const CARD = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";
+const AT = "2026-11-22T09:15:04.000Z";
+
 export const ENDPOINTS: EndpointDoc[] = [
-  { method: "get", path: "/api/v1/accounts", permission: "accounts:view", summary: "The key's accounts, of its mode", response: z.object({ accounts: z.array(s.account) }), status: 200 },
-  { method: "get", path: "/api/v1/accounts/{id}/balance", permission: "balances:view", summary: "Current and available balance", response: s.balance, status: 200 },
-  {
+  { example: { accounts: [{ id: ACCOUNT, name: "Acme Retail ZAR operating", number: "10004279531", currency: "ZAR", mode: "live", companyId: OTHER }] },  method: "get", path: "/api/v1/accounts", permission: "accounts:view", summary: "The key's accounts, of its mode", response: z.object({ accounts: z.array(s.account) }), status: 200 },
+  { example: { accountId: ACCOUNT, currency: "ZAR", currentBalance: 185432150, availableBalance: 183557150 },  method: "get", path: "/api/v1/accounts/{id}/balance", permission: "balances:view", summary: "Current and available balance", response: s.balance, status: 200 },
+  { example: { transactions: [{ id: OTHER, postedAt: AT, amount: -1875000, currency: "ZAR", description: "PAYMENT to Nampak Packaging: INV-88213", type: "payment", balanceAfter: 185432150 }], nextPage: 2 }, 
     method: "get",
     path: "/api/v1/accounts/{id}/transactions",
     permission: "transactions:view",
@@ -30,8 +37,8 @@ export const ENDPOINTS: EndpointDoc[] = [
     response: z.object({ transactions: z.array(s.transaction), nextPage: z.number().int().nullable() }),
     status: 200,
   },
-  { method: "get", path: "/api/v1/accounts/{id}/statements", permission: "statements:view", summary: "Monthly opening and closing balances", response: z.object({ statements: z.array(s.statement) }), status: 200 },
-  {
+  { example: { statements: [{ month: "2026-10", currency: "ZAR", openingBalance: 171204400, closingBalance: 185432150 }] },  method: "get", path: "/api/v1/accounts/{id}/statements", permission: "statements:view", summary: "Monthly opening and closing balances", response: z.object({ statements: z.array(s.statement) }), status: 200 },
+  { example: { transfer: { id: OTHER, fromAccountId: ACCOUNT, toAccountId: "ACCOUNT_ID", amount: 150000, currency: "ZAR", reference: "Month-end sweep", createdAt: AT } }, 
     method: "post",
     path: "/api/v1/accounts/{id}/transfers",
     permission: "transfers:edit",
@@ -42,8 +49,8 @@ export const ENDPOINTS: EndpointDoc[] = [
     idempotent: true,
     sampleBody: { toAccountId: "ACCOUNT_ID", amount: 150000, reference: "Month-end sweep" },
   },
-  { method: "get", path: "/api/v1/accounts/{id}/payments", permission: "payments:view", summary: "Payments from the account", response: z.object({ payments: z.array(s.payment) }), status: 200 },
-  {
+  { example: { payments: [{ id: OTHER, accountId: ACCOUNT, status: "pending_approval", amount: 250000, currency: "ZAR", beneficiaryName: "Nampak Packaging", reference: "INV-2211", createdAt: AT }] },  method: "get", path: "/api/v1/accounts/{id}/payments", permission: "payments:view", summary: "Payments from the account", response: z.object({ payments: z.array(s.payment) }), status: 200 },
+  { example: { payment: { id: OTHER, accountId: ACCOUNT, status: "pending_approval", amount: 250000, currency: "ZAR", beneficiaryName: "Nampak Packaging", reference: "INV-2211", createdAt: AT } }, 
     method: "post",
     path: "/api/v1/accounts/{id}/payments",
     permission: "payments:edit",
@@ -54,9 +61,9 @@ export const ENDPOINTS: EndpointDoc[] = [
     idempotent: true,
     sampleBody: { beneficiaryName: "Nampak Packaging", accountNumber: "62012345678", bankCode: "250655", amount: 250000, reference: "INV-2211" },
   },
-  { method: "get", path: "/api/v1/cards", permission: "card_code:view", summary: "Cards on the key's accounts", response: z.object({ cards: z.array(s.card) }), status: 200 },
-  { method: "get", path: "/api/v1/cards/{id}/code", permission: "card_code:view", summary: "A card's programmable code", response: s.cardCode, status: 200 },
-  {
+  { example: { cards: [{ id: CARD, accountId: ACCOUNT, last4: "7310", name: "Acme Retail fleet card" }] },  method: "get", path: "/api/v1/cards", permission: "card_code:view", summary: "Cards on the key's accounts", response: z.object({ cards: z.array(s.card) }), status: 200 },
+  { example: { cardId: CARD, code: "const beforeTransaction = async (authorization) => true;", updatedAt: AT },  method: "get", path: "/api/v1/cards/{id}/code", permission: "card_code:view", summary: "A card's programmable code", response: s.cardCode, status: 200 },
+  { example: { cardId: CARD, code: "const beforeTransaction = async (authorization) => true;", updatedAt: AT }, 
     method: "put",
     path: "/api/v1/cards/{id}/code",
     permission: "card_code:edit",

@@ -25,3 +25,11 @@ export async function requestContext(): Promise<RequestContext> {
     requestId: requestId && /^[0-9a-f-]{36}$/.test(requestId) ? requestId : randomUUID(),
   };
 }
+
+/** The origin the browser used to reach the portal, for samples and links. */
+export async function requestOrigin(): Promise<string> {
+  const h = await headers();
+  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
+  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
+}

@@ -1,10 +1,10 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
-import { apiKeys, applications, auditEvents, users } from "@/lib/db/schema";
+import { apiKeys, applications, auditEvents, cards, users } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { keyStatus } from "@/lib/key-status";
 import { keyAccessSummaries } from "./list-keys";
@@ -51,9 +51,14 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
     .where(and(eq(auditEvents.orgId, org!.id), eq(auditEvents.targetType, "api_key"), eq(auditEvents.targetId, row.id)))
     .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
     .limit(100);
+  const accountIds = access.accountsOf(row.id).map((a) => a.id);
+  const keyCards = accountIds.length
+    ? await db.select({ id: cards.id, name: cards.name, last4: cards.last4 }).from(cards).where(inArray(cards.accountId, accountIds)).orderBy(asc(cards.name))
+    : [];
   const { revokedAt, ...key } = row;
   return {
     ...key,
+    cards: keyCards,
     status: keyStatus({ expiresAt: row.expiresAt, revokedAt }, now),
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),

@@ -2,6 +2,7 @@ import { Copy, Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
 import { KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
@@ -11,10 +12,12 @@ import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
+import { ENDPOINTS } from "@/lib/api/openapi";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { formatDateTime, maskedNumber } from "@/lib/format";
+import { requestOrigin } from "@/lib/http/request-context";
 import { PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { daysLeft } from "@/lib/key-status";
 import { getKey, type KeyDetail } from "@/lib/keys/get-key";
@@ -43,6 +46,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
   }
   const now = new Date();
   const left = daysLeft(key.expiresAt, now);
+  const origin = await requestOrigin();
   return (
     <>
       <PageHeader
@@ -148,6 +152,22 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
             <PermissionMatrix products={org.products} value={key.permissions} readOnly />
           </div>
         </Card>
+
+        <section aria-labelledby="samples">
+          <h2 id="samples" className="text-sm font-semibold text-zinc-900">
+            Request and response samples
+          </h2>
+          <p className="mt-1 mb-3 text-sm text-zinc-600">The endpoints this key may call, with its own accounts filled in.</p>
+          <div className="space-y-2">
+            {ENDPOINTS.filter((e) => key.permissions.includes(e.permission)).map((endpoint) => (
+              <EndpointSample
+                key={`${endpoint.method} ${endpoint.path}`}
+                endpoint={endpoint}
+                values={{ origin, prefix: key.prefix, accountId: key.accounts[0]?.id, toAccountId: key.accounts[1]?.id, cardId: key.cards[0]?.id }}
+              />
+            ))}
+          </div>
+        </section>
 
         <section aria-labelledby="trail">
           <h2 id="trail" className="mb-3 text-sm font-semibold text-zinc-900">

@@ -1,0 +1,51 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { EndpointSample } from "@/components/api/endpoint-sample";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { Card } from "@/components/ui/card";
+import { ENDPOINTS } from "@/lib/api/openapi";
+import { requirePageActor } from "@/lib/auth/current";
+import { requestOrigin } from "@/lib/http/request-context";
+
+export const metadata: Metadata = { title: "API docs" };
+
+export default async function DocsPage() {
+  const actor = await requirePageActor({ organisation: true });
+  const origin = await requestOrigin();
+  return (
+    <>
+      <PageHeader
+        crumbs={[{ label: actor.org!.name }, { label: "API docs" }]}
+        title="API docs"
+        description="Every endpoint your keys can open, with a request to copy and the answer to expect."
+        action={
+          <a href="/api/openapi.json" className="text-sm font-medium text-accent-700 hover:underline">
+            OpenAPI 3.1 document
+          </a>
+        }
+      />
+      <PageBody>
+        <Card className="space-y-2 p-5 text-sm text-zinc-700">
+          <p>
+            Send your key in the <code className="font-mono">x-api-key</code> header on every request — never in a URL. Money is an integer in
+            minor units (cents) with its currency; times are ISO 8601 in UTC. Errors look like{" "}
+            <code className="font-mono">{`{"error":{"code","message"}}`}</code>.
+          </p>
+          <p>
+            Or exchange your application&apos;s client ID and secret with the key for a 30-minute bearer token:{" "}
+            <code className="font-mono">POST /api/oauth2/token</code> with HTTP Basic credentials, the key in{" "}
+            <code className="font-mono">x-api-key</code> and <code className="font-mono">grant_type=client_credentials</code>.
+          </p>
+          <p>
+            Each key&apos;s page shows these samples with its own prefix and accounts. <Link href="/keys" className="font-medium text-accent-700 hover:underline">Your keys</Link>
+          </p>
+        </Card>
+        <div className="space-y-2">
+          {ENDPOINTS.map((endpoint) => (
+            <EndpointSample key={`${endpoint.method} ${endpoint.path}`} endpoint={endpoint} values={{ origin, prefix: "lk_live_xxxx" }} />
+          ))}
+        </div>
+      </PageBody>
+    </>
+  );
+}

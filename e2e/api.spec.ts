@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import { test, type APIRequestContext } from "@playwright/test";
+import { DEMO_PEOPLE } from "@/lib/demo/people";
+import { expect, signIn } from "./support/fixtures";
+
+interface Fixtures {
+  applications: { organisation: string; name: string; clientId: string; clientSecret: string }[];
+  keys: Record<"token" | "burst" | "midSession", { key: string; accountId: string }>;
+}
+
+function fixtures(): Fixtures {
+  return JSON.parse(readFileSync(process.env.E2E_FIXTURES!, "utf8")) as Fixtures;
+}
+
+const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
+
+/** Runs a curl sample as shown on the page: method, URL and body, with the real key in the header. */
+async function runSample(request: APIRequestContext, sample: string, key: string) {
+  const url = /curl (?:-X (\w+) )?"([^"]+)"/.exec(sample)!;
+  const body = /-d '(.+)'$/m.exec(sample)?.[1];
+  const headers: Record<string, string> = { "x-api-key": key };
+  if (body) headers["content-type"] = "application/json";
+  if (sample.includes("Idempotency-Key")) headers["idempotency-key"] = crypto.randomUUID();
+  return request.fetch(url[2]!, { method: url[1] ?? "GET", headers, data: body });
+}
+
+test.describe("the bank API over HTTP", () => {
+  test("a key created in the browser wizard works exactly as its page's samples show, until it is deleted", async ({ page, request }) => {
+    await signIn(page, "naledi@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    await page.goto("/keys/new");
+    await page.getByLabel("Alias").fill("Samples check");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByLabel("Acme Retail (Pty) Ltd").check();
+    await page.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("radio", { name: "Read-only" }).click();
+    await page.getByRole("checkbox", { name: "Edit payments" }).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByRole("dialog").getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+    const secret = (await page.getByTestId("new-secret").textContent())!.trim();
+    await page.getByLabel("I have stored this key somewhere safe").check();
+    await page.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByRole("heading", { name: "Samples check", level: 1 })).toBeVisible();
+
+    const samples = page.locator("pre[data-testid^='sample-']");
+    await expect(samples).toHaveCount(8);
+    for (const text of await samples.allTextContents()) {
+      expect(text).toContain(secret.slice(0, 12));
+      expect(text).not.toContain(secret.slice(12));
+      const response = await runSample(request, text, secret);
+      expect(response.status(), text).toBeLessThan(300);
+      expect(response.headers()["content-type"]).toContain("application/json");
+    }
+    const accounts = await (await request.get("/api/v1/accounts", { headers: { "x-api-key": secret } })).json();
+    expect(accounts.accounts.map((a: { name: string }) => a.name)).toEqual(["Acme Retail ZAR operating"]);
+
+    // Deleted mid-session: the very next call fails.
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page.getByLabel("Type “Samples check” to confirm").fill("Samples check");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("dialog", { name: "Delete “Samples check”" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+    await expect(page).toHaveURL(/\/keys$/);
+    const after = await request.get("/api/v1/accounts", { headers: { "x-api-key": secret } });
+    expect([after.status(), (await after.json()).error.code]).toEqual([401, "invalid_key"]);
+  });
+
+  test("client credentials give a bearer token that carries the key's permissions", async ({ request }) => {
+    const { applications, keys } = fixtures();
+    const erp = applications.find((a) => a.name === "ERP integration")!;
+    const basic = (secret: string) => `Basic ${Buffer.from(`${erp.clientId}:${secret}`).toString("base64")}`;
+    const tokenResponse = await request.post("/api/oauth2/token", {
+      headers: { authorization: basic(erp.clientSecret), "x-api-key": keys.token.key, "content-type": "application/x-www-form-urlencoded" },
+      data: "grant_type=client_credentials",
+    });
+    expect(tokenResponse.status()).toBe(200);
+    const token = await tokenResponse.json();
+    expect(token).toMatchObject({ token_type: "Bearer", expires_in: 1800, scope: "accounts:view balances:view" });
+    const balance = await request.get(`/api/v1/accounts/${keys.token.accountId}/balance`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    expect(balance.status()).toBe(200);
+    expect(await balance.json()).toMatchObject({ accountId: keys.token.accountId, currency: "ZAR" });
+    const transactions = await request.get(`/api/v1/accounts/${keys.token.accountId}/transactions`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    expect((await transactions.json()).error.code).toBe("insufficient_permission");
+
+    const wrong = await request.post("/api/oauth2/token", {
+      headers: { authorization: basic("wrong-secret"), "x-api-key": keys.token.key, "content-type": "application/x-www-form-urlencoded" },
+      data: "grant_type=client_credentials",
+    });
+    expect([wrong.status(), (await wrong.json()).error]).toEqual([401, "invalid_client"]);
+  });
+
+  test("a burst past the per-key limit gets 429 with Retry-After", async ({ request }) => {
+    const { keys } = fixtures();
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let wave = 0; wave < 8 && !retryAfter; wave++) {
+      const responses = await Promise.all(Array.from({ length: 50 }, () => request.get("/api/v1/accounts", { headers: { "x-api-key": keys.burst.key } })));
+      for (const r of responses) {
+        statuses.push(r.status());
+        if (r.status() === 429) retryAfter = r.headers()["retry-after"];
+      }
+    }
+    expect(statuses.filter((s) => s === 200).length).toBe(300);
+    expect(statuses).toContain(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    // Another key is not affected.
+    expect((await request.get("/api/v1/accounts", { headers: { "x-api-key": keys.midSession.key } })).status()).toBe(200);
+  });
+
+  test("malformed and missing keys are 401, the permission is checked before the input, and the API describes itself", async ({ request }) => {
+    const { keys } = fixtures();
+    const malformed = await request.get("/api/v1/accounts", { headers: { "x-api-key": "lk_live_thisisnotakeyatall" } });
+    expect([malformed.status(), (await malformed.json()).error.code]).toEqual([401, "invalid_key"]);
+    const missing = await request.get("/api/v1/accounts");
+    expect((await missing.json()).error.code).toBe("missing_key");
+    const badQuery = await request.get(`/api/v1/accounts/${keys.midSession.accountId}/transactions?from=last-week`, { headers: { "x-api-key": keys.token.key } });
+    expect(badQuery.status()).toBe(403); // the permission is checked before the query
+    const doc = await (await request.get("/api/openapi.json")).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/api/v1/accounts/{id}/transfers");
+  });
+});

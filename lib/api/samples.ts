@@ -1,0 +1,28 @@
+import type { EndpointDoc } from "./openapi";
+
+export interface SampleValues {
+  origin: string;
+  prefix: string;
+  accountId?: string;
+  toAccountId?: string;
+  cardId?: string;
+}
+
+/** A curl command for the endpoint, with the reader's own key prefix and ids filled in. */
+export function curlSample(endpoint: EndpointDoc, values: SampleValues): string {
+  const path = endpoint.path.replace("{id}", endpoint.path.startsWith("/api/v1/cards") ? (values.cardId ?? "CARD_ID") : (values.accountId ?? "ACCOUNT_ID"));
+  const lines = [`# $LATCHKEY_API_KEY holds your key ${values.prefix}… (shown once, when it was created)`];
+  lines.push(`curl ${endpoint.method === "get" ? "" : `-X ${endpoint.method.toUpperCase()} `}"${values.origin}${path}" \\`);
+  lines.push(`  -H "x-api-key: $LATCHKEY_API_KEY"${endpoint.sampleBody ? " \\" : ""}`);
+  if (endpoint.sampleBody) {
+    const body = JSON.stringify(endpoint.sampleBody).replace("ACCOUNT_ID", values.toAccountId ?? "ACCOUNT_ID");
+    lines.push(`  -H "content-type: application/json" \\`);
+    if (endpoint.idempotent) lines.push(`  -H "Idempotency-Key: $(uuidgen)" \\`);
+    lines.push(`  -d '${body}'`);
+  }
+  return lines.join("\n");
+}
+
+export function responseSample(endpoint: EndpointDoc): string {
+  return `HTTP/1.1 ${endpoint.status} ${endpoint.status === 201 ? "Created" : "OK"}\n\n${JSON.stringify(endpoint.example, null, 2)}`;
+}
