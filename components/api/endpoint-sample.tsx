@@ -17,7 +17,7 @@ export function EndpointSample({ endpoint, values }: { endpoint: EndpointDoc; va
         <span className="hidden text-sm text-zinc-500 md:inline">{endpoint.summary}</span>
         <span className="ml-auto font-mono text-xs text-zinc-500">{endpoint.permission}</span>
       </summary>
-      <div className="grid gap-3 border-t border-zinc-100 p-4 lg:grid-cols-2">
+      <div className="grid gap-3 border-t border-zinc-100 p-4">
         <figure>
           <figcaption className="mb-1.5 text-xs font-medium text-zinc-500">Request</figcaption>
           <pre data-testid={`sample-${id}`} className="overflow-x-auto rounded-md bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100">

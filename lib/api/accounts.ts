@@ -1,5 +1,6 @@
 import "server-only";
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db";
 import { accounts, apiKeyAccounts, payments, transactions } from "@/lib/db/schema";
 import { apiHandler } from "./handler";
 import { invalid, json } from "./http";
@@ -9,16 +10,18 @@ import { keyAccount } from "./scope";
 type AccountParams = { id: string };
 export const TRANSACTIONS_PAGE_SIZE = 50;
 
-/** GET /api/v1/accounts — the accounts the key was given, of its mode. */
-export const listAccounts = apiHandler("accounts:view", async ({ db, caller }) => {
-  const rows = await db
+/** The accounts a key was given, of its mode. */
+export function accountsOfKey(db: Executor, keyId: string, mode: "live" | "test") {
+  return db
     .select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency, mode: accounts.mode, companyId: accounts.companyId })
     .from(apiKeyAccounts)
     .innerJoin(accounts, eq(accounts.id, apiKeyAccounts.accountId))
-    .where(and(eq(apiKeyAccounts.keyId, caller.keyId), eq(accounts.mode, caller.mode)))
+    .where(and(eq(apiKeyAccounts.keyId, keyId), eq(accounts.mode, mode)))
     .orderBy(asc(accounts.name));
-  return json({ accounts: rows });
-});
+}
+
+/** GET /api/v1/accounts — the accounts the key was given, of its mode. */
+export const listAccounts = apiHandler("accounts:view", async ({ db, caller }) => json({ accounts: await accountsOfKey(db, caller.keyId, caller.mode) }));
 
 /** GET /api/v1/accounts/{id}/balance — available excludes payments waiting for approval. */
 export const getBalance = apiHandler<AccountParams>("balances:view", async ({ db, caller, params }) => {

@@ -7,6 +7,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 /** Both drivers expose the same query builder; the node-postgres type stands for both. */
@@ -29,6 +30,26 @@ export interface DatabaseLocation {
   pglite?: string;
 }
 
+declare global {
+  var __latchkeyQueries: number | undefined;
+}
+
+/** How many queries this process has sent (counted only when LATCHKEY_BENCH=1). */
+export function queryCount(): number {
+  return globalThis.__latchkeyQueries ?? 0;
+}
+
+/** Counts each call of `method` on `target`, for the benchmark's malformed-key flood. */
+function countCalls(target: object, method: string) {
+  const original = (target as Record<string, (...args: unknown[]) => unknown>)[method]!;
+  (target as Record<string, unknown>)[method] = function counted(this: unknown, ...args: unknown[]) {
+    globalThis.__latchkeyQueries = (globalThis.__latchkeyQueries ?? 0) + 1;
+    return original.apply(this, args);
+  };
+}
+
+const counting = env.LATCHKEY_BENCH === "1";
+
 const migrationsFolder = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle");
 
 export function openDatabase(location: DatabaseLocation): DatabaseHandle {
@@ -36,6 +57,7 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     const pool = new pg.Pool({ connectionString: location.url, max: 10 });
     // An idle client losing its connection must not crash the process.
     pool.on("error", () => {});
+    if (counting) countCalls(pool, "query");
     const db = drizzlePg({ client: pool, schema, casing: "snake_case" });
     return {
       db,
@@ -47,6 +69,10 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   const dataDir = location.pglite ?? "memory://";
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite(dataDir);
+  if (counting) {
+    countCalls(client, "query");
+    countCalls(client, "exec");
+  }
   const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as Database;
   return {
     db,

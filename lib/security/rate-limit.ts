@@ -9,20 +9,21 @@ export interface RateLimitResult {
 }
 
 /**
- * Counts one hit against `bucket` in a fixed window, in one atomic upsert, so every server
- * instance sharing the database sees the same count.
+ * Counts `count` hits (one by default) against `bucket` in a fixed window, in one atomic upsert,
+ * so every server instance sharing the database sees the same count.
  */
 export async function hitRateLimit(
   db: Executor,
   bucket: string,
   limit: number,
   windowSeconds: number,
+  count = 1,
 ): Promise<RateLimitResult> {
   const result = await db.execute<{ hits: number; retry_after: number }>(sql`
-    insert into rate_limits (bucket, window_started_at, hits) values (${bucket}, now(), 1)
+    insert into rate_limits (bucket, window_started_at, hits) values (${bucket}, now(), ${count})
     on conflict (bucket) do update set
       hits = case when rate_limits.window_started_at <= now() - make_interval(secs => ${windowSeconds})
-                  then 1 else rate_limits.hits + 1 end,
+                  then ${count} else rate_limits.hits + ${count} end,
       window_started_at = case when rate_limits.window_started_at <= now() - make_interval(secs => ${windowSeconds})
                   then now() else rate_limits.window_started_at end
     returning hits,

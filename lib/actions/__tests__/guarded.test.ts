@@ -62,6 +62,8 @@ describe("server actions", () => {
 const PUBLIC_ROUTES: Record<string, string> = {
   issueToken: "the OAuth token endpoint authenticates the key and the client credentials itself",
   serveOpenApi: "the API description is public",
+  benchAccountsUnverified: "benchmark only: answers 404 unless the server was started with LATCHKEY_BENCH=1",
+  benchStats: "benchmark only: answers 404 unless the server was started with LATCHKEY_BENCH=1",
 };
 
 function routeFiles(dir: string): string[] {

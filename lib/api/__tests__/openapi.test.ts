@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { benchAccountsUnverified, benchStats } from "@/lib/api/bench";
 import { ENDPOINTS, openApiDocument, serveOpenApi } from "@/lib/api/openapi";
 import { ALL_KEY_PERMISSIONS } from "@/lib/key-permissions";
 
@@ -31,5 +32,12 @@ describe("the OpenAPI document", () => {
 
   it("documents an endpoint for every key permission the wizard offers — nothing decorative", () => {
     expect([...new Set(ENDPOINTS.map((e) => e.permission))].sort()).toEqual([...ALL_KEY_PERMISSIONS].sort());
+  });
+});
+
+describe("the benchmark's routes", () => {
+  it("do not exist unless the server was started for the benchmark", async () => {
+    expect((await benchAccountsUnverified(new Request("http://bank.test/api/bench/accounts-unverified?keyId=x"))).status).toBe(404);
+    expect((await benchStats()).status).toBe(404);
   });
 });

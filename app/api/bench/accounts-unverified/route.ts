@@ -1,0 +1,1 @@
+export { benchAccountsUnverified as GET } from "@/lib/api/bench";

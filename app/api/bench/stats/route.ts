@@ -1,0 +1,1 @@
+export { benchStats as GET } from "@/lib/api/bench";

@@ -1,0 +1,69 @@
+import { test } from "@playwright/test";
+import { DEMO_PEOPLE } from "@/lib/demo/people";
+import { expect, screenshot, signIn } from "./support/fixtures";
+
+const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
+
+test("payments wait for approval; ten simultaneous approvals execute one exactly once; a rejection pays nothing", async ({ page }) => {
+  await signIn(page, "pieter@acme.example");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payment approvals" }).click();
+  const waiting = page.getByRole("table", { name: "Payments waiting for approval" });
+  await expect(waiting.getByRole("row", { name: /Nampak Packaging/ })).toContainText("R 18 750,00");
+  await expect(waiting.getByRole("row", { name: /Nampak Packaging/ })).toContainText("Supplier payments");
+  await screenshot(page, "payments");
+
+  // Capture the real approve request, stop it, then send it ten times at once.
+  let captured: { headers: Record<string, string>; body: string } | null = null;
+  await page.route("**/payments", async (route) => {
+    const request = route.request();
+    if (request.method() === "POST" && request.headers()["next-action"] && !captured) {
+      captured = { headers: request.headers(), body: request.postData() ?? "" };
+      await route.abort();
+    } else await route.continue();
+  });
+  await page.getByRole("button", { name: "Approve R 18 750,00 to Nampak Packaging" }).click();
+  await page.getByRole("dialog").getByLabel("Your 6-digit PIN").fill(pin("pieter@acme.example"));
+  await expect.poll(() => captured).not.toBeNull();
+  await page.unroute("**/payments");
+  await page.keyboard.press("Escape");
+
+  const { headers, body } = captured!;
+  const answers = await Promise.all(
+    Array.from({ length: 10 }, () =>
+      page.request
+        .post("/payments", {
+          headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"]!, accept: "text/x-component", origin: new URL(page.url()).origin },
+          data: body,
+        })
+        .then((r) => r.text()),
+    ),
+  );
+  expect(answers.filter((a) => a.includes('"status":"executed"'))).toHaveLength(1);
+  expect(answers.filter((a) => a.includes("already decided"))).toHaveLength(9);
+
+  await page.reload();
+  const decided = page.getByRole("table", { name: "Recently decided payments" });
+  await expect(decided.getByRole("row", { name: /Nampak Packaging/ })).toContainText("Executed");
+  await expect(decided.getByRole("row", { name: /Nampak Packaging/ })).toContainText("Pieter van Wyk");
+
+  await page.getByRole("button", { name: "Reject R 4 320,50 to Imperial Logistics" }).click();
+  await page.getByRole("dialog", { name: "Reject the payment" }).getByLabel("Your 6-digit PIN").fill(pin("pieter@acme.example"));
+  await expect(page.getByText("Payment rejected")).toBeVisible();
+  await expect(decided.getByRole("row", { name: /Imperial Logistics/ })).toContainText("Rejected");
+  await expect(page.getByText("No payments are waiting")).toBeVisible();
+  await screenshot(page, "payments-decided");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("row", { name: /Approved and executed a payment/ })).toHaveCount(1);
+});
+
+test("the docs page shows every endpoint with a request and a response", async ({ page }) => {
+  await signIn(page, "sipho@acme.example");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API docs" }).click();
+  await expect(page.getByRole("heading", { name: "API docs", level: 1 })).toBeVisible();
+  await expect(page.locator("details")).toHaveCount(10);
+  await page.locator("details").nth(4).locator("summary").click();
+  await expect(page.locator("details").nth(4)).toContainText("Idempotency-Key");
+  await expect(page.locator("details").nth(4)).toContainText("HTTP/1.1 201 Created");
+  await screenshot(page, "docs");
+});

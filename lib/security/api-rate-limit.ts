@@ -1,0 +1,75 @@
+import "server-only";
+import type { Executor } from "@/lib/db";
+import { hitRateLimit, type RateLimitResult } from "./rate-limit";
+
+/**
+ * Per-key API rate limiting shared through the database without a write on every request. Each
+ * instance counts locally on top of the last shared count it saw; every SYNC_MS a timer adds its
+ * local hits to the shared counter in one upsert per key and reads the total back. The first hit
+ * of a key in a window goes to the database directly, so a fresh instance starts from the shared
+ * count. Across instances the limit can be overshot by what they admit within one sync interval.
+ */
+const SYNC_MS = 250;
+
+interface Bucket {
+  windowSeconds: number;
+  limit: number;
+  windowEndsAt: number;
+  shared: number;
+  local: number;
+  /** Whether the bucket saw a hit since the last sync; idle buckets cost no query. */
+  active: boolean;
+}
+
+interface State {
+  buckets: Map<string, Bucket>;
+  timer: ReturnType<typeof setInterval> | null;
+}
+
+declare global {
+  var __latchkeyApiLimits: State | undefined;
+}
+
+function state(): State {
+  globalThis.__latchkeyApiLimits ??= { buckets: new Map(), timer: null };
+  return globalThis.__latchkeyApiLimits;
+}
+
+export async function hitApiRateLimit(db: () => Executor, bucket: string, limit: number, windowSeconds: number, now = Date.now()): Promise<RateLimitResult> {
+  const s = state();
+  const known = s.buckets.get(bucket);
+  if (!known || known.windowEndsAt <= now) {
+    const result = await hitRateLimit(db(), bucket, limit, windowSeconds);
+    s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: now + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, active: false });
+    if (!s.timer) {
+      s.timer = setInterval(() => void syncApiRateLimits(db()).catch(() => {}), SYNC_MS);
+      s.timer.unref?.();
+    }
+    return result;
+  }
+  const hits = known.shared + known.local + 1;
+  const retryAfterSeconds = Math.max(1, Math.ceil((known.windowEndsAt - now) / 1000));
+  known.active = true;
+  if (hits > limit) return { allowed: false, hits, retryAfterSeconds };
+  known.local += 1;
+  known.active = true;
+  return { allowed: true, hits, retryAfterSeconds };
+}
+
+/** Pushes local hits of active buckets to the shared counters and reads the totals back; drops finished windows. */
+export async function syncApiRateLimits(db: Executor, now = Date.now()): Promise<void> {
+  const s = state();
+  for (const [bucket, b] of s.buckets) {
+    if (b.windowEndsAt <= now) {
+      s.buckets.delete(bucket);
+      continue;
+    }
+    if (!b.active) continue;
+    b.active = false;
+    const local = b.local;
+    b.local = 0;
+    const result = await hitRateLimit(db, bucket, b.limit, b.windowSeconds, local);
+    b.shared = result.hits;
+    b.windowEndsAt = now + result.retryAfterSeconds * 1000;
+  }
+}

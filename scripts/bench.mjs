@@ -1,0 +1,126 @@
+// `npm run bench`: builds and starts the production server, then measures GET /api/v1/accounts with a
+// valid key against the same handler with key verification bypassed (a route that exists only when
+// LATCHKEY_BENCH=1), and counts the database queries a flood of malformed keys causes.
+// Runs on the embedded database, or on PostgreSQL (a fresh database) when DATABASE_URL is set.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { buildIfStale } from "./lib/build.mjs";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PORT = Number(process.env.BENCH_PORT ?? 3300);
+const base = `http://127.0.0.1:${PORT}`;
+const work = mkdtempSync(path.join(os.tmpdir(), "latchkey-bench-"));
+
+async function freshDatabase() {
+  if (!process.env.DATABASE_URL) return { env: {}, where: "embedded PGlite", drop: async () => {} };
+  const url = new URL(process.env.DATABASE_URL);
+  const name = `${url.pathname.slice(1) || "latchkey"}_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    where: `PostgreSQL (${name})`,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
+    },
+  };
+}
+
+function load(title, url, headers, seconds = DURATION) {
+  return new Promise((resolve, reject) => {
+    autocannon({ title, url, headers, connections: CONNECTIONS, duration: seconds }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function waitForServer() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/sign-in`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the server did not start");
+}
+
+const summary = (r) => ({
+  rps: Math.round(r.requests.average),
+  p50: r.latency.p50,
+  p99: r.latency.p99,
+  errors: r.errors + r.timeouts + (r.non2xx ?? 0),
+  total: r.requests.total,
+});
+
+async function main() {
+  buildIfStale();
+  const database = await freshDatabase();
+  const env = {
+    ...process.env,
+    ...database.env,
+    LATCHKEY_DATA_DIR: path.join(work, "data"),
+    LATCHKEY_BENCH: "1",
+    LATCHKEY_API_RATE_LIMIT: "1000000000",
+    PORT: String(PORT),
+    HOSTNAME_BIND: "127.0.0.1",
+  };
+  const keyFile = path.join(work, "key.json");
+  const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
+  const prepared = spawnSync(process.execPath, [tsx, "--conditions=react-server", "scripts/bench-prepare.ts", keyFile], { stdio: "inherit", env });
+  if (prepared.status !== 0) throw new Error("could not prepare the benchmark database");
+  const { key, keyId } = JSON.parse(readFileSync(keyFile, "utf8"));
+
+  const server = spawn(process.execPath, ["scripts/start.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    await waitForServer();
+    console.log(`\nBenchmark on ${database.where}: ${CONNECTIONS} connections, ${DURATION} s each, ${os.cpus().length} cores\n`);
+    await load("warm-up", `${base}/api/v1/accounts`, { "x-api-key": key }, 3);
+    await load("warm-up", `${base}/api/bench/accounts-unverified?keyId=${keyId}`, {}, 3);
+
+    const verified = summary(await load("verified", `${base}/api/v1/accounts`, { "x-api-key": key }));
+    const bypassed = summary(await load("bypassed", `${base}/api/bench/accounts-unverified?keyId=${keyId}`, {}));
+
+    // Let requests still in flight from the previous phase finish before counting.
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = (await (await fetch(`${base}/api/bench/stats`)).json()).queries;
+    const malformedKey = `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`;
+    const flood = summary(await load("malformed", `${base}/api/v1/accounts`, { "x-api-key": malformedKey }, Math.min(DURATION, 5)));
+    const after = (await (await fetch(`${base}/api/bench/stats`)).json()).queries;
+
+    const ratio = verified.rps / bypassed.rps;
+    const rows = [
+      ["GET /api/v1/accounts, valid key", verified],
+      ["same handler, verification bypassed", bypassed],
+      ["malformed keys (all 401)", flood],
+    ];
+    console.log("scenario                                 req/s    p50 ms   p99 ms   requests   errors");
+    for (const [name, r] of rows) {
+      console.log(`${name.padEnd(40)} ${String(r.rps).padStart(6)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${String(r.total).padStart(10)} ${String(name.startsWith("malformed") ? 0 : r.errors).padStart(8)}`);
+    }
+    console.log(`\nratio verified / bypassed: ${ratio.toFixed(2)}   (target ≥ 0.70: ${ratio >= 0.7 ? "met" : "missed"})`);
+    console.log(`p99 with a valid key: ${verified.p99} ms   (target < 50 ms: ${verified.p99 < 50 ? "met" : "missed"})`);
+    console.log(`database queries during ${flood.total} malformed-key requests: ${after - before}   (target 0: ${after - before === 0 ? "met" : "missed"})`);
+    console.log(`errors on valid-key requests: ${verified.errors}`);
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    await database.drop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
