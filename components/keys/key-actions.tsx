@@ -13,7 +13,7 @@ import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
 import { renewKeyAction } from "@/lib/actions/renew-key";
 import { formatDate } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
-import { PinDialog, type PinOutcome } from "./pin-dialog";
+import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
 
 interface KeyActionsProps {
@@ -48,7 +48,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can,
       success();
       return { ok: true };
     }
-    if (result.code === "pin_invalid" || result.code === "pin_locked") return { ok: false, error: result.error!, code: result.code };
+    if (isPinRefusal(result.code)) return { ok: false, error: result.error!, code: result.code };
     setOpen(null);
     toast.error(result.error);
     return { ok: true };

@@ -20,7 +20,7 @@ import { newKeySchema, type NewKeyInput } from "@/lib/schemas/keys";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
-import { PinDialog, type PinOutcome } from "./pin-dialog";
+import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
@@ -100,7 +100,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
       setCreated({ id: result.data.id, key: result.data.key });
       return { ok: true };
     }
-    if (result.code === "pin_invalid" || result.code === "pin_locked") return { ok: false, error: result.error, code: result.code };
+    if (isPinRefusal(result.code)) return { ok: false, error: result.error, code: result.code };
     setPinOpen(false);
     setFormError(result.error);
     const fields = Object.entries(result.fieldErrors ?? {});

@@ -8,6 +8,11 @@ import { cn } from "@/lib/utils";
 
 export type PinOutcome = { ok: true } | { ok: false; error: string; code?: string };
 
+/** Refusals about the PIN itself keep the dialog open, with the message under the field. */
+export function isPinRefusal(code: string | undefined): boolean {
+  return code === "pin_invalid" || code === "pin_locked" || code === "pin_busy";
+}
+
 /**
  * Asks for the member's PIN and runs the action with it. The action itself checks the PIN on the
  * server; this dialog only collects it. Submits on the sixth digit.

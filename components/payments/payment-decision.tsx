@@ -4,7 +4,7 @@ import { Check, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
-import { PinDialog } from "@/components/keys/pin-dialog";
+import { isPinRefusal, PinDialog } from "@/components/keys/pin-dialog";
 import { Button } from "@/components/ui/button";
 import { decidePaymentAction } from "@/lib/actions/decide-payment";
 
@@ -34,7 +34,7 @@ export function PaymentDecision({ paymentId, summary }: { paymentId: string; sum
             router.refresh();
             return { ok: true };
           }
-          if (result.code === "pin_invalid" || result.code === "pin_locked") return { ok: false, error: result.error, code: result.code };
+          if (isPinRefusal(result.code)) return { ok: false, error: result.error, code: result.code };
           setDecision(null);
           toast.error(result.error);
           router.refresh();

@@ -23,6 +23,8 @@ interface Bucket {
 
 interface State {
   buckets: Map<string, Bucket>;
+  /** A bucket's first database round trip, shared by every request that arrives during it. */
+  loading: Map<string, Promise<RateLimitResult>>;
   timer: ReturnType<typeof setInterval> | null;
 }
 
@@ -31,7 +33,7 @@ declare global {
 }
 
 function state(): State {
-  globalThis.__latchkeyApiLimits ??= { buckets: new Map(), timer: null };
+  globalThis.__latchkeyApiLimits ??= { buckets: new Map(), loading: new Map(), timer: null };
   return globalThis.__latchkeyApiLimits;
 }
 
@@ -39,21 +41,30 @@ export async function hitApiRateLimit(db: () => Executor, bucket: string, limit:
   const s = state();
   const known = s.buckets.get(bucket);
   if (!known || known.windowEndsAt <= now) {
-    const result = await hitRateLimit(db(), bucket, limit, windowSeconds);
-    s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: now + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, active: false });
+    const loading = s.loading.get(bucket);
+    if (loading) {
+      // Someone is already fetching the shared count: wait for it, then count locally.
+      await loading;
+      return hitApiRateLimit(db, bucket, limit, windowSeconds, Date.now());
+    }
+    const first = hitRateLimit(db(), bucket, limit, windowSeconds).then((result) => {
+      s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: Date.now() + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, active: false });
+      return result;
+    });
+    s.loading.set(bucket, first);
+    void first.finally(() => s.loading.delete(bucket)).catch(() => {});
     if (!s.timer) {
       s.timer = setInterval(() => void syncApiRateLimits(db()).catch(() => {}), SYNC_MS);
       s.timer.unref?.();
     }
-    return result;
+    return first;
   }
-  const hits = known.shared + known.local + 1;
-  const retryAfterSeconds = Math.max(1, Math.ceil((known.windowEndsAt - now) / 1000));
-  known.active = true;
-  if (hits > limit) return { allowed: false, hits, retryAfterSeconds };
+  // Every hit counts, admitted or not, as it does in the database.
   known.local += 1;
   known.active = true;
-  return { allowed: true, hits, retryAfterSeconds };
+  const hits = known.shared + known.local;
+  const retryAfterSeconds = Math.max(1, Math.ceil((known.windowEndsAt - now) / 1000));
+  return { allowed: hits <= limit, hits, retryAfterSeconds };
 }
 
 /** Pushes local hits of active buckets to the shared counters and reads the totals back; drops finished windows. */

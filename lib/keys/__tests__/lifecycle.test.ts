@@ -248,20 +248,38 @@ describe("the PIN inside each action", () => {
     await renewKey(db(), thabo, { keyId: created.id, pin: pinOf("thabo@nkosi.example") }, context);
   });
 
-  it("evaluates 50 parallel wrong PINs at most five times", async () => {
+  it("evaluates 50 parallel wrong PINs at most five times, then locks", async () => {
     const created = await makeKey();
-    const sipho = await actorFor("johan@acme.example"); // Key renewer
+    const johan = await actorFor("johan@acme.example"); // Key renewer
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => renewKey(db(), sipho, { keyId: created.id, pin: "111222" }, context)),
+      Array.from({ length: 50 }, () => renewKey(db(), johan, { keyId: created.id, pin: "111222" }, context)),
     );
     const codes = results.map((r) => (r.status === "rejected" && r.reason instanceof DomainError ? r.reason.code : "other"));
-    expect(codes.filter((c) => c === "pin_invalid").length).toBe(4);
-    expect(codes.filter((c) => c === "pin_locked").length).toBe(46);
+    expect(codes.every((c) => c === "pin_invalid" || c === "pin_locked" || c === "pin_busy")).toBe(true);
+    expect(codes.filter((c) => c === "pin_invalid").length).toBeLessThanOrEqual(4);
+    expect(await db().$count(auditEvents, sql`${auditEvents.actorUserId} = ${johan.user.id} and ${auditEvents.action} = 'auth.pin_locked'`)).toBe(1);
     const evaluated = await db().$count(
       auditEvents,
-      sql`${auditEvents.actorUserId} = ${sipho.user.id} and ${auditEvents.action} in ('auth.pin_failed', 'auth.pin_locked')`,
+      sql`${auditEvents.actorUserId} = ${johan.user.id} and ${auditEvents.action} in ('auth.pin_failed', 'auth.pin_locked')`,
     );
     expect(evaluated).toBe(5);
+    const [user] = await db().select().from(users).where(eq(users.id, johan.user.id));
+    expect(user!.pinLockedUntil!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    await expect(renewKey(db(), johan, { keyId: created.id, pin: pinOf("johan@acme.example") }, context)).rejects.toMatchObject({ code: "pin_locked" });
+  });
+
+  it("never locks a member out with simultaneous correct PINs", async () => {
+    const created = await makeKey();
+    const naledi = await actorFor("naledi@acme.example");
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => renewKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context)),
+    );
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason.code);
+    expect(refused.every((code) => code === "pin_busy")).toBe(true);
+    expect(results.some((r) => r.status === "fulfilled")).toBe(true);
+    const [user] = await db().select().from(users).where(eq(users.id, naledi.user.id));
+    expect([user!.pinFailedAttempts, user!.pinLockedUntil]).toEqual([0, null]);
+    await renewKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context);
   });
 });
 

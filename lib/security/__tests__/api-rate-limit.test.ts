@@ -14,6 +14,19 @@ describe("the shared API rate limit", () => {
     expect(results.at(-1)!.retryAfterSeconds).toBeGreaterThan(55);
   });
 
+  it("admits exactly the limit when a burst arrives while the first hits are still in flight", async () => {
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const results = await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        await later(i % 12); // arrivals spread over the first database round trips
+        return hitApiRateLimit(db, "test:burst", 60, 60);
+      }),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(60);
+    await syncApiRateLimits(db());
+    expect(await sharedHits("test:burst")).toBe(120);
+  });
+
   it("writes only the first hit at once, then the rest in one sync", async () => {
     for (let i = 0; i < 25; i++) await hitApiRateLimit(db, "test:batched", 1000, 60);
     expect(await sharedHits("test:batched")).toBe(1);
