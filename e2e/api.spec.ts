@@ -5,7 +5,7 @@ import { expect, signIn } from "./support/fixtures";
 
 interface Fixtures {
   applications: { organisation: string; name: string; clientId: string; clientSecret: string }[];
-  keys: Record<"token" | "burst" | "midSession", { key: string; accountId: string }>;
+  keys: Record<"token" | "burst" | "midSession", { key: string; accountId: string }> & Record<string, { key: string; accountId: string } | undefined>;
 }
 
 function fixtures(): Fixtures {
@@ -25,6 +25,35 @@ async function runSample(request: APIRequestContext, sample: string, key: string
 }
 
 test.describe("the bank API over HTTP", () => {
+  test("every endpoint answers with its permission and refuses without it", async ({ request }) => {
+    const { keys } = fixtures();
+    const zar = keys["only accounts:view"]!.accountId;
+    const cards = await (await request.get("/api/v1/cards", { headers: { "x-api-key": keys["only card_code:view"]!.key } })).json();
+    const card = cards.cards[0].id as string;
+    const accountsList = await (await request.get("/api/v1/accounts", { headers: { "x-api-key": keys["only accounts:view"]!.key } })).json();
+    const usd = accountsList.accounts.find((a: { currency: string }) => a.currency === "USD").id as string;
+    const calls: Record<string, { method: string; path: string; data?: unknown; ok: number }> = {
+      "accounts:view": { method: "GET", path: "/api/v1/accounts", ok: 200 },
+      "balances:view": { method: "GET", path: `/api/v1/accounts/${zar}/balance`, ok: 200 },
+      "transactions:view": { method: "GET", path: `/api/v1/accounts/${zar}/transactions?page=2`, ok: 200 },
+      "statements:view": { method: "GET", path: `/api/v1/accounts/${zar}/statements`, ok: 200 },
+      // ZAR to USD is refused for its currencies — after the permission check passed.
+      "transfers:edit": { method: "POST", path: `/api/v1/accounts/${zar}/transfers`, data: { toAccountId: usd, amount: 100, reference: "matrix" }, ok: 422 },
+      "payments:view": { method: "GET", path: `/api/v1/accounts/${zar}/payments`, ok: 200 },
+      "payments:edit": { method: "POST", path: `/api/v1/accounts/${zar}/payments`, data: { beneficiaryName: "Matrix Test", accountNumber: "1234567890", bankCode: "250655", amount: 100, reference: "matrix" }, ok: 201 },
+      "card_code:view": { method: "GET", path: `/api/v1/cards/${card}/code`, ok: 200 },
+      "card_code:edit": { method: "PUT", path: `/api/v1/cards/${card}/code`, data: { code: "// matrix" }, ok: 200 },
+    };
+    for (const [permission, call] of Object.entries(calls)) {
+      const send = (key: string) => request.fetch(call.path, { method: call.method, headers: { "x-api-key": key }, data: call.data });
+      const granted = await send(keys[`only ${permission}`]!.key);
+      expect(granted.status(), `${permission} granted`).toBe(call.ok);
+      const refused = await send(keys[`without ${permission}`]!.key);
+      expect(refused.status(), `${permission} missing`).toBe(403);
+      expect((await refused.json()).error.code).toBe("insufficient_permission");
+    }
+  });
+
   test("a key created in the browser wizard works exactly as its page's samples show, until it is deleted", async ({ page, request }) => {
     await signIn(page, "naledi@acme.example");
     await expect(page).toHaveURL(/\/keys$/);

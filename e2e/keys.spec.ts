@@ -255,6 +255,8 @@ test.describe("API keys", () => {
     });
     const answer = await replay.text();
     expect(answer).toContain("Your role does not allow this.");
+    // Action responses — the only place a new secret ever travels — are never stored by a cache.
+    expect(replay.headers()["cache-control"]).toContain("no-store");
     expect(answer).not.toMatch(/lk_live_[0-9A-Za-z]{38}/);
 
     await page.goto("/keys?q=Viewer replay target");

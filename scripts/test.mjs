@@ -89,7 +89,7 @@ function readJson(file) {
 }
 
 async function main() {
-  const database = process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "in-memory PGlite";
+  const database = `${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "in-memory PGlite"}${process.env.REDIS_URL ? " + Redis" : ""}`;
   const chromium = await ensureChromium();
   log(`Chromium: ${chromium}`);
 

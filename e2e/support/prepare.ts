@@ -46,12 +46,17 @@ async function apiKeyFixtures() {
   const [erp] = await db.select().from(applications).where(eq(applications.name, "ERP integration"));
   const [naledi] = await db.select().from(users).where(eq(users.email, "naledi@acme.example"));
   const [zar] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
+  const [usd] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail USD FX"));
   const fixtures: Record<string, { key: string; accountId: string }> = {};
-  for (const [name, permissions] of [
+  const all = ["accounts:view", "balances:view", "transactions:view", "statements:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
+  const specs: [string, string[]][] = [
     ["token", ["accounts:view", "balances:view"]],
     ["burst", ["accounts:view"]],
     ["midSession", ["accounts:view"]],
-  ] as const) {
+    // For the endpoint × permission matrix: each permission alone, and everything but it.
+    ...all.flatMap((p): [string, string[]][] => [[`only ${p}`, [p]], [`without ${p}`, all.filter((q) => q !== p)]]),
+  ];
+  for (const [name, permissions] of specs) {
     const { key, prefix } = generateApiKey("live");
     const [row] = await db
       .insert(apiKeys)
@@ -67,7 +72,7 @@ async function apiKeyFixtures() {
         expiresAt: new Date(Date.now() + 90 * 86_400_000),
       })
       .returning({ id: apiKeys.id });
-    await db.insert(apiKeyAccounts).values({ keyId: row!.id, accountId: zar!.id });
+    await db.insert(apiKeyAccounts).values([{ keyId: row!.id, accountId: zar!.id }, { keyId: row!.id, accountId: usd!.id }]);
     await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: zar!.companyId! });
     fixtures[name] = { key, accountId: zar!.id };
   }

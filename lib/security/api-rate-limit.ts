@@ -1,11 +1,12 @@
 import "server-only";
-import type { Executor } from "@/lib/db";
-import { hitRateLimit, type RateLimitResult } from "./rate-limit";
+import type { RateLimitResult } from "./rate-limit";
+import type { RateLimitStore } from "./rate-limit-store";
 
 /**
- * Per-key API rate limiting shared through the database without a write on every request. Each
- * instance counts locally on top of the last shared count it saw; every SYNC_MS a timer adds its
- * local hits to the shared counter in one upsert per key and reads the total back. The first hit
+ * Per-key API rate limiting shared by every instance — through the database, or Redis when
+ * REDIS_URL is set — without a round trip on every request. Each instance counts locally on top of
+ * the last shared count it saw; every SYNC_MS a timer adds its local hits to the shared counter in
+ * one call per active key and reads the total back. The first hit
  * of a key in a window goes to the database directly, so a fresh instance starts from the shared
  * count. Across instances the limit can be overshot by what they admit within one sync interval.
  */
@@ -37,7 +38,7 @@ function state(): State {
   return globalThis.__latchkeyApiLimits;
 }
 
-export async function hitApiRateLimit(db: () => Executor, bucket: string, limit: number, windowSeconds: number, now = Date.now()): Promise<RateLimitResult> {
+export async function hitApiRateLimit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number, now = Date.now()): Promise<RateLimitResult> {
   const s = state();
   const known = s.buckets.get(bucket);
   if (!known || known.windowEndsAt <= now) {
@@ -45,16 +46,16 @@ export async function hitApiRateLimit(db: () => Executor, bucket: string, limit:
     if (loading) {
       // Someone is already fetching the shared count: wait for it, then count locally.
       await loading;
-      return hitApiRateLimit(db, bucket, limit, windowSeconds, Date.now());
+      return hitApiRateLimit(store, bucket, limit, windowSeconds, Date.now());
     }
-    const first = hitRateLimit(db(), bucket, limit, windowSeconds).then((result) => {
+    const first = store.hit(bucket, limit, windowSeconds, 1).then((result) => {
       s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: Date.now() + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, active: false });
       return result;
     });
     s.loading.set(bucket, first);
     void first.finally(() => s.loading.delete(bucket)).catch(() => {});
     if (!s.timer) {
-      s.timer = setInterval(() => void syncApiRateLimits(db()).catch(() => {}), SYNC_MS);
+      s.timer = setInterval(() => void syncApiRateLimits(store).catch(() => {}), SYNC_MS);
       s.timer.unref?.();
     }
     return first;
@@ -68,7 +69,7 @@ export async function hitApiRateLimit(db: () => Executor, bucket: string, limit:
 }
 
 /** Pushes local hits of active buckets to the shared counters and reads the totals back; drops finished windows. */
-export async function syncApiRateLimits(db: Executor, now = Date.now()): Promise<void> {
+export async function syncApiRateLimits(store: RateLimitStore, now = Date.now()): Promise<void> {
   const s = state();
   for (const [bucket, b] of s.buckets) {
     if (b.windowEndsAt <= now) {
@@ -79,7 +80,7 @@ export async function syncApiRateLimits(db: Executor, now = Date.now()): Promise
     b.active = false;
     const local = b.local;
     b.local = 0;
-    const result = await hitRateLimit(db, bucket, b.limit, b.windowSeconds, local);
+    const result = await store.hit(bucket, b.limit, b.windowSeconds, local);
     b.shared = result.hits;
     b.windowEndsAt = now + result.retryAfterSeconds * 1000;
   }

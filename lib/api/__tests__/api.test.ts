@@ -6,6 +6,7 @@ import { getCardCode, listCards, putCardCode } from "@/lib/api/cards";
 import { flushKeyUse } from "@/lib/api/last-used";
 import { createPayment, createTransfer, listPayments } from "@/lib/api/money";
 import { syncApiRateLimits } from "@/lib/security/api-rate-limit";
+import { sharedRateLimitStore } from "@/lib/security/rate-limit-store";
 import { issueToken } from "@/lib/api/oauth";
 import { accessTokens, accounts, apiKeyAccounts, apiKeys, auditEvents, organisations } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
@@ -323,9 +324,10 @@ describe("limits and bookkeeping", () => {
     const { key, id } = await acmeKey(["accounts:view"]);
     expect((await call(listAccounts, { path: "/api/v1/accounts", key })).status).toBe(200);
     // Another instance used up the key's minute: this one admits at most what it sees before its next sync.
-    await db().execute(sql`update rate_limits set hits = 100000 where bucket = ${`api:key:${id}`}`);
+    const store = sharedRateLimitStore(db);
+    await store.hit(`api:key:${id}`, 1200, 60, 100_000);
     expect((await call(listAccounts, { path: "/api/v1/accounts", key })).status).toBe(200);
-    await syncApiRateLimits(db());
+    await syncApiRateLimits(store);
     const limited = await call(listAccounts, { path: "/api/v1/accounts", key });
     expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
