@@ -86,10 +86,10 @@ async function main() {
     await waitForServer();
     console.log(`\nBenchmark on ${database.where}: ${CONNECTIONS} connections, ${DURATION} s each, ${os.cpus().length} cores\n`);
     await load("warm-up", `${base}/api/v1/accounts`, { "x-api-key": key }, 3);
-    await load("warm-up", `${base}/api/bench/accounts-unverified?keyId=${keyId}`, {}, 3);
+    await load("warm-up", `${base}/api/bench/accounts-unverified?keyId=${keyId}&mode=live`, {}, 3);
 
     const verified = summary(await load("verified", `${base}/api/v1/accounts`, { "x-api-key": key }));
-    const bypassed = summary(await load("bypassed", `${base}/api/bench/accounts-unverified?keyId=${keyId}`, {}));
+    const bypassed = summary(await load("bypassed", `${base}/api/bench/accounts-unverified?keyId=${keyId}&mode=live`, {}));
 
     // Let requests still in flight from the previous phase finish before counting.
     await new Promise((r) => setTimeout(r, 2000));

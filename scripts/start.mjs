@@ -34,10 +34,11 @@ if (prepared.status !== 0) process.exit(prepared.status ?? 1);
 
 if (!dev) buildIfStale();
 
+// Production: scripts/serve.mjs (the bank API on plain node:http, the portal through Next).
+// Development: `next dev`, where app/api's route files serve the same handlers.
 const next = path.join("node_modules", "next", "dist", "bin", "next");
-const args = dev ? ["dev", "-p", port] : ["start", "-p", port];
-if (process.env.HOSTNAME_BIND) args.push("-H", process.env.HOSTNAME_BIND);
-const server = spawn(process.execPath, [next, ...args], {
+const args = dev ? [next, "dev", "-p", port, ...(process.env.HOSTNAME_BIND ? ["-H", process.env.HOSTNAME_BIND] : [])] : ["scripts/serve.mjs"];
+const server = spawn(process.execPath, args, {
   stdio: "inherit",
   env: { ...env, NODE_ENV: dev ? "development" : "production" },
 });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { accessTokens, apiKeys, organisations } from "@/lib/db/schema";
 import { checkApiKeyFormat } from "@/lib/keys/key-format";
@@ -31,6 +31,35 @@ const KEY_COLUMNS = {
   orgStatus: organisations.status,
 };
 
+/** The two lookups on the API's hot path, prepared once per database client (parsed and planned once). */
+function preparedLookups(db: Executor) {
+  return {
+    byKeyHash: db
+      .select(KEY_COLUMNS)
+      .from(apiKeys)
+      .innerJoin(organisations, eq(organisations.id, apiKeys.orgId))
+      .where(eq(apiKeys.secretHash, sql.placeholder("hash")))
+      .limit(1)
+      .prepare("latchkey_api_key_by_hash"),
+    byTokenHash: db
+      .select(KEY_COLUMNS)
+      .from(accessTokens)
+      .innerJoin(apiKeys, eq(apiKeys.id, accessTokens.keyId))
+      .innerJoin(organisations, eq(organisations.id, apiKeys.orgId))
+      .where(and(eq(accessTokens.tokenHash, sql.placeholder("hash")), gt(accessTokens.expiresAt, sql.placeholder("now"))))
+      .limit(1)
+      .prepare("latchkey_api_token_by_hash"),
+  };
+}
+
+const prepared = new WeakMap<object, ReturnType<typeof preparedLookups>>();
+
+function lookups(db: Executor) {
+  let found = prepared.get(db);
+  if (!found) prepared.set(db, (found = preparedLookups(db)));
+  return found;
+}
+
 /**
  * Verifies the caller. A key with a bad shape or checksum is refused before any database query;
  * a good one costs one indexed lookup by its SHA-256. Expiry is checked now, not by a job: a key
@@ -46,24 +75,13 @@ export async function authenticate(db: Executor, request: Request, now = new Dat
   let row;
   if (bearer) {
     if (!/^lkat_[0-9A-Za-z]{43}$/.test(bearer)) throw new ApiError(401, "invalid_key", "The access token is invalid or has expired.");
-    [row] = await db
-      .select(KEY_COLUMNS)
-      .from(accessTokens)
-      .innerJoin(apiKeys, eq(apiKeys.id, accessTokens.keyId))
-      .innerJoin(organisations, eq(organisations.id, apiKeys.orgId))
-      .where(and(eq(accessTokens.tokenHash, sha256Hex(bearer)), gt(accessTokens.expiresAt, now)))
-      .limit(1);
+    [row] = await lookups(db).byTokenHash.execute({ hash: sha256Hex(bearer), now });
     if (!row) throw new ApiError(401, "invalid_key", "The access token is invalid or has expired.");
   } else {
     const key = request.headers.get("x-api-key");
     if (!key) throw new ApiError(401, "missing_key", "Send your API key in the x-api-key header.");
     if (!checkApiKeyFormat(key)) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
-    [row] = await db
-      .select(KEY_COLUMNS)
-      .from(apiKeys)
-      .innerJoin(organisations, eq(organisations.id, apiKeys.orgId))
-      .where(eq(apiKeys.secretHash, sha256Hex(key)))
-      .limit(1);
+    [row] = await lookups(db).byKeyHash.execute({ hash: sha256Hex(key) });
     if (!row) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
   }
   if (row.revokedAt) throw new ApiError(401, "invalid_key", "That is not a valid API key.");

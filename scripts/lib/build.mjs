@@ -16,7 +16,8 @@ function newestMtime(entry) {
 
 export function buildIfStale({ log = console.log } = {}) {
   const buildId = path.join(".next", "BUILD_ID");
-  const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const apiBundle = path.join(".next", "latchkey-api", "entry.mjs");
+  const built = existsSync(buildId) && existsSync(apiBundle) ? Math.min(statSync(buildId).mtimeMs, statSync(apiBundle).mtimeMs) : 0;
   const sources = Math.max(...SOURCES.map(newestMtime));
   if (built > sources) return;
   log(built ? "Sources changed since the last build: building…" : "Building the portal (first start only)…");
@@ -26,5 +27,7 @@ export function buildIfStale({ log = console.log } = {}) {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (result.status !== 0) throw new Error(`next build failed (exit ${result.status})`);
+  const bundled = spawnSync(process.execPath, [path.join("scripts", "lib", "api-bundle.mjs")], { stdio: "inherit" });
+  if (bundled.status !== 0) throw new Error("bundling the bank API failed");
   log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }

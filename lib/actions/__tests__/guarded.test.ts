@@ -98,3 +98,28 @@ describe("route handlers", () => {
     expect(unguarded).toEqual([]);
   });
 });
+
+describe("the lean API server's route table", () => {
+  const table = readFileSync("lib/api/routes.ts", "utf8");
+  const entries = [...table.matchAll(/method: "(\w+)", pattern: \/\^(.+?)\$\/, handler: (\w+) as Handler/g)].map(([, method, pattern, handler]) => ({
+    method: method!,
+    path: pattern!.replace(/\\\//g, "/").replace(/\\\./g, ".").replace(/\(\?<id>\[\^\/\]\+\)/g, "[id]"),
+    handler: handler!,
+  }));
+  const modules = readdirSync("lib/api").filter((f) => f.endsWith(".ts")).map((f) => readFileSync(path.join("lib/api", f), "utf8")).join("\n");
+
+  it("holds only handlers built with the API's one door, or public by nature", () => {
+    expect(entries.length).toBeGreaterThanOrEqual(14);
+    const unguarded = entries.filter((e) => !new RegExp(`export const ${e.handler} = apiHandler(<[^>]*>)?\\(`).test(modules) && !(e.handler in PUBLIC_ROUTES));
+    expect(unguarded).toEqual([]);
+  });
+
+  it("serves exactly the routes app/api serves under next dev", () => {
+    const fromFiles = routeFiles("app/api").flatMap((file) => {
+      const route = `/${path.dirname(file).split(path.sep).join("/")}`.replace(/^\/app/, "");
+      const source = readFileSync(file, "utf8");
+      return [...source.matchAll(/(\w+) as (GET|POST|PUT|DELETE)/g)].map(([, handler, method]) => `${method} ${route} ${handler}`);
+    });
+    expect(entries.map((e) => `${e.method} ${e.path} ${e.handler}`).sort()).toEqual(fromFiles.sort());
+  });
+});

@@ -1,0 +1,2 @@
+// The lean API server's bundle entry (built by scripts/lib/api-bundle.mjs): plain node:http, no framework.
+export { dispatchApi, isApiPath } from "./routes";

@@ -1,0 +1,2 @@
+// Stands in for the `server-only` package in the lean API bundle, which only ever runs on the server.
+export {};
