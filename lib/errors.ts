@@ -19,3 +19,11 @@ export class NotFoundError extends DomainError {
     this.name = "NotFoundError";
   }
 }
+
+/** The parsed input, or a DomainError naming each failing field. */
+export function parseOrThrow<T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
+  if (result.success) return result.data;
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of result.error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
+  throw new DomainError("invalid_request", "Check the highlighted fields.", fieldErrors);
+}

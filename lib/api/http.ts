@@ -48,13 +48,17 @@ export function invalid(issues: { path: PropertyKey[]; message: string }[]): Api
   return new ApiError(422, "invalid_request", `Invalid request: ${Object.keys(fields).join(", ")}`, fields);
 }
 
-/** Reads a JSON body; malformed JSON is a 422, never a 500. */
-export async function readJson(request: Request, limitBytes = 64 * 1024): Promise<unknown> {
-  const text = await request.text();
+/** Parses a JSON body already read as text; malformed JSON is a 422, never a 500. */
+export function parseJsonBody(text: string, limitBytes = 64 * 1024): unknown {
   if (text.length > limitBytes) throw new ApiError(413, "invalid_request", "The request body is too large.");
   try {
     return JSON.parse(text);
   } catch {
     throw new ApiError(422, "invalid_request", "The request body is not valid JSON.", { body: "Send a JSON object" });
   }
+}
+
+/** Reads and parses a JSON body. */
+export async function readJson(request: Request, limitBytes = 64 * 1024): Promise<unknown> {
+  return parseJsonBody(await request.text(), limitBytes);
 }

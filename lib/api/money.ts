@@ -4,20 +4,12 @@ import { recordAuditEvent } from "@/lib/audit/record-event";
 import { accounts, payments, transactions, transfers } from "@/lib/db/schema";
 import type { ApiCaller } from "./authenticate";
 import { apiHandler } from "./handler";
-import { ApiError, invalid, json } from "./http";
+import { ApiError, invalid, json, parseJsonBody } from "./http";
 import { idempotent } from "./idempotency";
 import { paymentRequest, transferRequest } from "./schemas";
 import { keyAccount } from "./scope";
 
 type AccountParams = { id: string };
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(422, "invalid_request", "The request body is not valid JSON.", { body: "Send a JSON object" });
-  }
-}
 
 function apiAudit(caller: ApiCaller, requestId: string, action: string, targetType: string, targetId: string, metadata: Record<string, string | number>) {
   return {
@@ -40,7 +32,7 @@ function apiAudit(caller: ApiCaller, requestId: string, action: string, targetTy
  */
 export const createTransfer = apiHandler<AccountParams>("transfers:edit", async ({ db, caller, params, request, requestId }) => {
   const raw = await request.text();
-  const parsed = transferRequest.safeParse(parseJson(raw));
+  const parsed = transferRequest.safeParse(parseJsonBody(raw));
   if (!parsed.success) throw invalid(parsed.error.issues);
   const { toAccountId, amount, reference } = parsed.data;
   const from = await keyAccount(db, caller, params.id);
@@ -105,7 +97,7 @@ export const listPayments = apiHandler<AccountParams>("payments:view", async ({ 
 /** POST /api/v1/accounts/{id}/payments — waits as pending_approval until a member approves it with a PIN. */
 export const createPayment = apiHandler<AccountParams>("payments:edit", async ({ db, caller, params, request, requestId }) => {
   const raw = await request.text();
-  const parsed = paymentRequest.safeParse(parseJson(raw));
+  const parsed = paymentRequest.safeParse(parseJsonBody(raw));
   if (!parsed.success) throw invalid(parsed.error.issues);
   const account = await keyAccount(db, caller, params.id);
   return idempotent(db, caller, request, raw, async (tx) => {

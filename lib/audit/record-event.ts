@@ -35,8 +35,14 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
   });
 }
 
+/** Where a request came from and which it was: what every audited change needs to know. */
+export interface RequestInfo {
+  ip: string | null;
+  requestId: string;
+}
+
 /** The fields of an audit event that say who acted, from where, in which request. */
-export function actorFields(actor: Actor, context: { ip: string | null; requestId: string }) {
+export function actorFields(actor: Actor, context: RequestInfo) {
   return {
     orgId: actor.org?.id ?? null,
     actorUserId: actor.user.id,

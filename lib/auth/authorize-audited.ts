@@ -1,5 +1,5 @@
 import "server-only";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Executor } from "@/lib/db";
 import type { Actor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
@@ -11,7 +11,7 @@ export async function authorizeAudited(
   actor: Actor | null,
   requirement: Requirement,
   attempted: { action: string; targetType: string; targetId?: string | null },
-  request: { ip: string | null; requestId: string },
+  request: RequestInfo,
 ): Promise<Actor> {
   try {
     return authorize(actor, requirement);

@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Database } from "@/lib/db";
 import { users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
@@ -10,11 +10,6 @@ import type { Actor } from "./actor";
 
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MINUTES = 15;
-
-interface RequestInfo {
-  ip: string | null;
-  requestId: string;
-}
 
 /**
  * Checks the member's PIN for a sensitive action, inside the action that does the work. Each try

@@ -1,18 +1,18 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies } from "@/lib/db/schema";
-import { DomainError } from "@/lib/errors";
+import { DomainError, parseOrThrow } from "@/lib/errors";
 import { productOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { createKeySchema } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { generateApiKey } from "./key-format";
-import { assertKeyManagementOpen, parseOrThrow, type RequestInfo } from "./shared";
+import { assertKeyManagementOpen } from "./shared";
 
 export interface CreatedKey {
   id: string;

@@ -1,14 +1,14 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
-import { DomainError, NotFoundError } from "@/lib/errors";
+import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
 import { deleteKeySchema } from "@/lib/schemas/keys";
-import { loadOwnKey, parseOrThrow, type RequestInfo } from "./shared";
+import { loadOwnKey } from "./shared";
 
 /**
  * Deletes a key: it is revoked at once (the next API call with it fails) and leaves the list; the

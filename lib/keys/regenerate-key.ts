@@ -1,16 +1,16 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
-import { DomainError } from "@/lib/errors";
+import { DomainError, parseOrThrow } from "@/lib/errors";
 import { keyActionSchema } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { generateApiKey } from "./key-format";
-import { assertKeyManagementOpen, loadOwnKey, parseOrThrow, type RequestInfo } from "./shared";
+import { assertKeyManagementOpen, loadOwnKey } from "./shared";
 
 /**
  * Gives a key a new secret; the old one stops working at once. The swap only happens if the secret

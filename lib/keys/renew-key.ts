@@ -1,15 +1,15 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { apiKeys } from "@/lib/db/schema";
-import { NotFoundError } from "@/lib/errors";
+import { NotFoundError, parseOrThrow } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { keyActionSchema } from "@/lib/schemas/keys";
-import { assertKeyManagementOpen, loadOwnKey, parseOrThrow, type RequestInfo } from "./shared";
+import { assertKeyManagementOpen, loadOwnKey } from "./shared";
 
 /**
  * Renews a key, before or after it froze: it expires 90 days from now. The new date is set, never

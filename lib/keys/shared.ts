@@ -6,11 +6,6 @@ import { apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError } from "@/lib/errors";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 
-export interface RequestInfo {
-  ip: string | null;
-  requestId: string;
-}
-
 /** Key management needs an approved organisation with at least one product. */
 export function assertKeyManagementOpen(org: ActorOrganisation): void {
   const blockers = keyManagementBlockers(org);
@@ -33,11 +28,4 @@ export async function loadOwnKey(db: Executor, orgId: string, keyId: string) {
     .limit(1);
   if (!key) throw new NotFoundError("That API key");
   return key;
-}
-
-export function parseOrThrow<T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
-  if (result.success) return result.data;
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
-  throw new DomainError("invalid_request", "Check the highlighted fields.", fieldErrors);
 }

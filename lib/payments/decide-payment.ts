@@ -1,14 +1,13 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { accounts, payments, transactions } from "@/lib/db/schema";
-import { DomainError, NotFoundError } from "@/lib/errors";
-import { parseOrThrow, type RequestInfo } from "@/lib/keys/shared";
+import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
 import { pinField } from "@/lib/schemas/keys";
 
 export const decidePaymentSchema = z.strictObject({
