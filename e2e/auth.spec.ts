@@ -39,6 +39,19 @@ test.describe("signing in", () => {
     await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
   });
 
+  test("credentials can never end up in a URL, even before the page's JavaScript runs", async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto("/sign-in");
+    await expect(page.locator("form").first()).toHaveAttribute("method", "post");
+    await page.getByLabel("Email").fill("naledi@acme.example");
+    await page.getByLabel("Password").fill("Latchkey-demo-1");
+    await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+    await page.getByLabel("Password").press("Enter");
+    expect(page.url()).not.toContain("Latchkey-demo-1");
+    await context.close();
+  });
+
   test("every demo sign-in printed by npm start works", async ({ page }) => {
     test.setTimeout(120_000);
     for (const person of DEMO_PEOPLE) {

@@ -1,5 +1,6 @@
 "use client";
 
+import { useHydrated } from "@/lib/use-hydrated";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2 } from "lucide-react";
 import { useState } from "react";
@@ -24,6 +25,7 @@ const pinInputProps = {
 } as const;
 
 export function SetPinForm() {
+  const hydrated = useHydrated();
   const [formError, setFormError] = useState<string | null>(null);
   const {
     register,
@@ -44,7 +46,7 @@ export function SetPinForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       <FormAlert message={formError} />
       <Field id="pin" label="New PIN" hint="6 digits. Not one repeated digit, not a run like 123456." error={errors.pin?.message}>
         <Input
@@ -65,7 +67,7 @@ export function SetPinForm() {
           {...register("confirmPin")}
         />
       </Field>
-      <Button type="submit" size="lg" className="w-full" disabled={isSubmitting}>
+      <Button type="submit" size="lg" className="w-full" disabled={!hydrated || isSubmitting}>
         {isSubmitting ? <Loader2 className="animate-spin" aria-hidden /> : null}
         {isSubmitting ? "Saving…" : "Set PIN and continue"}
       </Button>

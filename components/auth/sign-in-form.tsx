@@ -1,5 +1,6 @@
 "use client";
 
+import { useHydrated } from "@/lib/use-hydrated";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Loader2 } from "lucide-react";
 import { useState } from "react";
@@ -15,6 +16,7 @@ import type { z } from "zod";
 type Values = z.input<typeof signInSchema>;
 
 export function SignInForm({ next }: { next?: string }) {
+  const hydrated = useHydrated();
   const [formError, setFormError] = useState<string | null>(null);
   const {
     register,
@@ -36,7 +38,7 @@ export function SignInForm({ next }: { next?: string }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       <FormAlert message={formError} />
       <Field id="email" label="Email" error={errors.email?.message}>
         <Input
@@ -59,7 +61,7 @@ export function SignInForm({ next }: { next?: string }) {
           {...register("password")}
         />
       </Field>
-      <Button type="submit" size="lg" className="w-full" disabled={isSubmitting}>
+      <Button type="submit" size="lg" className="w-full" disabled={!hydrated || isSubmitting}>
         {isSubmitting ? <Loader2 className="animate-spin" aria-hidden /> : null}
         {isSubmitting ? "Signing in…" : "Sign in"}
       </Button>

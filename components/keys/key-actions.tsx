@@ -1,5 +1,6 @@
 "use client";
 
+import { useHydrated } from "@/lib/use-hydrated";
 import { RefreshCw, RotateCw, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -38,6 +39,7 @@ function Unavailable({ id, roleName, what }: { id: string; roleName: string; wha
 
 export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can, roleName }: KeyActionsProps) {
   const router = useRouter();
+  const hydrated = useHydrated();
   const [open, setOpen] = useState<Open>(null);
   const [typed, setTyped] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
@@ -57,13 +59,13 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can,
   return (
     <div className="flex flex-wrap gap-2">
       <span title={can.renew ? undefined : `Your role (${roleName}) cannot renew keys`}>
-        <Button variant={frozen ? "primary" : "secondary"} disabled={!can.renew} onClick={() => setOpen("renew")} aria-describedby={can.renew ? undefined : "why-renew"}>
+        <Button variant={frozen ? "primary" : "secondary"} disabled={!hydrated || !can.renew} onClick={() => setOpen("renew")} aria-describedby={can.renew ? undefined : "why-renew"}>
           <RotateCw aria-hidden /> Renew
         </Button>
       </span>
       {!can.renew ? <Unavailable id="why-renew" roleName={roleName} what="renew" /> : null}
       <span title={can.regenerate ? undefined : `Your role (${roleName}) cannot regenerate keys`}>
-        <Button variant="secondary" disabled={!can.regenerate} onClick={() => setOpen("regenerate")} aria-describedby={can.regenerate ? undefined : "why-regenerate"}>
+        <Button variant="secondary" disabled={!hydrated || !can.regenerate} onClick={() => setOpen("regenerate")} aria-describedby={can.regenerate ? undefined : "why-regenerate"}>
           <RefreshCw aria-hidden /> Regenerate
         </Button>
       </span>
@@ -71,7 +73,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can,
       <span title={can.delete ? undefined : `Your role (${roleName}) cannot delete keys`}>
         <Button
           variant="destructive"
-          disabled={!can.delete}
+          disabled={!hydrated || !can.delete}
           onClick={() => {
             setTyped("");
             setOpen("confirm-delete");

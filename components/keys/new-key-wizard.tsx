@@ -1,5 +1,6 @@
 "use client";
 
+import { useHydrated } from "@/lib/use-hydrated";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { ArrowLeft, ArrowRight, Check } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -57,6 +58,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     },
   });
   const { register, watch, setValue, trigger, setError, getValues, formState } = form;
+  const hydrated = useHydrated();
   const [step, setStep] = useState(0);
   const [pinOpen, setPinOpen] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
@@ -132,6 +134,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
 
         <Card className="p-6">
           <form
+            method="post"
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
@@ -304,7 +307,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   Cancel
                 </Button>
               )}
-              <Button type="submit">
+              <Button type="submit" disabled={!hydrated}>
                 {step < STEPS.length - 1 ? (
                   <>
                     Continue <ArrowRight aria-hidden />

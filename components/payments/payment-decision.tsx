@@ -1,5 +1,6 @@
 "use client";
 
+import { useHydrated } from "@/lib/use-hydrated";
 import { Check, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -10,13 +11,14 @@ import { decidePaymentAction } from "@/lib/actions/decide-payment";
 
 export function PaymentDecision({ paymentId, summary }: { paymentId: string; summary: string }) {
   const router = useRouter();
+  const hydrated = useHydrated();
   const [decision, setDecision] = useState<"approve" | "reject" | null>(null);
   return (
     <div className="flex justify-end gap-2">
-      <Button size="sm" variant="secondary" onClick={() => setDecision("reject")} aria-label={`Reject ${summary}`}>
+      <Button size="sm" variant="secondary" disabled={!hydrated} onClick={() => setDecision("reject")} aria-label={`Reject ${summary}`}>
         <X aria-hidden /> Reject
       </Button>
-      <Button size="sm" onClick={() => setDecision("approve")} aria-label={`Approve ${summary}`}>
+      <Button size="sm" disabled={!hydrated} onClick={() => setDecision("approve")} aria-label={`Approve ${summary}`}>
         <Check aria-hidden /> Approve
       </Button>
       <PinDialog
