@@ -189,6 +189,8 @@ test.describe("API keys", () => {
     await page.getByRole("dialog").getByRole("link", { name: /Budget app/ }).click();
 
     await expect(page.getByRole("heading", { name: "Budget app", level: 1 })).toBeVisible();
+    // The bell closes when its link is followed, so it cannot take focus back from the next dialog.
+    await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(page.getByText("This key freezes in 10 days")).toBeVisible();
     await page.getByRole("button", { name: "Renew" }).click();
     const renew = page.getByRole("dialog", { name: "Renew “Budget app”" });

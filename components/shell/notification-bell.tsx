@@ -2,7 +2,9 @@
 
 import { Bell, Clock, Snowflake } from "lucide-react";
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { Popover } from "radix-ui";
+import { useEffect, useState } from "react";
 
 export interface BellItem {
   id: string;
@@ -14,8 +16,13 @@ export interface BellItem {
 
 export function NotificationBell({ items }: { items: BellItem[] }) {
   const count = items.length;
+  // The bell lives in the layout and survives navigation: close it when the page changes, so it
+  // cannot steal focus back from whatever the next page opens.
+  const [open, setOpen] = useState(false);
+  const pathname = usePathname();
+  useEffect(() => setOpen(false), [pathname]);
   return (
-    <Popover.Root>
+    <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger
         aria-label={count ? `Notifications: ${count} ${count === 1 ? "key needs" : "keys need"} attention` : "Notifications: none"}
         className="relative grid size-9 place-items-center rounded-full text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900"
@@ -36,7 +43,7 @@ export function NotificationBell({ items }: { items: BellItem[] }) {
             <ul>
               {items.map((item) => (
                 <li key={item.id}>
-                  <Link href={`/keys/${item.id}`} className="flex gap-2.5 rounded-md px-3 py-2 hover:bg-zinc-50">
+                  <Link href={`/keys/${item.id}`} onClick={() => setOpen(false)} className="flex gap-2.5 rounded-md px-3 py-2 hover:bg-zinc-50">
                     {item.status === "frozen" ? (
                       <Snowflake className="mt-0.5 size-4 shrink-0 text-slate-500" aria-hidden />
                     ) : (
