@@ -18,6 +18,8 @@ interface Bucket {
   windowEndsAt: number;
   shared: number;
   local: number;
+  /** Hits being pushed by a sync right now: still counted until the store's answer includes them. */
+  pending: number;
   /** Whether the bucket saw a hit since the last sync; idle buckets cost no query. */
   active: boolean;
 }
@@ -49,7 +51,7 @@ export async function hitApiRateLimit(store: RateLimitStore, bucket: string, lim
       return hitApiRateLimit(store, bucket, limit, windowSeconds, Date.now());
     }
     const first = store.hit(bucket, limit, windowSeconds, 1).then((result) => {
-      s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: Date.now() + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, active: false });
+      s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: Date.now() + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, pending: 0, active: false });
       return result;
     });
     s.loading.set(bucket, first);
@@ -63,7 +65,7 @@ export async function hitApiRateLimit(store: RateLimitStore, bucket: string, lim
   // Every hit counts, admitted or not, as it does in the database.
   known.local += 1;
   known.active = true;
-  const hits = known.shared + known.local;
+  const hits = known.shared + known.pending + known.local;
   const retryAfterSeconds = Math.max(1, Math.ceil((known.windowEndsAt - now) / 1000));
   return { allowed: hits <= limit, hits, retryAfterSeconds };
 }
@@ -80,8 +82,17 @@ export async function syncApiRateLimits(store: RateLimitStore, now = Date.now())
     b.active = false;
     const local = b.local;
     b.local = 0;
-    const result = await store.hit(bucket, b.limit, b.windowSeconds, local);
-    b.shared = result.hits;
-    b.windowEndsAt = now + result.retryAfterSeconds * 1000;
+    b.pending += local;
+    try {
+      const result = await store.hit(bucket, b.limit, b.windowSeconds, local);
+      // Both in one synchronous step: the answer already includes the pushed hits.
+      b.shared = result.hits;
+      b.windowEndsAt = now + result.retryAfterSeconds * 1000;
+    } catch (error) {
+      b.local += local; // not pushed: keep counting them here and push them next time
+      throw error;
+    } finally {
+      b.pending -= local;
+    }
   }
 }

@@ -35,6 +35,17 @@ describe.each(stores)("the shared API rate limit, in the %s", (_, store) => {
     expect(await sharedHits(b)).toBe(120);
   });
 
+  it("keeps counting the hits a sync is pushing while the store has not answered yet", async () => {
+    const b = bucket("in-flight");
+    const slow: RateLimitStore = { hit: async (...args) => (await new Promise((r) => setTimeout(r, 50)), store.hit(...args)) };
+    for (let i = 0; i < 40; i++) await hitApiRateLimit(slow, b, 50, 60);
+    const syncing = syncApiRateLimits(slow);
+    const during = [];
+    for (let i = 0; i < 20; i++) during.push(await hitApiRateLimit(slow, b, 50, 60));
+    await syncing;
+    expect(during.filter((r) => r.allowed)).toHaveLength(10);
+  });
+
   it("sends only the first hit at once, then the rest in one sync", async () => {
     const b = bucket("batched");
     for (let i = 0; i < 25; i++) await hitApiRateLimit(store, b, 1000, 60);
