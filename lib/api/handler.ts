@@ -2,7 +2,10 @@ import "server-only";
 import { getDb, type Database } from "@/lib/db";
 import { env } from "@/lib/env";
 import { hitApiRateLimit } from "@/lib/security/api-rate-limit";
-import { sharedRateLimitStore } from "@/lib/security/rate-limit-store";
+import { sharedRateLimitStore, type RateLimitStore } from "@/lib/security/rate-limit-store";
+
+// Chosen once: the database, or Redis when REDIS_URL is set. Not rebuilt on every request.
+let rateLimitStore: RateLimitStore | undefined;
 import { authenticate, type ApiCaller } from "./authenticate";
 import { ApiError, errorResponse, requestIdOf } from "./http";
 import { noteKeyUse } from "./last-used";
@@ -31,7 +34,8 @@ export function apiHandler<P = Record<string, never>>(
     try {
       const db = getDb();
       const caller = await authenticate(db, request);
-      const limit = await hitApiRateLimit(sharedRateLimitStore(getDb), `api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, 60);
+      rateLimitStore ??= sharedRateLimitStore(getDb);
+      const limit = await hitApiRateLimit(rateLimitStore, `api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, 60);
       if (!limit.allowed) {
         throw new ApiError(429, "rate_limited", "Too many requests for this key. Slow down and retry.", undefined, {
           "retry-after": String(limit.retryAfterSeconds),

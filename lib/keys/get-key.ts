@@ -4,36 +4,17 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
-import { apiKeys, applications, auditEvents, cards, users } from "@/lib/db/schema";
+import { apiKeys, auditEvents, cards } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { keyStatus } from "@/lib/key-status";
-import { keyAccessSummaries } from "./list-keys";
+import { keyAccessSummaries, selectKeyRows } from "./list-keys";
 
 /** Everything about one of the organisation's keys, with its audit trail. Never the hash. */
 export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = new Date()) {
   const { org } = authorize(actor, { permission: "keys:view" });
   const id = z.uuid().safeParse(keyId);
   if (!id.success) throw new NotFoundError("That API key");
-  const [row] = await db
-    .select({
-      id: apiKeys.id,
-      alias: apiKeys.alias,
-      description: apiKeys.description,
-      prefix: apiKeys.prefix,
-      mode: apiKeys.mode,
-      applicationId: apiKeys.applicationId,
-      applicationName: applications.name,
-      permissions: apiKeys.permissions,
-      createdAt: apiKeys.createdAt,
-      renewedAt: apiKeys.renewedAt,
-      expiresAt: apiKeys.expiresAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      revokedAt: apiKeys.revokedAt,
-      createdByName: users.name,
-    })
-    .from(apiKeys)
-    .innerJoin(applications, eq(applications.id, apiKeys.applicationId))
-    .innerJoin(users, eq(users.id, apiKeys.createdBy))
+  const [row] = await selectKeyRows(db)
     .where(and(eq(apiKeys.id, id.data), eq(apiKeys.orgId, org!.id)))
     .limit(1);
   if (!row || row.revokedAt) throw new NotFoundError("That API key");

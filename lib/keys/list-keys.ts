@@ -43,6 +43,33 @@ export interface KeyListRow {
   companies: string[];
 }
 
+/**
+ * A key as lists and the detail page show it — with its application's name and its creator's —
+ * never the hash. Callers add their own where, order and limit.
+ */
+export function selectKeyRows(db: Executor) {
+  return db
+    .select({
+      id: apiKeys.id,
+      alias: apiKeys.alias,
+      description: apiKeys.description,
+      prefix: apiKeys.prefix,
+      mode: apiKeys.mode,
+      applicationId: apiKeys.applicationId,
+      applicationName: applications.name,
+      permissions: apiKeys.permissions,
+      createdAt: apiKeys.createdAt,
+      renewedAt: apiKeys.renewedAt,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+      createdByName: users.name,
+    })
+    .from(apiKeys)
+    .innerJoin(applications, eq(applications.id, apiKeys.applicationId))
+    .innerJoin(users, eq(users.id, apiKeys.createdBy));
+}
+
 /** Accounts and companies of several keys, in two queries. */
 export async function keyAccessSummaries(db: Executor, keyIds: string[]) {
   const accountRows = keyIds.length
@@ -95,24 +122,7 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   const [{ total }] = (await db.select({ total: count() }).from(apiKeys).where(where)) as [{ total: number }];
   const pageCount = Math.max(1, Math.ceil(total / KEYS_PAGE_SIZE));
   const page = Math.min(query.page ?? 1, pageCount);
-  const rows = await db
-    .select({
-      id: apiKeys.id,
-      alias: apiKeys.alias,
-      prefix: apiKeys.prefix,
-      mode: apiKeys.mode,
-      applicationId: apiKeys.applicationId,
-      applicationName: applications.name,
-      permissions: apiKeys.permissions,
-      expiresAt: apiKeys.expiresAt,
-      revokedAt: apiKeys.revokedAt,
-      lastUsedAt: apiKeys.lastUsedAt,
-      createdAt: apiKeys.createdAt,
-      createdByName: users.name,
-    })
-    .from(apiKeys)
-    .innerJoin(applications, eq(applications.id, apiKeys.applicationId))
-    .innerJoin(users, eq(users.id, apiKeys.createdBy))
+  const rows = await selectKeyRows(db)
     .where(where)
     .orderBy(desc(apiKeys.createdAt), asc(apiKeys.alias))
     .limit(KEYS_PAGE_SIZE)
