@@ -72,6 +72,7 @@ async function main() {
     LATCHKEY_DATA_DIR: path.join(work, "data"),
     LATCHKEY_BENCH: "1",
     LATCHKEY_API_RATE_LIMIT: "1000000000",
+    LATCHKEY_API_IP_RATE_LIMIT: "1000000000",
     PORT: String(PORT),
     HOSTNAME_BIND: "127.0.0.1",
   };

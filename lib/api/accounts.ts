@@ -10,14 +10,23 @@ import { keyAccount } from "./scope";
 type AccountParams = { id: string };
 export const TRANSACTIONS_PAGE_SIZE = 50;
 
-/** The accounts a key was given, of its mode. */
-export function accountsOfKey(db: Executor, keyId: string, mode: "live" | "test") {
+function accountsOfKeyQuery(db: Executor) {
   return db
     .select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency, mode: accounts.mode, companyId: accounts.companyId })
     .from(apiKeyAccounts)
     .innerJoin(accounts, eq(accounts.id, apiKeyAccounts.accountId))
-    .where(and(eq(apiKeyAccounts.keyId, keyId), eq(accounts.mode, mode)))
-    .orderBy(asc(accounts.name));
+    .where(and(eq(apiKeyAccounts.keyId, sql.placeholder("keyId")), eq(accounts.mode, sql.placeholder("mode"))))
+    .orderBy(asc(accounts.name))
+    .prepare("latchkey_api_accounts_of_key");
+}
+
+const prepared = new WeakMap<object, ReturnType<typeof accountsOfKeyQuery>>();
+
+/** The accounts a key was given, of its mode: the API's busiest query, built and planned once per client. */
+export function accountsOfKey(db: Executor, keyId: string, mode: "live" | "test") {
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = accountsOfKeyQuery(db)));
+  return query.execute({ keyId, mode });
 }
 
 /** GET /api/v1/accounts — the accounts the key was given, of its mode. */

@@ -5,6 +5,7 @@ import { accessTokens, apiKeys, organisations } from "@/lib/db/schema";
 import { checkApiKeyFormat } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ApiError } from "./http";
+import { cachedKeyLookup } from "./key-cache";
 
 /** Who is calling the bank API: a key, reached directly or through an OAuth access token. */
 export interface ApiCaller {
@@ -60,28 +61,42 @@ function lookups(db: Executor) {
   return found;
 }
 
+/** The credential a request carries, read and shape-checked without touching the database. */
+export type Credential = { kind: "key"; secret: string } | { kind: "token"; secret: string };
+
 /**
- * Verifies the caller. A key with a bad shape or checksum is refused before any database query;
- * a good one costs one indexed lookup by its SHA-256. Expiry is checked now, not by a job: a key
- * is frozen the second it expires. Revoked, regenerated-away and unknown keys look the same.
+ * Reads the caller's key or access token. A key with a bad shape or checksum is refused here, so a
+ * flood of malformed keys costs no database query. Keys in the URL are refused: they end up in logs.
  */
-export async function authenticate(db: Executor, request: Request, now = new Date()): Promise<ApiCaller> {
+export function readCredential(request: Request): Credential {
   const url = new URL(request.url);
   if (URL_SECRET_PARAMS.some((p) => url.searchParams.has(p))) {
     throw new ApiError(401, "invalid_key", "Send the key in the x-api-key header: keys in URLs end up in logs.");
   }
-  const authorization = request.headers.get("authorization");
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  let row;
+  const bearer = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
   if (bearer) {
     if (!/^lkat_[0-9A-Za-z]{43}$/.test(bearer)) throw new ApiError(401, "invalid_key", "The access token is invalid or has expired.");
-    [row] = await lookups(db).byTokenHash.execute({ hash: sha256Hex(bearer), now });
+    return { kind: "token", secret: bearer };
+  }
+  const key = request.headers.get("x-api-key");
+  if (!key) throw new ApiError(401, "missing_key", "Send your API key in the x-api-key header.");
+  if (!checkApiKeyFormat(key)) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
+  return { kind: "key", secret: key };
+}
+
+/**
+ * Verifies a well-formed credential: one indexed lookup by its SHA-256 (for keys on the embedded
+ * database, a cached one). Expiry is checked now, not by a job: a key is frozen the second it
+ * expires. Revoked, regenerated-away and unknown keys look the same.
+ */
+export async function verifyCredential(db: Executor, credential: Credential, now = new Date()): Promise<ApiCaller> {
+  const hash = sha256Hex(credential.secret);
+  let row;
+  if (credential.kind === "token") {
+    [row] = await lookups(db).byTokenHash.execute({ hash, now });
     if (!row) throw new ApiError(401, "invalid_key", "The access token is invalid or has expired.");
   } else {
-    const key = request.headers.get("x-api-key");
-    if (!key) throw new ApiError(401, "missing_key", "Send your API key in the x-api-key header.");
-    if (!checkApiKeyFormat(key)) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
-    [row] = await lookups(db).byKeyHash.execute({ hash: sha256Hex(key) });
+    row = await cachedKeyLookup(db, hash, async () => (await lookups(db).byKeyHash.execute({ hash }))[0]);
     if (!row) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
   }
   if (row.revokedAt) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
@@ -96,6 +111,11 @@ export async function authenticate(db: Executor, request: Request, now = new Dat
     mode: row.mode,
     prefix: row.prefix,
     permissions: new Set(row.permissions),
-    via: bearer ? "token" : "key",
+    via: credential.kind,
   };
+}
+
+/** Reads and verifies the caller in one step. */
+export async function authenticate(db: Executor, request: Request, now = new Date()): Promise<ApiCaller> {
+  return verifyCredential(db, readCredential(request), now);
 }

@@ -3,10 +3,8 @@ import { getDb, type Database } from "@/lib/db";
 import { env } from "@/lib/env";
 import { hitApiRateLimit } from "@/lib/security/api-rate-limit";
 import { sharedRateLimitStore, type RateLimitStore } from "@/lib/security/rate-limit-store";
-
-// Chosen once: the database, or Redis when REDIS_URL is set. Not rebuilt on every request.
-let rateLimitStore: RateLimitStore | undefined;
-import { authenticate, type ApiCaller } from "./authenticate";
+import { clientIp } from "@/lib/http/client-ip";
+import { readCredential, verifyCredential, type ApiCaller } from "./authenticate";
 import { ApiError, errorResponse, requestIdOf } from "./http";
 import { noteKeyUse } from "./last-used";
 
@@ -20,9 +18,20 @@ export interface ApiContext<P> {
 
 type RouteContext<P> = { params: Promise<P> };
 
+// Chosen once: the database, or Redis when REDIS_URL is set. Not rebuilt on every request.
+let rateLimitStore: RateLimitStore | undefined;
+
+/** Counts one request against a shared per-minute limit; over it, a 429 with Retry-After. */
+async function enforceLimit(bucket: string, limit: number, message: string): Promise<void> {
+  rateLimitStore ??= sharedRateLimitStore(getDb);
+  const result = await hitApiRateLimit(rateLimitStore, bucket, limit, 60);
+  if (!result.allowed) throw new ApiError(429, "rate_limited", message, undefined, { "retry-after": String(result.retryAfterSeconds) });
+}
+
 /**
  * The one door of the bank API: every route handler is built with it. It authenticates the key
- * (or its access token), applies the per-key rate limit shared by every instance, checks the key
+ * (or its access token), applies the per-IP and per-key rate limits shared by every instance — the
+ * IP's before the key is looked up, so guessing keys is throttled too — checks the key
  * permission the endpoint needs, notes the use, and turns every refusal into PRODUCT.md's error shape.
  */
 export function apiHandler<P = Record<string, never>>(
@@ -33,14 +42,10 @@ export function apiHandler<P = Record<string, never>>(
     const requestId = requestIdOf(request);
     try {
       const db = getDb();
-      const caller = await authenticate(db, request);
-      rateLimitStore ??= sharedRateLimitStore(getDb);
-      const limit = await hitApiRateLimit(rateLimitStore, `api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, 60);
-      if (!limit.allowed) {
-        throw new ApiError(429, "rate_limited", "Too many requests for this key. Slow down and retry.", undefined, {
-          "retry-after": String(limit.retryAfterSeconds),
-        });
-      }
+      const credential = readCredential(request);
+      await enforceLimit(`api:ip:${clientIp(request.headers) ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
+      const caller = await verifyCredential(db, credential);
+      await enforceLimit(`api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, "Too many requests for this key. Slow down and retry.");
       if (!caller.permissions.has(permission)) {
         throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);
       }

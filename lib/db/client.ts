@@ -50,6 +50,18 @@ function countCalls(target: object, method: string) {
 
 const counting = env.LATCHKEY_BENCH === "1";
 
+/**
+ * Marks a database whose every write passes through this process: the embedded one, which a single
+ * process owns. Symbol.for, because the API bundle and Next's server bundle share one client object
+ * but not their module instances.
+ */
+const EMBEDDED = Symbol.for("latchkey.database.embedded");
+
+/** Whether `db` is the embedded database, which no other process can write to. */
+export function isEmbedded(db: object): boolean {
+  return (db as Record<symbol, unknown>)[EMBEDDED] === true;
+}
+
 const migrationsFolder = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle");
 
 export function openDatabase(location: DatabaseLocation): DatabaseHandle {
@@ -74,6 +86,7 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     countCalls(client, "exec");
   }
   const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as Database;
+  (db as unknown as Record<symbol, unknown>)[EMBEDDED] = true;
   return {
     db,
     driver: "pglite",

@@ -1,18 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
+import { clientIp } from "./client-ip";
+
+export { clientIp };
 
 export interface RequestContext {
   ip: string | null;
   userAgent: string | null;
   requestId: string;
-}
-
-/** The client IP as the first proxy hop saw it. */
-export function clientIp(h: Headers): string | null {
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || h.get("x-real-ip")?.trim() || null;
-  return ip && ip.length <= 64 ? ip : null;
 }
 
 /** IP, user agent and request id of the request being served (pages and server actions). */

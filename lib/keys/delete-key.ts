@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
+import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
 import { deleteKeySchema } from "@/lib/schemas/keys";
@@ -23,7 +24,7 @@ export async function deleteKey(db: Database, actor: Actor, input: unknown, requ
     throw new DomainError("invalid_request", "Check the highlighted fields.", { confirmAlias: `Type “${key.alias}” to confirm` });
   }
   await verifyActionPin(db, actor, pin, request);
-  await db.transaction(async (tx) => {
+  await changingKeyAccess(db, () => db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiKeys)
       .set({ revokedAt: sql`now()`, revokedBy: actor.user.id })
@@ -40,5 +41,5 @@ export async function deleteKey(db: Database, actor: Actor, input: unknown, requ
       outcome: "success",
       metadata: { alias: key.alias, prefix: key.prefix },
     });
-  });
+  }));
 }

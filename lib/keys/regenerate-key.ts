@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
+import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError, parseOrThrow } from "@/lib/errors";
 import { keyActionSchema } from "@/lib/schemas/keys";
@@ -24,7 +25,7 @@ export async function regenerateKey(db: Database, actor: Actor, input: unknown, 
   const current = await loadOwnKey(db, actor.org!.id, keyId);
   await verifyActionPin(db, actor, pin, request);
   const { key, prefix } = generateApiKey(current.mode);
-  return db.transaction(async (tx) => {
+  return changingKeyAccess(db, () => db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiKeys)
       .set({ secretHash: sha256Hex(key), prefix })
@@ -42,5 +43,5 @@ export async function regenerateKey(db: Database, actor: Actor, input: unknown, 
       metadata: { alias: current.alias, previousPrefix: current.prefix, prefix },
     });
     return { key, prefix };
-  });
+  }));
 }

@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
+import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
 import { NotFoundError, parseOrThrow } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
@@ -21,7 +22,7 @@ export async function renewKey(db: Database, actor: Actor, input: unknown, reque
   assertKeyManagementOpen(actor.org!);
   const key = await loadOwnKey(db, actor.org!.id, keyId);
   await verifyActionPin(db, actor, pin, request);
-  return db.transaction(async (tx) => {
+  return changingKeyAccess(db, () => db.transaction(async (tx) => {
     const [row] = await tx
       .update(apiKeys)
       .set({ expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`, renewedAt: sql`now()` })
@@ -37,5 +38,5 @@ export async function renewKey(db: Database, actor: Actor, input: unknown, reque
       metadata: { alias: key.alias, prefix: key.prefix, previousExpiry: key.expiresAt.toISOString(), expiresAt: row.expiresAt.toISOString() },
     });
     return { expiresAt: row.expiresAt };
-  });
+  }));
 }

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getBalance, listAccounts, listStatements, listTransactions } from "@/lib/api/accounts";
 import { authenticate } from "@/lib/api/authenticate";
+import { changingKeyAccess } from "@/lib/api/key-cache";
 import { getCardCode, listCards, putCardCode } from "@/lib/api/cards";
 import { flushKeyUse } from "@/lib/api/last-used";
 import { createPayment, createTransfer, listPayments } from "@/lib/api/money";
@@ -12,6 +13,7 @@ import { accessTokens, accounts, apiKeyAccounts, apiKeys, auditEvents, organisat
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData, type SeededApplication } from "@/lib/demo/seed";
 import { deleteKey } from "@/lib/keys/delete-key";
+import { generateApiKey } from "@/lib/keys/key-format";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
 import { loadWizardOptions } from "@/lib/keys/wizard-options";
 import { call } from "@/lib/test/api";
@@ -62,7 +64,7 @@ describe("who may call", () => {
 
   it("refuses frozen (403), deleted, regenerated-away and suspended-organisation keys (401)", async () => {
     const frozen = await acmeKey(["accounts:view"]);
-    await db().update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.id, frozen.id));
+    await changingKeyAccess(db(), () => db().update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.id, frozen.id)));
     const f = await call(listAccounts, { path: "/api/v1/accounts", key: frozen.key });
     expect([f.status, f.json.error.code]).toEqual([403, "key_frozen"]);
 
@@ -79,9 +81,10 @@ describe("who may call", () => {
     expect((await call(listAccounts, { path: "/api/v1/accounts", key: fresh })).status).toBe(200);
 
     const nkosiKey = await makeKey("thabo@nkosi.example");
-    await db().update(organisations).set({ status: "suspended" }).where(eq(organisations.name, ORG_NAMES.nkosi));
+    expect((await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key })).status).toBe(200);
+    await changingKeyAccess(db(), () => db().update(organisations).set({ status: "suspended" }).where(eq(organisations.name, ORG_NAMES.nkosi)));
     expect((await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key })).status).toBe(401);
-    await db().update(organisations).set({ status: "approved" }).where(eq(organisations.name, ORG_NAMES.nkosi));
+    await changingKeyAccess(db(), () => db().update(organisations).set({ status: "approved" }).where(eq(organisations.name, ORG_NAMES.nkosi)));
     expect((await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key })).status).toBe(200);
   });
 });
@@ -331,6 +334,20 @@ describe("limits and bookkeeping", () => {
     const limited = await call(listAccounts, { path: "/api/v1/accounts", key });
     expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("answers 429 to an address over its minute before looking its key up, and only to that address", async () => {
+    const { key } = await acmeKey(["accounts:view"]);
+    const busy = { "x-forwarded-for": "203.0.113.9" };
+    await sharedRateLimitStore(db).hit("api:ip:203.0.113.9", 6000, 60, 100_000);
+    const limited = await call(listAccounts, { path: "/api/v1/accounts", key, headers: busy });
+    expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
+    expect(limited.json.error.message).toMatch(/this address/);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // A guessed key with a good checksum, from that address, is refused before any lookup: 429, not 401.
+    const guessed = await call(listAccounts, { path: "/api/v1/accounts", key: generateApiKey("live").key, headers: busy });
+    expect(guessed.status).toBe(429);
+    expect((await call(listAccounts, { path: "/api/v1/accounts", key, headers: { "x-forwarded-for": "198.51.100.4" } })).status).toBe(200);
   });
 
   it("records last use in one batched write, at most once a minute per key", async () => {
