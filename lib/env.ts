@@ -21,6 +21,7 @@ const schema = z.object({
   LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   LATCHKEY_API_IP_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
   /** Mounts the benchmark's unverified route; never set in production. */
+  LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
   REDIS_URL: z.string().optional(),
 });

@@ -10,7 +10,7 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND || undefined;
 const MAX_BODY = 1024 * 1024;
 
-const { dispatchApi, isApiPath } = await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
+const { dispatchApi, isApiPath, startJobTimer } = await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
@@ -60,5 +60,9 @@ const server = http.createServer(async (req, res) => {
   }
 });
 server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => console.log(`✓ Ready: portal and bank API on http://localhost:${port}`));
+server.listen(port, hostname, () => {
+  console.log(`✓ Ready: portal and bank API on http://localhost:${port}`);
+  // Expiry reminders and e-mail delivery, every minute (LATCHKEY_JOBS_INTERVAL_SECONDS).
+  startJobTimer();
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));

@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { accessTokens, apiKeys, organisations } from "@/lib/db/schema";
+import { productOf } from "@/lib/key-permissions";
 import { checkApiKeyFormat } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ApiError } from "./http";
@@ -30,6 +31,7 @@ const KEY_COLUMNS = {
   expiresAt: apiKeys.expiresAt,
   revokedAt: apiKeys.revokedAt,
   orgStatus: organisations.status,
+  orgProducts: organisations.products,
 };
 
 /** The two lookups on the API's hot path, prepared once per database client (parsed and planned once). */
@@ -100,7 +102,8 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     if (!row) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
   }
   if (row.revokedAt) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
-  if (row.orgStatus !== "approved") throw new ApiError(401, "invalid_key", "This key's organisation is suspended by the bank.");
+  if (row.orgStatus === "suspended") throw new ApiError(403, "organisation_suspended", "The bank has suspended this key's organisation; its keys stop working until it is reinstated.");
+  if (row.orgStatus !== "approved") throw new ApiError(403, "organisation_pending", "The bank has not approved this key's organisation yet.");
   if (row.expiresAt.getTime() <= now.getTime()) {
     throw new ApiError(403, "key_frozen", "This key is frozen: it expired and must be renewed in the portal.");
   }
@@ -110,7 +113,8 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     applicationId: row.applicationId,
     mode: row.mode,
     prefix: row.prefix,
-    permissions: new Set(row.permissions),
+    // A permission counts only while the bank has its product enabled for the organisation.
+    permissions: new Set(row.permissions.filter((p) => row.orgProducts.includes(productOf(p)!))),
     via: credential.kind,
   };
 }

@@ -1,2 +1,3 @@
 // The lean API server's bundle entry (built by scripts/lib/api-bundle.mjs): plain node:http, no framework.
 export { dispatchApi, isApiPath } from "./routes";
+export { startJobTimer } from "@/lib/jobs/timer";

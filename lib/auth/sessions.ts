@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
-import { memberships, sessions, users } from "@/lib/db/schema";
+import { memberships, organisations, sessions, users } from "@/lib/db/schema";
 
 /** A session ends after 30 idle minutes, and 12 hours after sign-in whatever happens. */
 export const SESSION_IDLE_SECONDS = 30 * 60;
@@ -13,11 +13,13 @@ export async function createSession(
   db: Executor,
   input: { userId: string; ip: string | null; userAgent: string | null },
 ): Promise<string> {
+  // The organisation joined first; among those joined at once, the first by name (as the switcher lists them).
   const [first] = await db
     .select({ orgId: memberships.orgId })
     .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.orgId))
     .where(eq(memberships.userId, input.userId))
-    .orderBy(asc(memberships.createdAt))
+    .orderBy(asc(memberships.createdAt), asc(organisations.name))
     .limit(1);
   const [row] = await db
     .insert(sessions)

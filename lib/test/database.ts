@@ -3,6 +3,8 @@ import pg from "pg";
 import { openDatabase, type DatabaseHandle } from "@/lib/db/client";
 
 export interface TestDatabase extends DatabaseHandle {
+  /** The PostgreSQL database's address, for a second process; undefined for in-memory PGlite. */
+  url?: string;
   /** Closes the connection and drops the database it made. */
   dispose(): Promise<void>;
 }
@@ -29,6 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await handle.migrate();
   return {
     ...handle,
+    url: url.toString(),
     async dispose() {
       await handle.close();
       const cleanup = new pg.Client({ connectionString: serverUrl });

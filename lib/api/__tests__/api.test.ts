@@ -16,6 +16,7 @@ import { deleteKey } from "@/lib/keys/delete-key";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
 import { loadWizardOptions } from "@/lib/keys/wizard-options";
+import { setOrganisationStatus } from "@/lib/ops/manage-organisation";
 import { call } from "@/lib/test/api";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { makeKey, pinOf } from "@/lib/test/keys";
@@ -62,7 +63,7 @@ describe("who may call", () => {
     });
   });
 
-  it("refuses frozen (403), deleted, regenerated-away and suspended-organisation keys (401)", async () => {
+  it("refuses frozen and suspended-organisation keys (403), deleted and regenerated-away ones (401)", async () => {
     const frozen = await acmeKey(["accounts:view"]);
     await changingKeyAccess(db(), () => db().update(apiKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(apiKeys.id, frozen.id)));
     const f = await call(listAccounts, { path: "/api/v1/accounts", key: frozen.key });
@@ -82,9 +83,12 @@ describe("who may call", () => {
 
     const nkosiKey = await makeKey("thabo@nkosi.example");
     expect((await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key })).status).toBe(200);
-    await changingKeyAccess(db(), () => db().update(organisations).set({ status: "suspended" }).where(eq(organisations.name, ORG_NAMES.nkosi)));
-    expect((await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key })).status).toBe(401);
-    await changingKeyAccess(db(), () => db().update(organisations).set({ status: "approved" }).where(eq(organisations.name, ORG_NAMES.nkosi)));
+    const ops = await actorFor("ops@bank.example");
+    const nkosiId = (await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.name, ORG_NAMES.nkosi)))[0]!.id;
+    await setOrganisationStatus(db(), ops, { orgId: nkosiId, status: "suspended", pin: pinOf("ops@bank.example") }, context);
+    const suspended = await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key });
+    expect([suspended.status, suspended.json.error.code]).toEqual([403, "organisation_suspended"]);
+    await setOrganisationStatus(db(), ops, { orgId: nkosiId, status: "approved", pin: pinOf("ops@bank.example") }, context);
     expect((await call(listAccounts, { path: "/api/v1/accounts", key: nkosiKey.key })).status).toBe(200);
   });
 });

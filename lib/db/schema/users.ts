@@ -87,3 +87,31 @@ export const sessions = pgTable(
   },
   (t) => [index().on(t.userId)],
 );
+
+/**
+ * An invitation to join an organisation with a role. The link's token is kept only as a SHA-256
+ * hash; it works once, for seven days, unless withdrawn.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organisations.id),
+    /** Stored lower-cased and trimmed. */
+    email: text().notNull(),
+    roleId: uuid()
+      .notNull()
+      .references(() => roles.id),
+    tokenHash: text().notNull(),
+    invitedBy: uuid()
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    acceptedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex().on(t.tokenHash), index().on(t.orgId)],
+);

@@ -1,0 +1,53 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import type { Actor } from "@/lib/auth/actor";
+import { authorizeAudited } from "@/lib/auth/authorize-audited";
+import { verifyActionPin } from "@/lib/auth/pin";
+import type { Database } from "@/lib/db";
+import { accessTokens, applications } from "@/lib/db/schema";
+import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { addApplicationSchema, rotateSecretSchema } from "@/lib/schemas/credentials";
+import { sha256Hex } from "@/lib/security/hashing";
+import { createApplication, generateClientSecret } from "./create-application";
+
+/**
+ * Gives an application a new client secret, returned once (SECURITY 1: with the PIN). The old secret stops working at once,
+ * and so do the access tokens issued with it.
+ */
+export async function rotateClientSecret(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ clientSecret: string; name: string }> {
+  const { applicationId, pin } = parseOrThrow(rotateSecretSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "credentials:view" }, { action: "credentials.rotate", targetType: "application", targetId: applicationId }, request);
+  const orgId = actor.org!.id;
+  const [app] = await db.select({ id: applications.id, name: applications.name, hash: applications.clientSecretHash }).from(applications).where(and(eq(applications.id, applicationId), eq(applications.orgId, orgId))).limit(1);
+  if (!app) throw new NotFoundError("That application");
+  await verifyActionPin(db, actor, pin, request);
+  const clientSecret = generateClientSecret();
+  await db.transaction(async (tx) => {
+    // Only if the secret is still the one read above: of two rotations at once, one wins.
+    const [row] = await tx
+      .update(applications)
+      .set({ clientSecretHash: sha256Hex(clientSecret), clientSecretLast4: clientSecret.slice(-4), secretRotatedAt: sql`now()` })
+      .where(and(eq(applications.id, app.id), eq(applications.orgId, orgId), eq(applications.clientSecretHash, app.hash)))
+      .returning({ id: applications.id });
+    if (!row) throw new DomainError("conflict", "The secret was rotated by someone else while you were confirming. Reload the page.");
+    await tx.delete(accessTokens).where(eq(accessTokens.applicationId, app.id));
+    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "credentials.rotate", targetType: "application", targetId: app.id, outcome: "success", metadata: { application: app.name } });
+  });
+  return { clientSecret, name: app.name };
+}
+
+/** A business organisation adds an application; its client secret is returned once. */
+export async function addApplication(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ id: string; clientId: string; clientSecret: string }> {
+  const { name, pin } = parseOrThrow(addApplicationSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "credentials:view" }, { action: "credentials.application_add", targetType: "application" }, request);
+  if (actor.org!.kind !== "business") throw new DomainError("not_business", "Private holders have one application; only business organisations add more.");
+  const [taken] = await db.select({ id: applications.id }).from(applications).where(and(eq(applications.orgId, actor.org!.id), eq(applications.name, name))).limit(1);
+  if (taken) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `An application called “${name}” already exists` });
+  await verifyActionPin(db, actor, pin, request);
+  return db.transaction(async (tx) => {
+    const created = await createApplication(tx, actor.org!.id, name);
+    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "credentials.application_add", targetType: "application", targetId: created.id, outcome: "success", metadata: { application: name } });
+    return created;
+  });
+}

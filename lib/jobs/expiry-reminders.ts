@@ -1,0 +1,75 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Database } from "@/lib/db";
+import { notifications } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { formatDateTime } from "@/lib/format";
+import { queueEmail } from "@/lib/mail/outbox";
+
+export type ReminderThreshold = "14d" | "3d" | "frozen";
+
+const TITLES: Record<ReminderThreshold, (alias: string) => string> = {
+  "14d": (alias) => `“${alias}” freezes in 14 days`,
+  "3d": (alias) => `“${alias}” freezes in 3 days`,
+  frozen: (alias) => `“${alias}” is frozen`,
+};
+
+type Due = {
+  key_id: string;
+  alias: string;
+  prefix: string;
+  expires_at: Date | string;
+  org_id: string;
+  org_name: string;
+  user_id: string;
+  email: string;
+  threshold: ReminderThreshold;
+};
+
+/**
+ * Reminds every member who may renew (keys:renew) about each live key at 14 days before it
+ * freezes, at 3 days, and when it froze — only the tightest threshold crossed, once per key,
+ * member, threshold and expiry date (a renewed key is reminded again next time round). The bell's
+ * notification and the e-mail are each inserted under a unique dedupe key, so any number of
+ * processes running this at the same moment write, and later send, each message exactly once.
+ */
+export async function runExpiryReminders(db: Database, now = new Date()): Promise<{ created: number }> {
+  const due = await db.execute<Due>(sql`
+    select k.id as key_id, k.alias, k.prefix, k.expires_at, k.org_id, o.name as org_name, u.id as user_id, u.email,
+      case when k.expires_at <= ${now} then 'frozen'
+           when k.expires_at <= ${now}::timestamptz + interval '3 days' then '3d'
+           else '14d' end as threshold
+    from api_keys k
+    join organisations o on o.id = k.org_id
+    join memberships m on m.org_id = k.org_id
+    join roles r on r.id = m.role_id and 'keys:renew' = any(r.permissions)
+    join users u on u.id = m.user_id
+    where k.revoked_at is null and k.expires_at <= ${now}::timestamptz + interval '14 days'
+    order by k.expires_at`);
+  let created = 0;
+  for (const row of due.rows) {
+    const expiresAt = new Date(row.expires_at);
+    const dedupeKey = `expiry:${row.key_id}:${row.user_id}:${row.threshold}:${expiresAt.toISOString()}`;
+    const title = TITLES[row.threshold](row.alias);
+    const body =
+      row.threshold === "frozen"
+        ? `The API key “${row.alias}” (${row.prefix}…) of ${row.org_name} froze on ${formatDateTime(expiresAt)}. Calls with it fail until it is renewed.`
+        : `The API key “${row.alias}” (${row.prefix}…) of ${row.org_name} freezes on ${formatDateTime(expiresAt)}. Renew it before then to keep it working.`;
+    const inserted = await db.transaction(async (tx) => {
+      const [notification] = await tx
+        .insert(notifications)
+        .values({ orgId: row.org_id, userId: row.user_id, kind: `key_${row.threshold === "frozen" ? "frozen" : "expiring"}`, subjectType: "api_key", subjectId: row.key_id, dedupeKey, title, body })
+        .onConflictDoNothing({ target: notifications.dedupeKey })
+        .returning({ id: notifications.id });
+      if (!notification) return false;
+      await queueEmail(tx, { dedupeKey, to: row.email, subject: `Latchkey: ${title}`, body: `${body}\n\nRenew it: ${portalOrigin()}/keys/${row.key_id}` });
+      return true;
+    });
+    if (inserted) created += 1;
+  }
+  return { created };
+}
+
+function portalOrigin(): string {
+  return (env.AUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
+}

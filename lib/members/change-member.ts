@@ -1,0 +1,113 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import type { Actor } from "@/lib/auth/actor";
+import { authorizeAudited } from "@/lib/auth/authorize-audited";
+import { verifyActionPin } from "@/lib/auth/pin";
+import type { Database } from "@/lib/db";
+import { memberships, roles } from "@/lib/db/schema";
+import { DomainError, parseOrThrow } from "@/lib/errors";
+import { changeMemberRoleSchema, memberActionSchema } from "@/lib/schemas/members";
+import { assertMayGrant, assertMayManage, isSuperadmin, loadMember, loadRole } from "./rules";
+
+const CHANGED_MEANWHILE = "This member's role changed while you were confirming. Reload the page and try again.";
+
+/**
+ * Gives a member another role. The change is felt on their very next request: permissions are read
+ * from the database on each one. The update only applies if the member still holds the role read
+ * at the start, so it cannot undo a concurrent change (a hand-on of the Superadmin role, say).
+ */
+export async function changeMemberRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
+  const { userId, roleId, pin } = parseOrThrow(changeMemberRoleSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.role_change", targetType: "member", targetId: userId }, request);
+  const orgId = actor.org!.id;
+  const member = await loadMember(db, orgId, userId);
+  const role = await loadRole(db, orgId, roleId);
+  await assertMayManage(db, actor, member, request, "member.role_change");
+  await assertMayGrant(db, actor, role, request, { action: "member.role_change", targetType: "member", targetId: userId });
+  await verifyActionPin(db, actor, pin, request);
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(memberships)
+      .set({ roleId: role.id })
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
+      .returning({ id: memberships.id });
+    if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
+    await recordAuditEvent(tx, {
+      ...actorFields(actor, request),
+      action: "member.role_change",
+      targetType: "member",
+      targetId: userId,
+      outcome: "success",
+      metadata: { email: member.email, from: member.role.name, to: role.name },
+    });
+  });
+}
+
+/** Removes a member from the organisation; their next request no longer sees it. */
+export async function removeMember(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
+  const { userId, pin } = parseOrThrow(memberActionSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.remove", targetType: "member", targetId: userId }, request);
+  const orgId = actor.org!.id;
+  const member = await loadMember(db, orgId, userId);
+  await assertMayManage(db, actor, member, request, "member.remove");
+  await verifyActionPin(db, actor, pin, request);
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(memberships)
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
+      .returning({ id: memberships.id });
+    if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
+    await recordAuditEvent(tx, {
+      ...actorFields(actor, request),
+      action: "member.remove",
+      targetType: "member",
+      targetId: userId,
+      outcome: "success",
+      metadata: { email: member.email, role: member.role.name },
+    });
+  });
+}
+
+/**
+ * The Superadmin hands the role on to another member and becomes an Admin, in one transaction.
+ * The Superadmin's own membership is changed first and only if it still holds the role, so two
+ * hand-ons at once leave exactly one Superadmin.
+ */
+export async function handOnSuperadmin(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
+  const { userId, pin } = parseOrThrow(memberActionSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.superadmin_handover", targetType: "member", targetId: userId }, request);
+  const orgId = actor.org!.id;
+  if (!isSuperadmin(actor)) {
+    await recordAuditEvent(db, { ...actorFields(actor, request), action: "member.superadmin_handover", targetType: "member", targetId: userId, outcome: "denied", metadata: { reason: "not_superadmin" } });
+    throw new DomainError("escalation_refused", "Only the Superadmin can hand the role on.");
+  }
+  const member = await loadMember(db, orgId, userId);
+  if (member.userId === actor.user.id) throw new DomainError("invalid_request", "Choose another member to hand the role on to.", { userId: "Choose another member" });
+  await verifyActionPin(db, actor, pin, request);
+  const builtIn = await db.select({ id: roles.id, builtIn: roles.builtIn }).from(roles).where(eq(roles.orgId, orgId));
+  const superadminRole = builtIn.find((r) => r.builtIn === "superadmin")!.id;
+  const adminRole = builtIn.find((r) => r.builtIn === "admin")!.id;
+  await db.transaction(async (tx) => {
+    const [stepDown] = await tx
+      .update(memberships)
+      .set({ roleId: adminRole })
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, actor.user.id), eq(memberships.roleId, superadminRole)))
+      .returning({ id: memberships.id });
+    if (!stepDown) throw new DomainError("conflict", "You no longer hold the Superadmin role.");
+    const [stepUp] = await tx
+      .update(memberships)
+      .set({ roleId: superadminRole })
+      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
+      .returning({ id: memberships.id });
+    if (!stepUp) throw new DomainError("conflict", CHANGED_MEANWHILE);
+    await recordAuditEvent(tx, {
+      ...actorFields(actor, request),
+      action: "member.superadmin_handover",
+      targetType: "member",
+      targetId: userId,
+      outcome: "success",
+      metadata: { email: member.email, from: member.role.name },
+    });
+  });
+}

@@ -1,0 +1,68 @@
+import "server-only";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import type { Actor } from "@/lib/auth/actor";
+import { authorizeAudited } from "@/lib/auth/authorize-audited";
+import { verifyActionPin } from "@/lib/auth/pin";
+import type { Database } from "@/lib/db";
+import { invitations, memberships, users } from "@/lib/db/schema";
+import { DomainError, parseOrThrow } from "@/lib/errors";
+import { mailConfigured, queueEmail } from "@/lib/mail/outbox";
+import { inviteMemberSchema } from "@/lib/schemas/members";
+import { sha256Hex } from "@/lib/security/hashing";
+import { randomBase62 } from "@/lib/security/random";
+import { assertMayGrant, loadRole } from "./rules";
+
+export const INVITATION_DAYS = 7;
+
+/**
+ * Invites someone by e-mail with a role. The link carries a one-time token (≈ 256 bits) kept only
+ * as a hash; it is returned once, for the inviter to pass on, and e-mailed when mail is configured.
+ * A new invitation to the same address replaces the pending one.
+ */
+export async function inviteMember(db: Database, actor: Actor, input: unknown, request: RequestInfo & { origin: string }): Promise<{ link: string; emailed: boolean }> {
+  const { email, roleId, pin } = parseOrThrow(inviteMemberSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.invite", targetType: "invitation" }, request);
+  const orgId = actor.org!.id;
+  const role = await loadRole(db, orgId, roleId);
+  await assertMayGrant(db, actor, role, request, { action: "member.invite", targetType: "role", targetId: role.id });
+  const [existing] = await db
+    .select({ id: users.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.orgId, orgId), eq(users.email, email)))
+    .limit(1);
+  if (existing) throw new DomainError("invalid_request", "Check the highlighted fields.", { email: `${email} is already a member` });
+  await verifyActionPin(db, actor, pin, request);
+
+  const token = `lkinv_${randomBase62(43)}`;
+  const link = `${request.origin}/invite/${token}`;
+  const emailed = mailConfigured();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(invitations)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const [invitation] = await tx
+      .insert(invitations)
+      .values({ orgId, email, roleId: role.id, tokenHash: sha256Hex(token), invitedBy: actor.user.id, expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})` })
+      .returning({ id: invitations.id });
+    if (emailed) {
+      await queueEmail(tx, {
+        dedupeKey: `invitation:${invitation!.id}`,
+        to: email,
+        subject: `${actor.user.name} invited you to ${actor.org!.name} on Latchkey`,
+        body: `${actor.user.name} invited you to join ${actor.org!.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days: ${link}\n\nThe link works once. If you did not expect this, ignore this message.`,
+      });
+    }
+    await recordAuditEvent(tx, {
+      ...actorFields(actor, request),
+      action: "member.invite",
+      targetType: "invitation",
+      targetId: invitation!.id,
+      outcome: "success",
+      metadata: { email, role: role.name },
+    });
+  });
+  return { link, emailed };
+}

@@ -1,0 +1,121 @@
+import "server-only";
+import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import type { Actor } from "@/lib/auth/actor";
+import { authorize } from "@/lib/auth/authorize";
+import { authorizeAudited } from "@/lib/auth/authorize-audited";
+import { verifyActionPin } from "@/lib/auth/pin";
+import type { Database, Executor } from "@/lib/db";
+import { invitations, memberships, roles } from "@/lib/db/schema";
+import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { isSuperadmin } from "@/lib/members/rules";
+import { createRoleSchema, deleteRoleSchema, updateRoleSchema } from "@/lib/schemas/members";
+
+export interface RoleListRow {
+  id: string;
+  name: string;
+  description: string | null;
+  builtIn: string | null;
+  permissions: string[];
+  members: number;
+}
+
+/** The organisation's roles, built-in first, with how many members hold each. */
+export async function listRoles(db: Executor, actor: Actor): Promise<RoleListRow[]> {
+  const { org } = authorize(actor, { organisation: true });
+  const rows = await db
+    .select({ id: roles.id, name: roles.name, description: roles.description, builtIn: roles.builtIn, permissions: roles.permissions, members: count(memberships.id) })
+    .from(roles)
+    .leftJoin(memberships, eq(memberships.roleId, roles.id))
+    .where(eq(roles.orgId, org!.id))
+    .groupBy(roles.id)
+    .orderBy(asc(roles.createdAt), asc(roles.name));
+  const order = ["superadmin", "admin", "developer", "viewer"];
+  return rows.sort((a, b) => (a.builtIn ? order.indexOf(a.builtIn) : 99) - (b.builtIn ? order.indexOf(b.builtIn) : 99));
+}
+
+/** Custom roles are the Superadmin's: checked, and a refusal audited, before anything is read. */
+async function requireSuperadmin(db: Executor, actor: Actor, request: RequestInfo, action: string, targetId?: string) {
+  await authorizeAudited(db, actor, { permission: "members:manage" }, { action, targetType: "role", targetId }, request);
+  if (!isSuperadmin(actor)) {
+    await recordAuditEvent(db, { ...actorFields(actor, request), action, targetType: "role", targetId: targetId ?? null, outcome: "denied", metadata: { reason: "not_superadmin" } });
+    throw new DomainError("forbidden", "Only the Superadmin creates, edits and deletes roles.");
+  }
+}
+
+function nameTaken(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 3; i++, e = e.cause as typeof e) if (e.code === "23505") return true;
+  return false;
+}
+
+async function loadCustomRole(db: Executor, orgId: string, roleId: string) {
+  const [role] = await db.select().from(roles).where(and(eq(roles.id, roleId), eq(roles.orgId, orgId))).limit(1);
+  if (!role) throw new NotFoundError("That role");
+  if (role.builtIn) throw new DomainError("built_in_role", `${role.name} is a built-in role; it cannot be edited or deleted.`);
+  return role;
+}
+
+/** Creates a custom role from the member permissions. */
+export async function createRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ id: string }> {
+  const { pin, ...fields } = parseOrThrow(createRoleSchema.safeParse(input));
+  await requireSuperadmin(db, actor, request, "role.create");
+  await verifyActionPin(db, actor, pin, request);
+  try {
+    return await db.transaction(async (tx) => {
+      const [role] = await tx
+        .insert(roles)
+        .values({ orgId: actor.org!.id, name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
+        .returning({ id: roles.id });
+      await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.create", targetType: "role", targetId: role!.id, outcome: "success", metadata: { name: fields.name, permissions: fields.permissions.join(" ") } });
+      return { id: role!.id };
+    });
+  } catch (error) {
+    if (nameTaken(error)) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `A role called “${fields.name}” already exists` });
+    throw error;
+  }
+}
+
+/** Edits a custom role; its members feel the new permissions on their very next request. */
+export async function updateRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
+  const { roleId, pin, ...fields } = parseOrThrow(updateRoleSchema.safeParse(input));
+  await requireSuperadmin(db, actor, request, "role.update", roleId);
+  const before = await loadCustomRole(db, actor.org!.id, roleId);
+  await verifyActionPin(db, actor, pin, request);
+  try {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(roles)
+        .set({ name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
+        .where(and(eq(roles.id, roleId), eq(roles.orgId, actor.org!.id), isNull(roles.builtIn)));
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "role.update",
+        targetType: "role",
+        targetId: roleId,
+        outcome: "success",
+        metadata: { name: fields.name, from: before.permissions.join(" "), to: fields.permissions.join(" ") },
+      });
+    });
+  } catch (error) {
+    if (nameTaken(error)) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `A role called “${fields.name}” already exists` });
+    throw error;
+  }
+}
+
+/** Deletes a custom role nobody holds and no pending invitation offers. */
+export async function deleteRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
+  const { roleId, pin } = parseOrThrow(deleteRoleSchema.safeParse(input));
+  await requireSuperadmin(db, actor, request, "role.delete", roleId);
+  const role = await loadCustomRole(db, actor.org!.id, roleId);
+  await verifyActionPin(db, actor, pin, request);
+  await db.transaction(async (tx) => {
+    // Locks the role row: a member cannot be given it between the count and the delete.
+    await tx.select({ id: roles.id }).from(roles).where(eq(roles.id, roleId)).for("update");
+    const [held] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.roleId, roleId));
+    if (held!.n > 0) throw new DomainError("role_in_use", `${held!.n} ${held!.n === 1 ? "member holds" : "members hold"} ${role.name}: give them another role first.`);
+    // Invitations offering the role go with it; the audit log keeps their story.
+    await tx.delete(invitations).where(eq(invitations.roleId, roleId));
+    await tx.delete(roles).where(eq(roles.id, roleId));
+    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.delete", targetType: "role", targetId: roleId, outcome: "success", metadata: { name: role.name } });
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm run jobs`: one round of background work — expiry reminders, then e-mail delivery — for a
+ * scheduler (cron, a Kubernetes CronJob) beside servers on PostgreSQL. Safe to run from several
+ * machines at once: every message is written and sent exactly once.
+ *
+ * The embedded database belongs to the one server process that opened it, which runs these jobs
+ * itself every minute; a second process must not open its folder. `--embedded` runs them against
+ * the folder of a stopped server.
+ */
+import { databaseHandle } from "@/lib/db";
+import { env } from "@/lib/env";
+import { runJobs } from "@/lib/jobs/run-jobs";
+
+async function main() {
+  if (!env.DATABASE_URL && !process.argv.includes("--embedded")) {
+    console.log("The embedded database's server runs the jobs itself every minute. To run them on a stopped server's data: npm run jobs -- --embedded");
+    return;
+  }
+  const handle = databaseHandle();
+  try {
+    await handle.migrate();
+    const result = await runJobs(handle.db);
+    console.log(`Reminders created: ${result.reminders}; e-mails sent: ${result.sent}${result.failed ? `, failed: ${result.failed}` : ""}${env.SMTP_URL ? "" : " (no SMTP_URL: messages wait in the outbox)"}.`);
+  } finally {
+    await handle.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
