@@ -6,6 +6,8 @@ import { NextResponse, type NextRequest } from "next/server";
  * check: every page, action and handler checks the session itself (lib/auth/current.ts).
  */
 const PUBLIC_PATHS = ["/sign-in"];
+/** Invitation links: their one-time token is the visitor's credential. */
+const PUBLIC_PREFIXES = ["/invite/"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export function proxy(request: NextRequest) {
@@ -27,7 +29,7 @@ export function proxy(request: NextRequest) {
 
   const { pathname, search } = request.nextUrl;
   const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
-  if (!signedIn && !PUBLIC_PATHS.includes(pathname)) {
+  if (!signedIn && !PUBLIC_PATHS.includes(pathname) && !PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) {
     const target = new URL("/sign-in", request.url);
     if (pathname !== "/") target.searchParams.set("next", `${pathname}${search}`);
     return NextResponse.redirect(target);

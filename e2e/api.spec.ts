@@ -1,18 +1,5 @@
-import { readFileSync } from "node:fs";
 import { test, type APIRequestContext } from "@playwright/test";
-import { DEMO_PEOPLE } from "@/lib/demo/people";
-import { expect, signIn } from "./support/fixtures";
-
-interface Fixtures {
-  applications: { organisation: string; name: string; clientId: string; clientSecret: string }[];
-  keys: Record<"token" | "burst" | "midSession", { key: string; accountId: string }> & Record<string, { key: string; accountId: string } | undefined>;
-}
-
-function fixtures(): Fixtures {
-  return JSON.parse(readFileSync(process.env.E2E_FIXTURES!, "utf8")) as Fixtures;
-}
-
-const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
+import { expect, fixtures, pin, signIn } from "./support/fixtures";
 
 /** Runs a curl sample as shown on the page: method, URL and body, with the real key in the header. */
 async function runSample(request: APIRequestContext, sample: string, key: string) {

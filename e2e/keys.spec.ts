@@ -1,8 +1,5 @@
 import { test, type Locator, type Page } from "@playwright/test";
-import { DEMO_PEOPLE } from "@/lib/demo/people";
-import { expect, screenshot, serverLog, signIn } from "./support/fixtures";
-
-const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
+import { expect, pin, screenshot, serverLog, signIn } from "./support/fixtures";
 
 /** Drives the wizard to its review step: Acme Retail's live ZAR account, preset then one custom change. */
 async function fillWizard(page: Page, alias: string, shots = false) {
@@ -183,15 +180,24 @@ test.describe("API keys", () => {
   test("(b) the Nkosi account holder renews a key with 10 days left and a frozen key", async ({ page }) => {
     await signIn(page, "thabo@nkosi.example");
     await expect(page.getByRole("status").filter({ hasText: "frozen" })).toContainText("1 key is frozen");
-    await expect(page.getByRole("button", { name: /Notifications: 2 keys need attention/ })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Notifications: 2 unread" })).toBeVisible();
     await page.getByRole("button", { name: /Notifications/ }).click();
+    await expect(page.getByRole("dialog", { name: "Notifications" }).getByRole("link", { name: "“Tax return export” is frozen (unread)" })).toBeVisible();
     await screenshot(page, "notifications");
+    // Opening a reminder marks it read.
     await page.getByRole("dialog").getByRole("link", { name: /Budget app/ }).click();
 
     await expect(page.getByRole("heading", { name: "Budget app", level: 1 })).toBeVisible();
     // The bell closes when its link is followed, so it cannot take focus back from the next dialog.
     await expect(page.getByRole("dialog")).toHaveCount(0);
     await expect(page.getByText("This key freezes in 10 days")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Notifications: 1 unread" })).toBeVisible();
+    await page.getByRole("button", { name: /Notifications/ }).click();
+    await page.getByRole("dialog", { name: "Notifications" }).getByRole("button", { name: "Mark all read" }).click();
+    await expect(page.getByRole("button", { name: "Notifications: none unread" })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Notifications: none unread" })).toBeVisible();
+    await page.keyboard.press("Escape");
     await page.getByRole("button", { name: "Renew" }).click();
     const renew = page.getByRole("dialog", { name: "Renew “Budget app”" });
     await expect(renew).toContainText("90 days from today");

@@ -1,8 +1,6 @@
 import { test } from "@playwright/test";
-import { DEMO_PEOPLE } from "@/lib/demo/people";
-import { expect, screenshot, signIn } from "./support/fixtures";
+import { expect, pin, screenshot, signIn } from "./support/fixtures";
 
-const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
 
 test("payments wait for approval; ten simultaneous approvals execute one exactly once; a rejection pays nothing", async ({ page }) => {
   await signIn(page, "pieter@acme.example");

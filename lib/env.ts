@@ -17,6 +17,7 @@ const schema = z.object({
   /** Set by the start script when it hosts the app on plain http (cookies then cannot be Secure). */
   AUTH_URL: z.string().url().optional(),
   SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().min(3).optional(),
   /** Bank API calls allowed per key per minute. */
   LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   LATCHKEY_API_IP_RATE_LIMIT: z.coerce.number().int().positive().default(6000),

@@ -5,30 +5,31 @@ import { NotificationBell } from "@/components/shell/notification-bell";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { formatRelative } from "@/lib/format";
-import { keysNeedingAttention } from "@/lib/keys/attention";
+import { listNotifications } from "@/lib/notifications/notifications";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requirePageActor();
   if (!actor.org || !actor.role) redirect(actor.user.isOperator ? "/ops" : "/no-organisation");
   const now = new Date();
-  const attention = await keysNeedingAttention(getDb(), actor, now);
+  const { items, unread } = await listNotifications(getDb(), actor);
   return (
     <AppShell
       user={{ name: actor.user.name, email: actor.user.email }}
       current={{ orgId: actor.org.id, orgName: actor.org.name, orgKind: actor.org.kind, roleName: actor.role.name }}
       organisations={actor.memberships}
       bell={
-        actor.permissions.has("keys:view") ? (
-          <NotificationBell
-            items={attention.map((k) => ({
-              id: k.id,
-              alias: k.alias,
-              prefix: k.prefix,
-              status: k.status,
-              when: k.status === "frozen" ? `frozen ${formatRelative(k.expiresAt, now)}` : `freezes ${formatRelative(k.expiresAt, now)}`,
-            }))}
-          />
-        ) : null
+        <NotificationBell
+          unread={unread}
+          items={items.map((n) => ({
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            href: n.subjectType === "api_key" && actor.permissions.has("keys:view") ? `/keys/${n.subjectId}` : null,
+            when: formatRelative(n.createdAt, now),
+            unread: n.readAt === null,
+          }))}
+        />
       }
     >
       {children}

@@ -10,6 +10,8 @@ export interface AuditRow {
   action: string;
   outcome: "success" | "denied" | "failure";
   ip: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
 }
 
 const OUTCOME = {
@@ -19,7 +21,7 @@ const OUTCOME = {
 } as const;
 
 /** Who did what, when and from where. */
-export function AuditTable({ events }: { events: AuditRow[] }) {
+export function AuditTable({ events, showTarget = false }: { events: AuditRow[]; showTarget?: boolean }) {
   return (
     <Table>
       <thead>
@@ -27,6 +29,7 @@ export function AuditTable({ events }: { events: AuditRow[] }) {
           <Th>When</Th>
           <Th>Who</Th>
           <Th>What</Th>
+          {showTarget ? <Th>Target</Th> : null}
           <Th>Outcome</Th>
           <Th>IP address</Th>
         </tr>
@@ -37,6 +40,12 @@ export function AuditTable({ events }: { events: AuditRow[] }) {
             <Td className="tabular whitespace-nowrap text-zinc-600">{formatDateTime(e.occurredAt)}</Td>
             <Td className="text-zinc-900">{e.actorLabel}</Td>
             <Td>{auditActionLabel(e.action)}</Td>
+            {showTarget ? (
+              <Td className="text-xs text-zinc-500">
+                {e.targetType ?? "—"}
+                {e.targetId ? <span className="block font-mono">{e.targetId.slice(0, 8)}…</span> : null}
+              </Td>
+            ) : null}
             <Td>
               <Badge tone={OUTCOME[e.outcome].tone}>{OUTCOME[e.outcome].label}</Badge>
             </Td>

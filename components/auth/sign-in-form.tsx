@@ -15,7 +15,7 @@ import type { z } from "zod";
 
 type Values = z.input<typeof signInSchema>;
 
-export function SignInForm({ next }: { next?: string }) {
+export function SignInForm({ next, email }: { next?: string; email?: string }) {
   const hydrated = useHydrated();
   const [formError, setFormError] = useState<string | null>(null);
   const {
@@ -23,7 +23,7 @@ export function SignInForm({ next }: { next?: string }) {
     handleSubmit,
     setError,
     formState: { errors, isSubmitting },
-  } = useForm<Values>({ resolver: zodResolver(signInSchema), defaultValues: { email: "", password: "" } });
+  } = useForm<Values>({ resolver: zodResolver(signInSchema), defaultValues: { email: email ?? "", password: "" } });
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);

@@ -14,7 +14,7 @@ import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
 import { renewKeyAction } from "@/lib/actions/renew-key";
 import { formatDate } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
-import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
+import { PinDialog, settlePinResult, type ActionOutcome } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
 
 interface KeyActionsProps {
@@ -45,16 +45,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can,
   const [secret, setSecret] = useState<string | null>(null);
   const newExpiry = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
 
-  function outcome(result: { ok: boolean; error?: string; code?: string }, success: () => void): PinOutcome {
-    if (result.ok) {
-      success();
-      return { ok: true };
-    }
-    if (isPinRefusal(result.code)) return { ok: false, error: result.error!, code: result.code };
-    setOpen(null);
-    toast.error(result.error);
-    return { ok: true };
-  }
+  const outcome = (result: ActionOutcome, success: () => void) => settlePinResult(result, { success, close: () => setOpen(null) });
 
   return (
     <div className="flex flex-wrap gap-2">

@@ -2,6 +2,7 @@
 
 import { Loader2, LockKeyhole } from "lucide-react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { cn } from "@/lib/utils";
@@ -11,6 +12,24 @@ export type PinOutcome = { ok: true } | { ok: false; error: string; code?: strin
 /** Refusals about the PIN itself keep the dialog open, with the message under the field. */
 export function isPinRefusal(code: string | undefined): boolean {
   return code === "pin_invalid" || code === "pin_locked" || code === "pin_busy";
+}
+
+/** What a PIN-confirmed server action answers. */
+export type ActionOutcome = { ok: boolean; error?: string; code?: string; fieldErrors?: Record<string, string> };
+
+/**
+ * What an action's result means for its PIN dialog: success runs `success`; a PIN refusal keeps the
+ * dialog open with its message; any other refusal closes it and says why in a toast.
+ */
+export function settlePinResult(result: ActionOutcome, on: { success: () => void; close: () => void }): PinOutcome {
+  if (result.ok) {
+    on.success();
+    return { ok: true };
+  }
+  if (isPinRefusal(result.code)) return { ok: false, error: result.error!, code: result.code };
+  on.close();
+  toast.error(result.error ?? "That did not work. Try again.");
+  return { ok: true };
 }
 
 /**

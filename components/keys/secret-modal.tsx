@@ -1,8 +1,9 @@
 "use client";
 
-import { Check, Copy, TriangleAlert } from "lucide-react";
-import { useId, useState } from "react";
+import { TriangleAlert } from "lucide-react";
+import { useId, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 
 /**
@@ -14,25 +15,20 @@ export function SecretModal({
   secret,
   title,
   onDone,
+  noun = "key",
+  children,
 }: {
   secret: string | null;
   title: string;
   onDone: () => void;
+  /** What the secret is, in the modal's sentences: "key", "client secret", "invitation link". */
+  noun?: string;
+  /** Anything to show above the secret, such as the client ID that goes with it. */
+  children?: ReactNode;
 }) {
-  const [copied, setCopied] = useState(false);
   const [stored, setStored] = useState(false);
   const checkboxId = useId();
   const open = secret !== null;
-
-  async function copy() {
-    if (!secret) return;
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  }
 
   return (
     <Dialog open={open}>
@@ -44,25 +40,23 @@ export function SecretModal({
         onInteractOutside={(e) => e.preventDefault()}
       >
         <DialogTitle>{title}</DialogTitle>
-        <DialogDescription>Copy the key now and keep it somewhere safe, such as your secrets manager.</DialogDescription>
+        <DialogDescription>Copy the {noun} now and keep it somewhere safe, such as your secrets manager.</DialogDescription>
+        {children}
         <div className="mt-4 flex items-stretch gap-2">
           <code
             data-testid="new-secret"
             tabIndex={0}
-            aria-label="The new API key"
+            aria-label={`The new ${noun === "key" ? "API key" : noun}`}
             onClick={(e) => window.getSelection()?.selectAllChildren(e.currentTarget)}
             className="min-w-0 flex-1 cursor-text rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2.5 font-mono text-[13px] break-all text-zinc-900 select-all"
           >
             {secret}
           </code>
-          <Button type="button" variant="secondary" onClick={copy} className="h-auto" aria-live="polite">
-            {copied ? <Check className="text-emerald-600" aria-hidden /> : <Copy aria-hidden />}
-            {copied ? "Copied ✓" : "Copy"}
-          </Button>
+          {secret ? <CopyButton key={secret} value={secret} /> : null}
         </div>
         <div className="mt-4 flex gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
           <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-          This is the only time this key is shown. Latchkey keeps only a fingerprint of it and cannot show it again.
+          This is the only time this {noun} is shown. Latchkey keeps only a fingerprint of it and cannot show it again.
         </div>
         <div className="mt-5 flex items-center gap-2.5">
           <input
@@ -73,7 +67,7 @@ export function SecretModal({
             className="size-4 rounded border-zinc-300 accent-accent-600"
           />
           <label htmlFor={checkboxId} className="text-sm text-zinc-800">
-            I have stored this key somewhere safe
+            I have stored this {noun} somewhere safe
           </label>
         </div>
         <div className="mt-6 flex justify-end">
@@ -82,7 +76,6 @@ export function SecretModal({
             disabled={!stored}
             onClick={() => {
               setStored(false);
-              setCopied(false);
               onDone();
             }}
           >

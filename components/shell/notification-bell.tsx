@@ -2,29 +2,46 @@
 
 import { Bell, Clock, Snowflake } from "lucide-react";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { Popover } from "radix-ui";
 import { useEffect, useState } from "react";
+import { markNotificationsReadAction } from "@/lib/actions/mark-notifications-read";
+import { cn } from "@/lib/utils";
 
 export interface BellItem {
   id: string;
-  alias: string;
-  prefix: string;
-  status: "expiring" | "frozen" | "active" | "revoked";
+  kind: string;
+  title: string;
+  body: string;
+  href: string | null;
   when: string;
+  unread: boolean;
 }
 
-export function NotificationBell({ items }: { items: BellItem[] }) {
-  const count = items.length;
+/** The member's notifications — expiry reminders — newest first; opening one marks it read, and so does "Mark all read". */
+export function NotificationBell({ items, unread }: { items: BellItem[]; unread: number }) {
   // The bell lives in the layout and survives navigation: close it when the page changes, so it
   // cannot steal focus back from whatever the next page opens.
   const [open, setOpen] = useState(false);
+  const [marked, setMarked] = useState<ReadonlySet<string> | "all">(new Set());
   const pathname = usePathname();
+  const router = useRouter();
   useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => setMarked(new Set()), [items]);
+
+  const isUnread = (item: BellItem) => item.unread && marked !== "all" && !marked.has(item.id);
+  const count = marked === "all" ? 0 : Math.max(0, unread - items.filter((i) => i.unread && marked.has(i.id)).length);
+
+  async function markRead(ids?: string[]) {
+    setMarked((m) => (ids && m !== "all" ? new Set([...m, ...ids]) : "all"));
+    await markNotificationsReadAction(ids ? { ids } : {});
+    router.refresh();
+  }
+
   return (
     <Popover.Root open={open} onOpenChange={setOpen}>
       <Popover.Trigger
-        aria-label={count ? `Notifications: ${count} ${count === 1 ? "key needs" : "keys need"} attention` : "Notifications: none"}
+        aria-label={count ? `Notifications: ${count} unread` : "Notifications: none unread"}
         className="relative grid size-9 place-items-center rounded-full text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900"
       >
         <Bell className="size-5" aria-hidden />
@@ -35,29 +52,53 @@ export function NotificationBell({ items }: { items: BellItem[] }) {
         ) : null}
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} className="z-50 w-80 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
-          <p className="px-3 py-2 text-xs font-medium text-zinc-500">Keys that need attention</p>
-          {count === 0 ? (
-            <p className="px-3 pb-3 text-sm text-zinc-600">No key is frozen or freezes within 14 days.</p>
+        <Popover.Content align="end" sideOffset={6} aria-label="Notifications" className="z-50 w-96 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
+          <div className="flex items-center justify-between px-3 py-2">
+            <p className="text-xs font-medium text-zinc-500">Notifications</p>
+            {count ? (
+              <button type="button" onClick={() => void markRead()} className="rounded text-xs font-medium text-accent-700 hover:underline">
+                Mark all read
+              </button>
+            ) : null}
+          </div>
+          {items.length === 0 ? (
+            <p className="px-3 pb-3 text-sm text-zinc-600">Nothing yet. You hear here, and by e-mail, when a key you may renew nears its 90 days.</p>
           ) : (
-            <ul>
-              {items.map((item) => (
-                <li key={item.id}>
-                  <Link href={`/keys/${item.id}`} onClick={() => setOpen(false)} className="flex gap-2.5 rounded-md px-3 py-2 hover:bg-zinc-50">
-                    {item.status === "frozen" ? (
-                      <Snowflake className="mt-0.5 size-4 shrink-0 text-slate-500" aria-hidden />
-                    ) : (
-                      <Clock className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden />
-                    )}
+            <ul className="max-h-96 overflow-y-auto">
+              {items.map((item) => {
+                const Icon = item.kind === "key_frozen" ? Snowflake : Clock;
+                const content = (
+                  <>
+                    <Icon className={cn("mt-0.5 size-4 shrink-0", item.kind === "key_frozen" ? "text-slate-500" : "text-amber-600")} aria-hidden />
                     <span className="min-w-0 text-sm">
-                      <span className="block truncate font-medium text-zinc-900">{item.alias}</span>
-                      <span className="block text-xs text-zinc-500">
-                        <span className="font-mono">{item.prefix}…</span> · {item.when}
+                      <span className={cn("block text-zinc-900", isUnread(item) && "font-semibold")}>
+                        {item.title}
+                        {isUnread(item) ? <span className="sr-only"> (unread)</span> : null}
                       </span>
+                      <span className="block text-xs text-zinc-500">{item.when}</span>
                     </span>
-                  </Link>
-                </li>
-              ))}
+                    {isUnread(item) ? <span className="mt-1.5 ml-auto size-2 shrink-0 rounded-full bg-accent-600" aria-hidden /> : null}
+                  </>
+                );
+                return (
+                  <li key={item.id}>
+                    {item.href ? (
+                      <Link
+                        href={item.href}
+                        onClick={() => {
+                          setOpen(false);
+                          if (isUnread(item)) void markRead([item.id]);
+                        }}
+                        className="flex gap-2.5 rounded-md px-3 py-2 hover:bg-zinc-50"
+                      >
+                        {content}
+                      </Link>
+                    ) : (
+                      <div className="flex gap-2.5 px-3 py-2">{content}</div>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </Popover.Content>

@@ -1,12 +1,31 @@
 import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
-import { DEMO_PASSWORD } from "@/lib/demo/people";
+import { DEMO_PASSWORD, DEMO_PEOPLE } from "@/lib/demo/people";
+
+/** A demo person's PIN. */
+export const pin = (email: string) => DEMO_PEOPLE.find((p) => p.email === email)!.pin;
+
+export interface Fixtures {
+  applications: { organisation: string; name: string; clientId: string; clientSecret: string }[];
+  keys: Record<"token" | "burst" | "midSession", { key: string; accountId: string }> & Record<string, { key: string; accountId: string } | undefined>;
+}
+
+/** The seeded client secrets and the API keys with known secrets that prepare.ts wrote. */
+export function fixtures(): Fixtures {
+  return JSON.parse(readFileSync(process.env.E2E_FIXTURES!, "utf8")) as Fixtures;
+}
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in and waits until the portal (or the PIN set-up) has opened. */
+export async function signInAs(page: Page, email: string, password = DEMO_PASSWORD) {
+  await signIn(page, email, password);
+  await expect(page).not.toHaveURL(/\/sign-in/);
 }
 
 /** Screenshots are kept with the test results (test-results/screenshots), to be looked at. */

@@ -10,6 +10,7 @@ import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
+import { runExpiryReminders } from "@/lib/jobs/expiry-reminders";
 import { hashSecret } from "@/lib/security/hashing";
 import { E2E_NEWCOMERS, E2E_PASSWORD } from "./people";
 
@@ -34,6 +35,9 @@ async function main() {
       await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
     }
   }
+  // The reminders the server's timer would write a few seconds after start, written now so the
+  // bell's tests do not depend on when they run.
+  await runExpiryReminders(handle.db);
   if (seeded.seeded && process.env.E2E_FIXTURES) {
     writeFileSync(process.env.E2E_FIXTURES, JSON.stringify({ applications: seeded.applications, keys: await apiKeyFixtures() }, null, 2));
   }

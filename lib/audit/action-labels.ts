@@ -14,6 +14,20 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "api.transfer": "Transferred money (API)",
   "api.payment_create": "Created a payment (API)",
   "api.card_code_update": "Replaced card code (API)",
+  "member.invite": "Invited a member",
+  "member.invitation_withdraw": "Withdrew an invitation",
+  "member.join": "Joined with an invitation",
+  "member.role_change": "Changed a member's role",
+  "member.remove": "Removed a member",
+  "member.superadmin_handover": "Handed on the Superadmin role",
+  "role.create": "Created a role",
+  "role.update": "Edited a role",
+  "role.delete": "Deleted a role",
+  "credentials.rotate": "Rotated a client secret",
+  "credentials.application_add": "Added an application",
+  "organisation.approve": "Approved the organisation (bank)",
+  "organisation.suspend": "Suspended the organisation (bank)",
+  "organisation.products": "Changed the API products (bank)",
 };
 
 export function auditActionLabel(action: string): string {

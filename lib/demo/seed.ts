@@ -170,6 +170,24 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
       }
     }
 
+    // Pending Ventures banks with us already; it waits for the bank to open API access.
+    const [venturesCompany] = await tx
+      .insert(companies)
+      .values({ orgId: pending.id, name: "Pending Ventures (Pty) Ltd", registrationNumber: "2025/610442/07" })
+      .returning({ id: companies.id });
+    for (const mode of ["live", "test"] as const) {
+      await insertAccountWithHistory(tx, rng, now, {
+        orgId: pending.id,
+        companyId: venturesCompany!.id,
+        name: `Pending Ventures ZAR ${mode === "test" ? "sandbox" : "operating"}`,
+        number: numbers.next(),
+        currency: "ZAR",
+        mode,
+        profile: mode === "test" ? "sandbox" : "business-zar",
+        opening: mode === "test" ? 50_000_000 : 12_500_000,
+      });
+    }
+
     // Keys in every state, so the list, the banner and renewals have something real to show.
     const DAY = 86_400_000;
     const demoKeys = [

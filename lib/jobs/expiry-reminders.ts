@@ -4,15 +4,17 @@ import type { Database } from "@/lib/db";
 import { notifications } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
+import { daysLeft } from "@/lib/key-status";
 import { queueEmail } from "@/lib/mail/outbox";
 
 export type ReminderThreshold = "14d" | "3d" | "frozen";
 
-const TITLES: Record<ReminderThreshold, (alias: string) => string> = {
-  "14d": (alias) => `“${alias}” freezes in 14 days`,
-  "3d": (alias) => `“${alias}” freezes in 3 days`,
-  frozen: (alias) => `“${alias}” is frozen`,
-};
+/** The reminder's title: the days actually left, as the key's page counts them, not the threshold crossed. */
+function reminderTitle(threshold: ReminderThreshold, alias: string, expiresAt: Date, now: Date): string {
+  if (threshold === "frozen") return `“${alias}” is frozen`;
+  const days = Math.max(1, daysLeft(expiresAt, now));
+  return `“${alias}” freezes in ${days} ${days === 1 ? "day" : "days"}`;
+}
 
 type Due = {
   key_id: string;
@@ -50,7 +52,7 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
   for (const row of due.rows) {
     const expiresAt = new Date(row.expires_at);
     const dedupeKey = `expiry:${row.key_id}:${row.user_id}:${row.threshold}:${expiresAt.toISOString()}`;
-    const title = TITLES[row.threshold](row.alias);
+    const title = reminderTitle(row.threshold, row.alias, expiresAt, now);
     const body =
       row.threshold === "frozen"
         ? `The API key “${row.alias}” (${row.prefix}…) of ${row.org_name} froze on ${formatDateTime(expiresAt)}. Calls with it fail until it is renewed.`
@@ -71,5 +73,5 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
 }
 
 function portalOrigin(): string {
-  return (env.AUTH_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  return (env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 }

@@ -32,7 +32,7 @@ export interface MailTransport {
   sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
 }
 
-const FROM = "Latchkey <no-reply@latchkey.example>";
+const FROM = env.MAIL_FROM ?? "Latchkey <no-reply@latchkey.example>";
 const MAX_ATTEMPTS = 5;
 
 /**

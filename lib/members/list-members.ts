@@ -9,8 +9,10 @@ export interface MemberRow {
   userId: string;
   name: string;
   email: string;
+  roleId: string;
   roleName: string;
   builtInRole: string | null;
+  rolePermissions: string[];
   joinedAt: Date;
   pinSet: boolean;
 }
@@ -23,8 +25,10 @@ export async function listMembers(db: Executor, actor: Actor): Promise<MemberRow
       userId: users.id,
       name: users.name,
       email: users.email,
+      roleId: roles.id,
       roleName: roles.name,
       builtInRole: roles.builtIn,
+      rolePermissions: roles.permissions,
       joinedAt: memberships.createdAt,
       pinSetAt: users.pinSetAt,
     })

@@ -62,26 +62,29 @@ async function refuse(db: Executor, actor: Actor, request: RequestInfo, attempte
   throw new DomainError("escalation_refused", message, field ? { [field]: message } : undefined);
 }
 
-/** The Superadmin role is handed on, never granted; others grant only what they hold themselves. */
-export async function assertMayGrant(db: Executor, actor: Actor, role: RoleRow, request: RequestInfo, attempted: { action: string; targetType: string; targetId: string }) {
-  if (role.builtIn === "superadmin") {
-    await refuse(db, actor, request, attempted, "grant_superadmin", "The Superadmin role cannot be granted; the Superadmin hands it on.", "roleId");
-  }
-  if (!isSuperadmin(actor) && beyondActor(actor, role).length > 0) {
-    await refuse(db, actor, request, attempted, "grant_beyond_own", `You cannot grant ${role.name}: it holds permissions your role does not.`, "roleId");
-  }
+type Refusal = { reason: string; message: string } | null;
+
+/** Why the actor may not grant `role`, or null: the Superadmin role is handed on, never granted; others grant only what they hold. */
+export function grantRefusal(actor: Actor, role: RoleRow): Refusal {
+  if (role.builtIn === "superadmin") return { reason: "grant_superadmin", message: "The Superadmin role cannot be granted; the Superadmin hands it on." };
+  if (!isSuperadmin(actor) && beyondActor(actor, role).length > 0) return { reason: "grant_beyond_own", message: `You cannot grant ${role.name}: it holds permissions your role does not.` };
+  return null;
 }
 
-/** Nobody changes their own role; the Superadmin is never changed or removed; others manage only members holding no more than they do. */
+/** Why the actor may not change or remove `member`, or null: nobody changes themselves; the Superadmin is never changed or removed; others manage only members holding no more than they do. */
+export function manageRefusal(actor: Actor, member: { userId: string; name: string; role: RoleRow }): Refusal {
+  if (member.userId === actor.user.id) return { reason: "self", message: "You cannot change your own role or remove yourself." };
+  if (member.role.builtIn === "superadmin") return { reason: "superadmin", message: "The Superadmin cannot be changed or removed; they hand the role on first." };
+  if (!isSuperadmin(actor) && beyondActor(actor, member.role).length > 0) return { reason: "member_beyond_own", message: `${member.name} holds permissions your role does not; only the Superadmin can change them.` };
+  return null;
+}
+
+export async function assertMayGrant(db: Executor, actor: Actor, role: RoleRow, request: RequestInfo, attempted: { action: string; targetType: string; targetId: string }) {
+  const refusal = grantRefusal(actor, role);
+  if (refusal) await refuse(db, actor, request, attempted, refusal.reason, refusal.message, "roleId");
+}
+
 export async function assertMayManage(db: Executor, actor: Actor, member: MemberTarget, request: RequestInfo, action: string) {
-  const attempted = { action, targetType: "member", targetId: member.userId };
-  if (member.userId === actor.user.id) {
-    await refuse(db, actor, request, attempted, "self", "You cannot change your own role or remove yourself.");
-  }
-  if (member.role.builtIn === "superadmin") {
-    await refuse(db, actor, request, attempted, "superadmin", "The Superadmin cannot be changed or removed; they hand the role on first.");
-  }
-  if (!isSuperadmin(actor) && beyondActor(actor, member.role).length > 0) {
-    await refuse(db, actor, request, attempted, "member_beyond_own", `${member.name} holds permissions your role does not; only the Superadmin can change them.`);
-  }
+  const refusal = manageRefusal(actor, member);
+  if (refusal) await refuse(db, actor, request, { action, targetType: "member", targetId: member.userId }, refusal.reason, refusal.message);
 }

@@ -1,6 +1,7 @@
-import { ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
-import { Notice } from "@/components/shell/notice";
+import Link from "next/link";
+import { OrganisationActions } from "@/components/admin/organisations";
+import { OperatorsOnly } from "@/components/shell/operators-only";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -16,22 +17,19 @@ const STATUS_TONE = { approved: "success", pending: "pending", suspended: "dange
 
 export default async function OpsPage() {
   const actor = await requirePageActor();
-  if (!actor.user.isOperator) {
-    return (
-      <PageBody>
-        <Notice icon={ShieldAlert} title="Bank operators only">
-          The operator area is for the bank&apos;s own team.
-        </Notice>
-      </PageBody>
-    );
-  }
+  if (!actor.user.isOperator) return <OperatorsOnly />;
   const orgs = await listOrganisationsForOperator(getDb(), actor);
   return (
     <>
       <PageHeader
         crumbs={[{ label: "Operations" }, { label: "Organisations" }]}
         title="Organisations"
-        description="Customers, their onboarding status and the API products enabled for them."
+        description="Customers, their onboarding status and the API products enabled for them. Every change asks for your PIN and is audited."
+        action={
+          <Link href="/ops/outbox" className="text-sm font-medium text-accent-700 hover:underline">
+            E-mail outbox
+          </Link>
+        }
       />
       <PageBody>
         <Table>
@@ -43,6 +41,7 @@ export default async function OpsPage() {
               <Th>Products</Th>
               <Th className="text-right">Members</Th>
               <Th>Customer since</Th>
+              <Th className="text-right">Actions</Th>
             </tr>
           </thead>
           <tbody>
@@ -58,6 +57,9 @@ export default async function OpsPage() {
                 </Td>
                 <Td className="tabular text-right">{org.members}</Td>
                 <Td className="tabular text-zinc-600">{formatDate(org.createdAt)}</Td>
+                <Td className="text-right">
+                  <OrganisationActions org={{ id: org.id, name: org.name, status: org.status, products: org.products }} />
+                </Td>
               </tr>
             ))}
           </tbody>

@@ -1,24 +1,59 @@
-import { Lock } from "lucide-react";
+import { Download, Lock } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AuditTable } from "@/components/audit/audit-table";
 import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
-import { listRecentAuditEvents } from "@/lib/audit/list-events";
+import { buttonVariants } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { FormAlert } from "@/components/ui/form-alert";
+import { Input, Select } from "@/components/ui/input";
+import { AUDIT_ACTION_LABELS } from "@/lib/audit/action-labels";
+import { searchAuditEvents } from "@/lib/audit/list-events";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
+import { DomainError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditPage() {
+type Query = Record<string, string | string[] | undefined>;
+
+function queryString(values: Record<string, string | number | undefined>) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== "") params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Query> }) {
   const actor = await requirePageActor({ organisation: true });
   const allowed = actor.permissions.has("audit:view");
-  const events = allowed ? await listRecentAuditEvents(getDb(), actor) : [];
+  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v !== undefined && v !== ""));
+  let result: Awaited<ReturnType<typeof searchAuditEvents>> | null = null;
+  let invalid: DomainError | null = null;
+  if (allowed) {
+    try {
+      result = await searchAuditEvents(getDb(), actor, raw);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      invalid = error;
+    }
+  }
+  const f = { actor: raw.actor ?? "", action: raw.action ?? "", target: raw.target ?? "", from: raw.from ?? "", to: raw.to ?? "" };
+  const filtered = Object.values(f).some(Boolean);
   return (
     <>
       <PageHeader
         crumbs={[{ label: actor.org!.name }, { label: "Audit log" }]}
         title="Audit log"
         description="Who did what, when and from where. Entries can never be changed or removed."
+        action={
+          allowed ? (
+            <a href={`/audit/export${queryString(f)}`} className={buttonVariants({ variant: "secondary" })} download>
+              <Download aria-hidden /> Export CSV
+            </a>
+          ) : undefined
+        }
       />
       <PageBody>
         {!allowed ? (
@@ -26,7 +61,69 @@ export default async function AuditPage() {
             Your role ({actor.role?.name}) does not include the audit log.
           </Notice>
         ) : (
-          <AuditTable events={events} />
+          <>
+            <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-end">
+              <Field id="filter-actor" label="Who" error={invalid?.fieldErrors?.actor}>
+                <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Name, email or key prefix" />
+              </Field>
+              <Field id="filter-action" label="Action" error={invalid?.fieldErrors?.action}>
+                <Select id="filter-action" name="action" defaultValue={f.action}>
+                  <option value="">Any action</option>
+                  {Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Field id="filter-target" label="Target" error={invalid?.fieldErrors?.target}>
+                <Input id="filter-target" name="target" defaultValue={f.target} placeholder="api_key, member, or an id" />
+              </Field>
+              <Field id="filter-from" label="From" error={invalid?.fieldErrors?.from}>
+                <Input id="filter-from" name="from" type="date" defaultValue={f.from} aria-invalid={invalid?.fieldErrors?.from ? true : undefined} />
+              </Field>
+              <Field id="filter-to" label="To" error={invalid?.fieldErrors?.to}>
+                <Input id="filter-to" name="to" type="date" defaultValue={f.to} aria-invalid={invalid?.fieldErrors?.to ? true : undefined} />
+              </Field>
+              <div className="flex gap-2">
+                <button type="submit" className={buttonVariants({ variant: "primary" })}>
+                  Filter
+                </button>
+                {filtered ? (
+                  <Link href="/audit" className={buttonVariants({ variant: "ghost" })}>
+                    Clear
+                  </Link>
+                ) : null}
+              </div>
+            </form>
+            {invalid ? <FormAlert message={invalid.message} /> : null}
+            {result ? (
+              <>
+                {result.events.length ? (
+                  <AuditTable events={result.events} showTarget />
+                ) : (
+                  <p className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-8 text-center text-sm text-zinc-600">
+                    {filtered ? "No entry matches these filters." : "Nothing has been recorded yet."}
+                  </p>
+                )}
+                <nav aria-label="Pages" className="flex items-center justify-between text-sm text-zinc-600">
+                  <span>Page {result.page}</span>
+                  <span className="flex gap-2">
+                    {result.page > 1 ? (
+                      <Link className={buttonVariants({ variant: "secondary", size: "sm" })} href={`/audit${queryString({ ...f, page: result.page - 1 })}`}>
+                        Newer
+                      </Link>
+                    ) : null}
+                    {result.hasNext ? (
+                      <Link className={buttonVariants({ variant: "secondary", size: "sm" })} href={`/audit${queryString({ ...f, page: result.page + 1 })}`}>
+                        Older
+                      </Link>
+                    ) : null}
+                  </span>
+                </nav>
+              </>
+            ) : null}
+          </>
         )}
       </PageBody>
     </>

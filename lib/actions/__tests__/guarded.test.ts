@@ -124,3 +124,19 @@ describe("the lean API server's route table", () => {
     expect(entries.map((e) => `${e.method} ${e.path} ${e.handler}`).sort()).toEqual(fromFiles.sort());
   });
 });
+
+describe("portal route handlers", () => {
+  const routes = routeFiles("app").filter((file) => !file.startsWith(path.join("app", "api") + path.sep));
+
+  it("finds them", () => {
+    expect(routes).toContain(path.join("app", "(portal)", "audit", "export", "route.ts"));
+  });
+
+  it("each checks the session and permission through the authorization helper", () => {
+    const unguarded = routes.filter((route) => {
+      const source = readFileSync(route, "utf8");
+      return [...exportedFunctions(source).values()].some((body) => !GUARDS.test(body));
+    });
+    expect(unguarded).toEqual([]);
+  });
+});

@@ -51,10 +51,10 @@ describe("expiry reminders", () => {
   it("tells the renewers of the Nkosi key freezing in 10 days, and of the frozen one, by bell and e-mail", async () => {
     const thabo = await actorFor("thabo@nkosi.example");
     const { items, unread } = await listNotifications(db(), thabo);
-    expect(items.map((n) => n.title).sort()).toEqual(["“Budget app” freezes in 14 days", "“Tax return export” is frozen"]);
+    expect(items.map((n) => n.title).sort()).toEqual(["“Budget app” freezes in 10 days", "“Tax return export” is frozen"]);
     expect(unread).toBe(2);
     const mail = await db().select().from(emailOutbox).where(eq(emailOutbox.toAddress, "thabo@nkosi.example"));
-    expect(mail.map((m) => m.subject).sort()).toEqual(["Latchkey: “Budget app” freezes in 14 days", "Latchkey: “Tax return export” is frozen"]);
+    expect(mail.map((m) => m.subject).sort()).toEqual(["Latchkey: “Budget app” freezes in 10 days", "Latchkey: “Tax return export” is frozen"]);
     expect(mail[0]!.body).toMatch(/\/keys\/[0-9a-f-]{36}/);
     // Members who may not renew hear nothing.
     const [aisha] = await db().select({ id: users.id }).from(users).where(eq(users.email, "aisha@acme.example"));
@@ -63,12 +63,12 @@ describe("expiry reminders", () => {
 
   it("reminds again at the next threshold, and again after a renewal's next cycle", async () => {
     const [budget] = await db().select().from(apiKeys).where(eq(apiKeys.alias, "Budget app"));
-    await db().update(apiKeys).set({ expiresAt: sql`now() + interval '2 days'` }).where(eq(apiKeys.id, budget!.id));
+    await db().update(apiKeys).set({ expiresAt: sql`now() + interval '2 days' - interval '1 hour'` }).where(eq(apiKeys.id, budget!.id));
     const before = await db().$count(notifications, eq(notifications.subjectId, budget!.id));
     await runExpiryReminders(db());
     const titles = (await db().select({ title: notifications.title }).from(notifications).where(eq(notifications.subjectId, budget!.id))).map((n) => n.title);
     expect(titles.length).toBe(before * 2);
-    expect(titles).toContain("“Budget app” freezes in 3 days");
+    expect(titles).toContain("“Budget app” freezes in 2 days");
   });
 
   it("the bell marks notifications read: one, then all — only the member's own", async () => {

@@ -1,0 +1,171 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type ReactNode } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
+import { FormAlert } from "@/components/ui/form-alert";
+import { PinDialog, settlePinResult, type ActionOutcome } from "@/components/keys/pin-dialog";
+import { SecretModal } from "@/components/keys/secret-modal";
+import { fieldErrorsOf } from "@/lib/actions/result";
+import { useHydrated } from "@/lib/use-hydrated";
+import type { ZodType } from "zod";
+
+type Result = ActionOutcome & { data?: unknown };
+
+export interface Reveal {
+  title: string;
+  noun: string;
+  secret: string;
+  extra?: ReactNode;
+}
+
+/**
+ * One administrative step confirmed with the PIN: a button, an optional form, the PIN dialog, and
+ * on success a toast and a refreshed page — or, for a new secret, the one-time secret modal first.
+ * A refusal naming fields takes the person back to the form with the messages beside the fields.
+ */
+export function PinForm<V>({
+  trigger,
+  triggerVariant = "secondary",
+  triggerSize = "sm",
+  disabledReason,
+  title,
+  description,
+  initial,
+  fields,
+  schema,
+  pinTitle,
+  pinDescription,
+  confirmLabel,
+  destructive = false,
+  run,
+  success,
+  reveal,
+}: {
+  trigger: ReactNode;
+  triggerVariant?: "primary" | "secondary" | "ghost" | "destructive";
+  triggerSize?: "sm" | "md";
+  /** Why the button is disabled, for a role that may not do this; enabled when undefined. */
+  disabledReason?: string;
+  title: string;
+  description?: ReactNode;
+  initial: V;
+  /** The form's fields; without them the button goes straight to the PIN. */
+  fields?: (values: V, set: (next: V) => void, errors: Record<string, string>) => ReactNode;
+  /** Checked before the PIN is asked for (the server checks again); its messages go beside the fields. */
+  schema?: ZodType;
+  pinTitle: string;
+  pinDescription: (values: V) => ReactNode;
+  confirmLabel: string;
+  destructive?: boolean;
+  run: (values: V, pin: string) => Promise<Result>;
+  success: (values: V, result: Result) => string;
+  reveal?: (result: Result) => Reveal;
+}) {
+  const router = useRouter();
+  const hydrated = useHydrated();
+  const [step, setStep] = useState<null | "form" | "pin">(null);
+  const [values, setValues] = useState<V>(initial);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [shown, setShown] = useState<Reveal | null>(null);
+  const [pendingToast, setPendingToast] = useState<string | null>(null);
+
+  function open() {
+    setValues(initial);
+    setErrors({});
+    setFormError(null);
+    setStep(fields ? "form" : "pin");
+  }
+
+  async function confirm(pin: string) {
+    const result = await run(values, pin);
+    if (!result.ok && result.fieldErrors && Object.keys(result.fieldErrors).some((f) => f !== "pin") && fields) {
+      setErrors(result.fieldErrors);
+      setFormError(result.error ?? null);
+      setStep("form");
+      return { ok: true as const };
+    }
+    return settlePinResult(result, {
+      close: () => setStep(null),
+      success: () => {
+        setStep(null);
+        const message = success(values, result);
+        if (reveal) {
+          setShown(reveal(result));
+          setPendingToast(message);
+        } else {
+          toast.success(message);
+          router.refresh();
+        }
+      },
+    });
+  }
+
+  return (
+    <>
+      <span title={disabledReason}>
+        <Button type="button" variant={triggerVariant} size={triggerSize} disabled={!hydrated || disabledReason !== undefined} onClick={open}>
+          {trigger}
+        </Button>
+      </span>
+      {fields ? (
+        <Dialog open={step === "form"} onOpenChange={(o) => setStep(o ? "form" : null)}>
+          <DialogContent>
+            <DialogTitle>{title}</DialogTitle>
+            {description ? <DialogDescription>{description}</DialogDescription> : null}
+            <form
+              className="mt-5 space-y-4"
+              noValidate
+              onSubmit={(e) => {
+                e.preventDefault();
+                setFormError(null);
+                const checked = schema?.safeParse(values);
+                if (checked && !checked.success) {
+                  setErrors(fieldErrorsOf(checked.error));
+                  return;
+                }
+                setErrors({});
+                setStep("pin");
+              }}
+            >
+              <FormAlert message={formError} />
+              {fields(values, setValues, errors)}
+              <DialogFooter>
+                <Button type="button" variant="secondary" onClick={() => setStep(null)}>
+                  Cancel
+                </Button>
+                <Button type="submit">Continue</Button>
+              </DialogFooter>
+            </form>
+          </DialogContent>
+        </Dialog>
+      ) : null}
+      <PinDialog
+        open={step === "pin"}
+        onOpenChange={(o) => setStep(o ? "pin" : null)}
+        title={pinTitle}
+        description={pinDescription(values)}
+        confirmLabel={confirmLabel}
+        destructive={destructive}
+        onSubmit={confirm}
+      />
+      {reveal ? (
+        <SecretModal
+          secret={shown?.secret ?? null}
+          title={shown?.title ?? ""}
+          noun={shown?.noun}
+          onDone={() => {
+            setShown(null);
+            if (pendingToast) toast.success(pendingToast);
+            router.refresh();
+          }}
+        >
+          {shown?.extra}
+        </SecretModal>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,248 @@
+import { test } from "@playwright/test";
+import { expect, fixtures, pin, screenshot, signInAs } from "./support/fixtures";
+
+// Runs after the portal project (playwright.config.ts): it changes Acme's members, roles and
+// client secret, and approves Pending Ventures.
+
+test("invite → accept → first sign-in with PIN set-up", async ({ page, browser }) => {
+  await signInAs(page, "naledi@acme.example");
+  await page.goto("/members");
+  await page.getByRole("button", { name: "Invite member" }).click();
+  const form = page.getByRole("dialog", { name: "Invite a member" });
+  // Checked before the PIN is asked for.
+  await form.getByRole("button", { name: "Continue" }).click();
+  await expect(form.getByText("Enter an email address")).toBeVisible();
+  await form.getByLabel("Email address").fill("not an email");
+  await form.getByLabel("Role").selectOption({ label: "Developer" });
+  await form.getByRole("button", { name: "Continue" }).click();
+  await expect(form.getByText("Enter a valid email address")).toBeVisible();
+  await expect(form.getByLabel("Email address")).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Email address").fill("lerato@acme.example");
+  await screenshot(page, "members-invite");
+  await form.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("dialog", { name: "Confirm the invitation" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+
+  const modal = page.getByRole("dialog", { name: "Invitation link" });
+  await expect(modal).toBeVisible();
+  const link = (await modal.getByTestId("new-secret").textContent())!.trim();
+  expect(link).toMatch(/\/invite\/lkinv_[0-9A-Za-z]{43}$/);
+  await expect(modal.getByText("This is the only time this invitation link is shown")).toBeVisible();
+  await screenshot(page, "members-invitation-link");
+  await modal.getByLabel("I have stored this invitation link somewhere safe").check();
+  await modal.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("region", { name: "Pending invitations" }).getByRole("row", { name: /lerato@acme\.example.*Developer/ })).toBeVisible();
+  await screenshot(page, "members");
+
+  // The invitee, in a browser of their own.
+  const invitee = await browser.newContext();
+  const p = await invitee.newPage();
+  await p.goto(new URL(link).pathname);
+  await expect(p.getByRole("heading", { name: "Join Acme Holdings" })).toBeVisible();
+  await expect(p.getByText("You are invited as Developer.")).toBeVisible();
+  await p.getByLabel("Your name").fill("Lerato Dube");
+  await p.getByLabel("Choose a password").fill("short");
+  await p.getByRole("button", { name: "Join and continue to sign in" }).click();
+  await expect(p.getByText("Use at least 12 characters")).toBeVisible();
+  await p.getByLabel("Choose a password").fill("Lerato-password-1");
+  await p.getByLabel("Repeat the password").fill("Lerato-password-1");
+  await screenshot(p, "invitation-accept");
+  await p.getByRole("button", { name: "Join and continue to sign in" }).click();
+
+  await expect(p).toHaveURL(/\/sign-in\?joined=1/);
+  await expect(p.getByRole("status").filter({ hasText: "Your password is set" })).toBeVisible();
+  await expect(p.getByLabel("Email")).toHaveValue("lerato@acme.example");
+  await p.getByLabel("Password").fill("Lerato-password-1");
+  await p.getByRole("button", { name: "Sign in" }).click();
+  await expect(p).toHaveURL(/\/set-pin$/);
+  await p.getByLabel("New PIN").fill("402718");
+  await p.getByLabel("Repeat the PIN").fill("402718");
+  await p.getByRole("button", { name: "Set PIN and continue" }).click();
+  await expect(p).toHaveURL(/\/keys$/);
+  await expect(p.getByRole("complementary").getByText("Developer · Acme Holdings")).toBeVisible();
+
+  // The link worked once.
+  await p.goto(new URL(link).pathname);
+  await expect(p.getByRole("heading", { name: "This invitation cannot be used" })).toBeVisible();
+  await invitee.close();
+
+  await page.reload();
+  await expect(page.getByRole("row", { name: /Lerato Dube.*lerato@acme\.example.*Developer.*Set/ })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Pending invitations" }).getByText("No invitation is waiting to be accepted.")).toBeVisible();
+});
+
+test("the Superadmin creates a custom role, gives it to a member, and the member feels it on the next click", async ({ page, browser }) => {
+  await signInAs(page, "naledi@acme.example");
+  await page.goto("/members");
+  await page.getByRole("button", { name: "New role" }).click();
+  const form = page.getByRole("dialog", { name: "New role" });
+  await form.getByLabel("Name").fill("Auditor");
+  await form.getByLabel("Description (optional)").fill("Reads the audit log and the key list");
+  await form.getByLabel("View the audit log").check();
+  await screenshot(page, "role-new");
+  await form.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("dialog", { name: "Create the role" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+  await expect(page.getByText("Role “Auditor” created")).toBeVisible();
+  const roles = page.getByRole("region", { name: "Roles" });
+  await expect(roles.getByRole("row", { name: /Auditor.*Custom.*View API keys · View the audit log/ })).toBeVisible();
+
+  // Aisha, a Viewer, is signed in elsewhere and cannot see the audit log.
+  const other = await browser.newContext();
+  const aisha = await other.newPage();
+  await signInAs(aisha, "aisha@acme.example");
+  await aisha.goto("/audit");
+  await expect(aisha.getByText("You can't see the audit log")).toBeVisible();
+
+  await page.getByRole("row", { name: /Aisha/ }).getByRole("button", { name: /Change role/ }).click();
+  await page.getByRole("dialog", { name: /Change Aisha .*role/ }).getByLabel("Role").selectOption({ label: "Auditor" });
+  await page.getByRole("dialog", { name: /Change Aisha .*role/ }).getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("dialog", { name: /Change Aisha .*role/ }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+  await expect(page.getByText(/is now Auditor/)).toBeVisible();
+  await expect(page.getByRole("row", { name: /Aisha.*Auditor/ })).toBeVisible();
+  await screenshot(page, "members-roles");
+
+  await aisha.reload();
+  await expect(aisha.getByRole("heading", { name: "Audit log", level: 1 })).toBeVisible();
+  await expect(aisha.getByRole("table")).toBeVisible();
+  await other.close();
+});
+
+test("client-secret rotation shows the new secret once; the old one stops working at once", async ({ page, context, request }) => {
+  const { applications, keys } = fixtures();
+  const erp = applications.find((a) => a.name === "ERP integration")!;
+  const token = (secret: string) =>
+    request.post("/api/oauth2/token", {
+      headers: { authorization: `Basic ${Buffer.from(`${erp.clientId}:${secret}`).toString("base64")}`, "x-api-key": keys.token.key, "content-type": "application/x-www-form-urlencoded" },
+      data: "grant_type=client_credentials",
+    });
+  expect((await token(erp.clientSecret)).status()).toBe(200);
+
+  await signInAs(page, "naledi@acme.example");
+  await page.goto("/credentials");
+  await expect(page.getByRole("navigation", { name: "Applications" }).getByRole("link", { name: "Treasury bot" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "ERP integration" })).toBeVisible();
+  await expect(page.getByText(erp.clientId)).toBeVisible();
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.getByRole("button", { name: "Copy the client ID" }).click();
+  await expect(page.getByRole("button", { name: "Copied ✓" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(erp.clientId);
+  await screenshot(page, "credentials");
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  await page.getByRole("dialog", { name: "Rotate the client secret of ERP integration?" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+  const modal = page.getByRole("dialog", { name: "New client secret for ERP integration" });
+  await expect(modal).toBeVisible();
+  const secret = (await modal.getByTestId("new-secret").textContent())!.trim();
+  expect(secret).toMatch(/^lkcs_[0-9A-Za-z]{40}$/);
+  await screenshot(page, "credentials-rotated");
+  await modal.getByLabel("I have stored this client secret somewhere safe").check();
+  await modal.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByLabel(`Secret ending in ${secret.slice(-4)}`)).toBeVisible();
+  expect(await page.content()).not.toContain(secret);
+
+  expect((await token(erp.clientSecret)).status()).toBe(401);
+  expect((await token(secret)).status()).toBe(200);
+
+  // Switching application shows the other one's credentials.
+  await page.getByRole("navigation", { name: "Applications" }).getByRole("link", { name: "Treasury bot" }).click();
+  await expect(page.getByRole("heading", { name: "Treasury bot" })).toBeVisible();
+});
+
+test("an operator approves Pending Ventures; its admin then creates a key that works", async ({ page, request }) => {
+  await signInAs(page, "ops@bank.example");
+  await expect(page).toHaveURL(/\/ops$/);
+  const row = page.getByRole("row", { name: /Pending Ventures/ });
+  await expect(row.getByText("Pending", { exact: true })).toBeVisible();
+  await row.getByRole("button", { name: /Approve/ }).click();
+  await page.getByRole("dialog", { name: "Approve Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
+  await expect(page.getByText("Pending Ventures approved")).toBeVisible();
+  await expect(row.getByText("Approved", { exact: true })).toBeVisible();
+  await row.getByRole("button", { name: /Products/ }).click();
+  const products = page.getByRole("dialog", { name: "Products of Pending Ventures" });
+  await products.getByLabel("Account information").check();
+  await products.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("dialog", { name: "Save the products of Pending Ventures" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
+  await expect(page.getByText("Products of Pending Ventures saved")).toBeVisible();
+  await expect(row.getByText("Account information")).toBeVisible();
+  await screenshot(page, "ops-approved");
+
+  // Kagiso, Pending Ventures' Superadmin: an application first, then a key.
+  await page.getByRole("button", { name: /Sign out/ }).click();
+  await signInAs(page, "kagiso@pending.example");
+  await page.goto("/credentials");
+  await page.getByRole("button", { name: "Add application" }).click();
+  await page.getByRole("dialog", { name: "Add an application" }).getByLabel("Application name").fill("Ventures ledger");
+  await page.getByRole("dialog", { name: "Add an application" }).getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("dialog", { name: "Create the application" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
+  const appModal = page.getByRole("dialog", { name: "Client secret for the new application" });
+  await expect(appModal.getByTestId("new-secret")).toHaveText(/^lkcs_/);
+  await appModal.getByLabel("I have stored this client secret somewhere safe").check();
+  await appModal.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("heading", { name: "Ventures ledger" })).toBeVisible();
+
+  await page.goto("/keys/new");
+  await page.getByLabel("Alias").fill("Ledger sync");
+  await expect(page.getByText("Application: Ventures ledger")).toBeVisible();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Pending Ventures (Pty) Ltd").check();
+  await page.getByRole("checkbox", { name: /Pending Ventures ZAR operating/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("radio", { name: "Read-only" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Create key" }).click();
+  await page.getByRole("dialog", { name: "Confirm with your PIN" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
+  const keyModal = page.getByRole("dialog", { name: "“Ledger sync” is ready" });
+  await expect(keyModal).toBeVisible();
+  const key = (await keyModal.getByTestId("new-secret").textContent())!.trim();
+  await screenshot(page, "pending-ventures-key");
+  await keyModal.getByLabel("I have stored this key somewhere safe").check();
+  await keyModal.getByRole("button", { name: "Done" }).click();
+
+  const accounts = await request.get("/api/v1/accounts", { headers: { "x-api-key": key } });
+  expect(accounts.status()).toBe(200);
+  expect((await accounts.json()).accounts.map((a: { name: string }) => a.name)).toEqual(["Pending Ventures ZAR operating"]);
+
+  // Suspension stops the organisation's keys at once.
+  await page.getByRole("button", { name: /Sign out/ }).click();
+  await signInAs(page, "ops@bank.example");
+  await page.getByRole("row", { name: /Pending Ventures/ }).getByRole("button", { name: /Suspend/ }).click();
+  await page.getByRole("dialog", { name: "Suspend Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
+  await expect(page.getByText("Pending Ventures suspended")).toBeVisible();
+  const refused = await request.get("/api/v1/accounts", { headers: { "x-api-key": key } });
+  expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "organisation_suspended"]);
+
+  await page.goto("/ops/outbox");
+  await expect(page.getByRole("heading", { name: "E-mail outbox" })).toBeVisible();
+  const reminder = page.getByRole("row").filter({ hasText: "thabo@nkosi.example" }).filter({ hasText: "“Budget app” freezes in 10 days" });
+  await expect(reminder.getByText("Waiting")).toBeVisible();
+  await reminder.getByText("“Budget app” freezes in 10 days").click();
+  await expect(reminder.getByText(/Renew it: http.*\/keys\/[0-9a-f-]{36}/)).toBeVisible();
+  await screenshot(page, "ops-outbox");
+});
+
+test("the audit log filters, pages and exports CSV", async ({ page, request }) => {
+  await signInAs(page, "naledi@acme.example");
+  await page.goto("/audit");
+  await page.getByLabel("Action").selectOption({ label: "Signed in" });
+  await page.getByLabel("Who").fill("naledi");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=auth\.sign_in/);
+  const rows = page.getByRole("table").getByRole("row");
+  await expect(rows.nth(1)).toContainText("naledi@acme.example");
+  for (const text of await rows.allInnerTexts()) if (!/^When/.test(text)) expect(text).toMatch(/naledi@acme\.example[\s\S]*Signed in/);
+  await screenshot(page, "audit-filtered");
+
+  await page.goto("/audit?from=2020-13-45");
+  await expect(page.getByText("That is not a date")).toBeVisible();
+  await expect(page.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
+
+  const csv = await page.request.get("/audit/export?action=auth.sign_in&actor=naledi");
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const lines = (await csv.text()).trim().split("\r\n");
+  expect(lines[0]).toBe("occurred_at,actor,action,target_type,target_id,outcome,ip,request_id");
+  expect(lines.length).toBeGreaterThan(1);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^[^,]+,naledi@acme\.example,auth\.sign_in,/);
+
+  // Signed out: no export.
+  const anonymous = await request.get("/audit/export", { maxRedirects: 0 });
+  expect(anonymous.headers()["content-type"] ?? "").not.toContain("text/csv");
+});
