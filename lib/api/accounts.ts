@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
-import { accounts, apiKeyAccounts, payments, transactions } from "@/lib/db/schema";
+import { payments, transactions } from "@/lib/db/schema";
 import { apiHandler } from "./handler";
 import { invalid, json } from "./http";
 import { transactionsQuery } from "./schemas";
@@ -10,27 +10,8 @@ import { keyAccount } from "./scope";
 type AccountParams = { id: string };
 export const TRANSACTIONS_PAGE_SIZE = 50;
 
-function accountsOfKeyQuery(db: Executor) {
-  return db
-    .select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency, mode: accounts.mode, companyId: accounts.companyId })
-    .from(apiKeyAccounts)
-    .innerJoin(accounts, eq(accounts.id, apiKeyAccounts.accountId))
-    .where(and(eq(apiKeyAccounts.keyId, sql.placeholder("keyId")), eq(accounts.mode, sql.placeholder("mode"))))
-    .orderBy(asc(accounts.name))
-    .prepare("latchkey_api_accounts_of_key");
-}
-
-const prepared = new WeakMap<object, ReturnType<typeof accountsOfKeyQuery>>();
-
-/** The accounts a key was given, of its mode: the API's busiest query, built and planned once per client. */
-export function accountsOfKey(db: Executor, keyId: string, mode: "live" | "test") {
-  let query = prepared.get(db);
-  if (!query) prepared.set(db, (query = accountsOfKeyQuery(db)));
-  return query.execute({ keyId, mode });
-}
-
-/** GET /api/v1/accounts — the accounts the key was given, of its mode. */
-export const listAccounts = apiHandler("accounts:view", async ({ db, caller }) => json({ accounts: await accountsOfKey(db, caller.keyId, caller.mode) }));
+/** GET /api/v1/accounts — the accounts the key was given, of its mode: verification already read them. */
+export const listAccounts = apiHandler("accounts:view", async ({ caller }) => json({ accounts: caller.accounts }));
 
 /** GET /api/v1/accounts/{id}/balance — available excludes payments waiting for approval. */
 export const getBalance = apiHandler<AccountParams>("balances:view", async ({ db, caller, params }) => {

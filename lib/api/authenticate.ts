@@ -8,6 +8,16 @@ import { sha256Hex } from "@/lib/security/hashing";
 import { ApiError } from "./http";
 import { cachedKeyLookup } from "./key-cache";
 
+/** An account a key was given, as GET /api/v1/accounts lists it. */
+export interface KeyAccountSummary {
+  id: string;
+  name: string;
+  number: string;
+  currency: string;
+  mode: "live" | "test";
+  companyId: string | null;
+}
+
 /** Who is calling the bank API: a key, reached directly or through an OAuth access token. */
 export interface ApiCaller {
   keyId: string;
@@ -16,10 +26,23 @@ export interface ApiCaller {
   mode: "live" | "test";
   prefix: string;
   permissions: ReadonlySet<string>;
+  /** The accounts the key was given, of its own mode, by name: read in the same round trip as the key. */
+  accounts: readonly KeyAccountSummary[];
   via: "key" | "token";
 }
 
 const URL_SECRET_PARAMS = ["api_key", "apikey", "key", "x-api-key", "access_token", "token"];
+
+/**
+ * The accounts of the key in the query's `api_keys` row, of the key's mode, ordered by name, as one
+ * JSON array: every API call needs them to know what the key may reach, so they come with the key.
+ * The table is named outright: drizzle leaves columns unqualified in a one-table select, and an
+ * unqualified `id` here would mean the account's.
+ */
+export const keyAccountsJson = sql<KeyAccountSummary[]>`coalesce((
+  select json_agg(json_build_object('id', a.id, 'name', a.name, 'number', a.number, 'currency', a.currency, 'mode', a.mode, 'companyId', a.company_id) order by a.name, a.id)
+  from api_key_accounts ka join accounts a on a.id = ka.account_id
+  where ka.key_id = api_keys.id and a.mode = api_keys.mode), '[]'::json)`;
 
 const KEY_COLUMNS = {
   keyId: apiKeys.id,
@@ -32,9 +55,13 @@ const KEY_COLUMNS = {
   revokedAt: apiKeys.revokedAt,
   orgStatus: organisations.status,
   orgProducts: organisations.products,
+  accounts: keyAccountsJson,
 };
 
-/** The two lookups on the API's hot path, prepared once per database client (parsed and planned once). */
+/**
+ * The two lookups on the API's hot path, prepared once per database client (parsed and planned once).
+ * Each is the request's one round trip for verification: the key, its organisation and its accounts.
+ */
 function preparedLookups(db: Executor) {
   return {
     byKeyHash: db
@@ -115,6 +142,7 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     prefix: row.prefix,
     // A permission counts only while the bank has its product enabled for the organisation.
     permissions: new Set(row.permissions.filter((p) => row.orgProducts.includes(productOf(p)!))),
+    accounts: row.accounts,
     via: credential.kind,
   };
 }

@@ -12,7 +12,8 @@ import { isEmbedded } from "@/lib/db/client";
  * instances write too, there is no cache.
  *
  * Only found keys are stored; expiry is compared with the clock on every call, so a cached key still
- * freezes the second it expires.
+ * freezes the second it expires. A stored row carries the key's accounts, which are set when the key
+ * is made and never changed afterwards.
  */
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;

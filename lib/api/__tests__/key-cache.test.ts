@@ -99,8 +99,11 @@ describe("changes to a key are felt on its very next call", () => {
   });
 });
 
-/** Source files that write the columns a key's verification reads. */
-const KEY_WRITES = /\.(update|delete)\((apiKeys|organisations)\)|\b(update|delete from)\s+(api_keys|organisations)\b/;
+/**
+ * Source files that change what a key's verification reads: the key, its organisation, and which
+ * accounts it was given (accounts themselves change only their balance, which it does not read).
+ */
+const KEY_WRITES = /\.(update|delete)\((apiKeys|organisations|apiKeyAccounts)\)|\b(update|delete from)\s+(api_keys|organisations|api_key_accounts)\b/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
