@@ -181,7 +181,10 @@ test.describe("API keys", () => {
     await signIn(page, "thabo@nkosi.example");
     await expect(page.getByRole("status").filter({ hasText: "frozen" })).toContainText("1 key is frozen");
     await expect(page.getByRole("button", { name: "Notifications: 2 unread" })).toBeVisible();
+    // The list, the bell and the key page count the same days.
+    await expect(page.getByRole("row", { name: /Budget app/ }).getByText("in 10 days")).toBeVisible();
     await page.getByRole("button", { name: /Notifications/ }).click();
+    await expect(page.getByRole("dialog", { name: "Notifications" }).getByRole("link", { name: "“Budget app” freezes in 10 days (unread)" })).toBeVisible();
     await expect(page.getByRole("dialog", { name: "Notifications" }).getByRole("link", { name: "“Tax return export” is frozen (unread)" })).toBeVisible();
     await screenshot(page, "notifications");
     // Opening a reminder marks it read.

@@ -27,11 +27,14 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["minute", 60],
 ];
 
-/** "in 9 days", "3 hours ago", "just now". */
+/**
+ * "in 10 days", "3 hours ago", "just now". Days ahead are counted up, as a key's days left are
+ * (lib/key-status.ts): 9 days and 20 hours before freezing, a key "freezes in 10 days" everywhere.
+ */
 export function formatRelative(date: Date, now: Date = new Date()): string {
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return RELATIVE.format(Math.trunc(seconds / size), unit);
+    if (Math.abs(seconds) >= size) return RELATIVE.format(seconds > 0 && unit === "day" ? Math.ceil(seconds / size) : Math.trunc(seconds / size), unit);
   }
   return "just now";
 }

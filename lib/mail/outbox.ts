@@ -69,7 +69,12 @@ export async function deliverOutbox(db: Database, transport: MailTransport | nul
 
 let transport: MailTransport | null | undefined;
 
+/** Nodemailer's SMTP transport for an `smtp://` or `smtps://` URL (user, password, host, port). */
+export function smtpTransportFor(url: string): MailTransport {
+  return nodemailer.createTransport(url);
+}
+
 function smtpTransport(): MailTransport | null {
-  if (transport === undefined) transport = env.SMTP_URL ? nodemailer.createTransport(env.SMTP_URL) : null;
+  if (transport === undefined) transport = env.SMTP_URL ? smtpTransportFor(env.SMTP_URL) : null;
   return transport;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatRelative } from "@/lib/format";
 import { daysLeft, keyStatus } from "@/lib/key-status";
 
 const DAY = 86_400_000;
@@ -34,5 +35,21 @@ describe("key status from a controllable clock", () => {
 
   it("is deleted once revoked, whatever the date", () => {
     expect(keyStatus({ expiresAt, revokedAt: created }, created)).toBe("revoked");
+  });
+});
+
+describe("days left, as the key list, the key page and the reminders say them", () => {
+  const expiresAt = new Date("2027-02-20T10:00:00.000Z");
+  it("agree for every hour of the last 29 days", () => {
+    for (let hours = 25; hours < 29 * 24; hours++) {
+      const now = new Date(expiresAt.getTime() - hours * 3_600_000 - 60_000);
+      const left = daysLeft(expiresAt, now);
+      expect(formatRelative(expiresAt, now)).toBe(`in ${left} days`);
+    }
+  });
+
+  it("count the past down, not up", () => {
+    expect(formatRelative(new Date(expiresAt.getTime() - 3 * DAY - 5 * 3_600_000), expiresAt)).toBe("3 days ago");
+    expect(formatRelative(new Date(expiresAt.getTime() + 5 * 3_600_000), expiresAt)).toBe("in 5 hours");
   });
 });
