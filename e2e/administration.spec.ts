@@ -230,6 +230,19 @@ test("the audit log filters, pages and exports CSV", async ({ page, request }) =
   for (const text of await rows.allInnerTexts()) if (!/^When/.test(text)) expect(text).toMatch(/naledi@acme\.example[\s\S]*Signed in/);
   await screenshot(page, "audit-filtered");
 
+  // Past the last page: said so, with the way back.
+  await page.goto("/audit?actor=naledi&page=500");
+  await expect(page.getByText("No entries this far back.")).toBeVisible();
+  await page.getByRole("link", { name: "Back to the newest" }).click();
+  await expect(page.getByRole("table").getByRole("row").nth(1)).toContainText("naledi@acme.example");
+  await expect(page).toHaveURL(/actor=naledi/);
+
+  // A member in the operator area is turned back.
+  await page.goto("/ops");
+  await expect(page.getByRole("heading", { name: "Bank operators only" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to your API keys" }).click();
+  await expect(page).toHaveURL(/\/keys$/);
+
   await page.goto("/audit?from=2020-13-45");
   await expect(page.getByText("That is not a date")).toBeVisible();
   await expect(page.getByLabel("From")).toHaveAttribute("aria-invalid", "true");

@@ -1,4 +1,5 @@
 import { ShieldAlert } from "lucide-react";
+import Link from "next/link";
 import { Notice } from "@/components/shell/notice";
 import { PageBody } from "@/components/shell/page-header";
 
@@ -7,7 +8,10 @@ export function OperatorsOnly() {
   return (
     <PageBody>
       <Notice icon={ShieldAlert} title="Bank operators only">
-        The operator area is for the bank&apos;s own team.
+        <p>The operator area is for the bank&apos;s own team.</p>
+        <Link href="/keys" className="mt-3 inline-block font-medium text-accent-700 hover:underline">
+          Back to your API keys
+        </Link>
       </Notice>
     </PageBody>
   );

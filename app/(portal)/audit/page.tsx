@@ -103,7 +103,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <AuditTable events={result.events} showTarget />
                 ) : (
                   <p className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-8 text-center text-sm text-zinc-600">
-                    {filtered ? "No entry matches these filters." : "Nothing has been recorded yet."}
+                    {result.page > 1 ? (
+                      <>
+                        No entries this far back.{" "}
+                        <Link className="font-medium text-accent-700 hover:underline" href={`/audit${queryString({ ...f, page: 1 })}`}>
+                          Back to the newest
+                        </Link>
+                      </>
+                    ) : filtered ? (
+                      "No entry matches these filters."
+                    ) : (
+                      "Nothing has been recorded yet."
+                    )}
                   </p>
                 )}
                 <nav aria-label="Pages" className="flex items-center justify-between text-sm text-zinc-600">
