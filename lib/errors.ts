@@ -27,3 +27,13 @@ export function parseOrThrow<T>(result: { success: true; data: T } | { success: 
   for (const issue of result.error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
   throw new DomainError("invalid_request", "Check the highlighted fields.", fieldErrors);
 }
+
+/** Whether a database error, or one it wraps (drizzle wraps the driver's), is a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (typeof current === "object" && current !== null && "code" in current && (current as { code: unknown }).code === "23505") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

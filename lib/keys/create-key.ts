@@ -6,7 +6,7 @@ import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies } from "@/lib/db/schema";
-import { DomainError, parseOrThrow } from "@/lib/errors";
+import { DomainError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
 import { productOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { createKeySchema } from "@/lib/schemas/keys";
@@ -115,13 +115,4 @@ export async function createKey(db: Database, actor: Actor, input: unknown, requ
     if (isUniqueViolation(error)) throw aliasTaken(data.alias);
     throw error;
   }
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 4; depth++) {
-    if (typeof current === "object" && current !== null && "code" in current && (current as { code: unknown }).code === "23505") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }

@@ -8,7 +8,7 @@ import type { Database } from "@/lib/db";
 import { memberships, roles } from "@/lib/db/schema";
 import { DomainError, parseOrThrow } from "@/lib/errors";
 import { changeMemberRoleSchema, memberActionSchema } from "@/lib/schemas/members";
-import { assertMayGrant, assertMayManage, isSuperadmin, loadMember, loadRole } from "./rules";
+import { assertMayGrant, assertMayManage, assertSuperadmin, loadMember, loadRole } from "./rules";
 
 const CHANGED_MEANWHILE = "This member's role changed while you were confirming. Reload the page and try again.";
 
@@ -78,10 +78,7 @@ export async function handOnSuperadmin(db: Database, actor: Actor, input: unknow
   const { userId, pin } = parseOrThrow(memberActionSchema.safeParse(input));
   await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.superadmin_handover", targetType: "member", targetId: userId }, request);
   const orgId = actor.org!.id;
-  if (!isSuperadmin(actor)) {
-    await recordAuditEvent(db, { ...actorFields(actor, request), action: "member.superadmin_handover", targetType: "member", targetId: userId, outcome: "denied", metadata: { reason: "not_superadmin" } });
-    throw new DomainError("escalation_refused", "Only the Superadmin can hand the role on.");
-  }
+  await assertSuperadmin(db, actor, request, { action: "member.superadmin_handover", targetType: "member", targetId: userId }, { message: "Only the Superadmin can hand the role on." });
   const member = await loadMember(db, orgId, userId);
   if (member.userId === actor.user.id) throw new DomainError("invalid_request", "Choose another member to hand the role on to.", { userId: "Choose another member" });
   await verifyActionPin(db, actor, pin, request);

@@ -57,9 +57,17 @@ function beyondActor(actor: Actor, role: RoleRow): string[] {
  * Refuses, with one audit row, an attempt to gain or hand out more than the rules allow. The
  * refusal changes nothing else.
  */
-async function refuse(db: Executor, actor: Actor, request: RequestInfo, attempted: { action: string; targetType: string; targetId: string }, reason: string, message: string, field?: string): Promise<never> {
+async function refuse(
+  db: Executor,
+  actor: Actor,
+  request: RequestInfo,
+  attempted: { action: string; targetType: string; targetId: string | null },
+  reason: string,
+  message: string,
+  { field, code = "escalation_refused" }: { field?: string; code?: string } = {},
+): Promise<never> {
   await recordAuditEvent(db, { ...actorFields(actor, request), ...attempted, outcome: "denied", metadata: { reason } });
-  throw new DomainError("escalation_refused", message, field ? { [field]: message } : undefined);
+  throw new DomainError(code, message, field ? { [field]: message } : undefined);
 }
 
 type Refusal = { reason: string; message: string } | null;
@@ -79,9 +87,20 @@ export function manageRefusal(actor: Actor, member: { userId: string; name: stri
   return null;
 }
 
+/** Refuses, audited, anyone but the Superadmin: for what only the main account holder may do. */
+export async function assertSuperadmin(
+  db: Executor,
+  actor: Actor,
+  request: RequestInfo,
+  attempted: { action: string; targetType: string; targetId: string | null },
+  refusal: { message: string; code?: string },
+) {
+  if (!isSuperadmin(actor)) await refuse(db, actor, request, attempted, "not_superadmin", refusal.message, { code: refusal.code });
+}
+
 export async function assertMayGrant(db: Executor, actor: Actor, role: RoleRow, request: RequestInfo, attempted: { action: string; targetType: string; targetId: string }) {
   const refusal = grantRefusal(actor, role);
-  if (refusal) await refuse(db, actor, request, attempted, refusal.reason, refusal.message, "roleId");
+  if (refusal) await refuse(db, actor, request, attempted, refusal.reason, refusal.message, { field: "roleId" });
 }
 
 export async function assertMayManage(db: Executor, actor: Actor, member: MemberTarget, request: RequestInfo, action: string) {

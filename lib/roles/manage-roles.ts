@@ -7,8 +7,8 @@ import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database, Executor } from "@/lib/db";
 import { invitations, memberships, roles } from "@/lib/db/schema";
-import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
-import { isSuperadmin } from "@/lib/members/rules";
+import { DomainError, isUniqueViolation, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { assertSuperadmin } from "@/lib/members/rules";
 import { createRoleSchema, deleteRoleSchema, updateRoleSchema } from "@/lib/schemas/members";
 
 export interface RoleListRow {
@@ -37,15 +37,20 @@ export async function listRoles(db: Executor, actor: Actor): Promise<RoleListRow
 /** Custom roles are the Superadmin's: checked, and a refusal audited, before anything is read. */
 async function requireSuperadmin(db: Executor, actor: Actor, request: RequestInfo, action: string, targetId?: string) {
   await authorizeAudited(db, actor, { permission: "members:manage" }, { action, targetType: "role", targetId }, request);
-  if (!isSuperadmin(actor)) {
-    await recordAuditEvent(db, { ...actorFields(actor, request), action, targetType: "role", targetId: targetId ?? null, outcome: "denied", metadata: { reason: "not_superadmin" } });
-    throw new DomainError("forbidden", "Only the Superadmin creates, edits and deletes roles.");
-  }
+  await assertSuperadmin(db, actor, request, { action, targetType: "role", targetId: targetId ?? null }, {
+    code: "forbidden",
+    message: "Only the Superadmin creates, edits and deletes roles.",
+  });
 }
 
-function nameTaken(error: unknown): boolean {
-  for (let e = error as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 3; i++, e = e.cause as typeof e) if (e.code === "23505") return true;
-  return false;
+/** Runs a write that names a role; a name the organisation already uses is the name field's error. */
+async function withFreeName<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `A role called “${name}” already exists` });
+    throw error;
+  }
 }
 
 async function loadCustomRole(db: Executor, orgId: string, roleId: string) {
@@ -60,19 +65,16 @@ export async function createRole(db: Database, actor: Actor, input: unknown, req
   const { pin, ...fields } = parseOrThrow(createRoleSchema.safeParse(input));
   await requireSuperadmin(db, actor, request, "role.create");
   await verifyActionPin(db, actor, pin, request);
-  try {
-    return await db.transaction(async (tx) => {
+  return withFreeName(fields.name, () =>
+    db.transaction(async (tx) => {
       const [role] = await tx
         .insert(roles)
         .values({ orgId: actor.org!.id, name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
         .returning({ id: roles.id });
       await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.create", targetType: "role", targetId: role!.id, outcome: "success", metadata: { name: fields.name, permissions: fields.permissions.join(" ") } });
       return { id: role!.id };
-    });
-  } catch (error) {
-    if (nameTaken(error)) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `A role called “${fields.name}” already exists` });
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Edits a custom role; its members feel the new permissions on their very next request. */
@@ -81,8 +83,8 @@ export async function updateRole(db: Database, actor: Actor, input: unknown, req
   await requireSuperadmin(db, actor, request, "role.update", roleId);
   const before = await loadCustomRole(db, actor.org!.id, roleId);
   await verifyActionPin(db, actor, pin, request);
-  try {
-    await db.transaction(async (tx) => {
+  await withFreeName(fields.name, () =>
+    db.transaction(async (tx) => {
       await tx
         .update(roles)
         .set({ name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
@@ -95,11 +97,8 @@ export async function updateRole(db: Database, actor: Actor, input: unknown, req
         outcome: "success",
         metadata: { name: fields.name, from: before.permissions.join(" "), to: fields.permissions.join(" ") },
       });
-    });
-  } catch (error) {
-    if (nameTaken(error)) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `A role called “${fields.name}” already exists` });
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Deletes a custom role nobody holds and no pending invitation offers. */

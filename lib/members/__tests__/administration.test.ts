@@ -195,6 +195,34 @@ describe("members", () => {
     expect(await db().select().from(roles).where(eq(roles.id, id))).toEqual([]);
   });
 
+  it("a role name the organisation already uses is the name field's error, on create and on edit", async () => {
+    const naledi = await actorFor("naledi@acme.example");
+    const before = await snapshot();
+    await expect(createRole(db(), naledi, { name: "Key renewer", description: "", permissions: ["keys:view"], pin: pinOf("naledi@acme.example") }, context)).rejects.toMatchObject({
+      code: "invalid_request",
+      fieldErrors: { name: "A role called “Key renewer” already exists" },
+    });
+    expect(await snapshot()).toBe(before);
+    const { id } = await createRole(db(), naledi, { name: "Renamed soon", description: "", permissions: ["keys:view"], pin: pinOf("naledi@acme.example") }, context);
+    await expect(updateRole(db(), naledi, { roleId: id, name: "Key renewer", description: "", permissions: ["keys:view"], pin: pinOf("naledi@acme.example") }, context)).rejects.toMatchObject({
+      fieldErrors: { name: "A role called “Key renewer” already exists" },
+    });
+    expect((await db().select({ name: roles.name }).from(roles).where(eq(roles.id, id)))[0]!.name).toBe("Renamed soon");
+    await deleteRole(db(), naledi, { roleId: id, pin: pinOf("naledi@acme.example") }, context);
+  });
+
+  it("only the Superadmin shapes roles or hands the role on: an Admin's attempt is refused and audited", async () => {
+    const pieter = await actorFor("pieter@acme.example");
+    await expect(createRole(db(), pieter, { name: "Sneaky", description: "", permissions: ["keys:view"], pin: pinOf("pieter@acme.example") }, context)).rejects.toMatchObject({ code: "forbidden", message: "Only the Superadmin creates, edits and deletes roles." });
+    await expect(handOnSuperadmin(db(), pieter, { userId: await userId("aisha@acme.example"), pin: pinOf("pieter@acme.example") }, context)).rejects.toMatchObject({ code: "escalation_refused", message: "Only the Superadmin can hand the role on." });
+    const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.outcome, "denied"), sql`${auditEvents.metadata}->>'reason' = 'not_superadmin'`)).orderBy(sql`id desc`).limit(2);
+    expect(denied.map((e) => [e.action, e.targetType, e.actorLabel])).toEqual([
+      ["member.superadmin_handover", "member", "pieter@acme.example"],
+      ["role.create", "role", "pieter@acme.example"],
+    ]);
+    expect(await db().select({ id: roles.id }).from(roles).where(eq(roles.name, "Sneaky"))).toEqual([]);
+  });
+
   it("invite → accept sets a password, joins with the role, and the link works once", async () => {
     const { link } = await inviteMember(db(), await actorFor("pieter@acme.example"), { email: "Lerato@Acme.example", roleId: await roleId(ORG_NAMES.acme, "Developer"), pin: pinOf("pieter@acme.example") }, request);
     const token = link.split("/invite/")[1]!;
