@@ -10,6 +10,7 @@ import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { Input } from "@/components/ui/input";
 import { acceptInvitationAction, joinWithInvitationAction } from "@/lib/actions/accept-invitation";
+import { showFieldErrors } from "@/lib/actions/result";
 import { acceptInvitationSchema } from "@/lib/schemas/members";
 import { useHydrated } from "@/lib/use-hydrated";
 
@@ -32,9 +33,7 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
     const result = await acceptInvitationAction(values);
     if (result && !result.ok) {
       setFormError(result.error);
-      for (const [field, message] of Object.entries(result.fieldErrors ?? {})) {
-        if ((FIELDS as readonly string[]).includes(field)) setError(field as (typeof FIELDS)[number], { message });
-      }
+      showFieldErrors(result.fieldErrors, FIELDS, setError);
     }
   });
 

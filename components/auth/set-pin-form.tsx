@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { Input } from "@/components/ui/input";
+import { showFieldErrors } from "@/lib/actions/result";
 import { setPinAction } from "@/lib/actions/set-pin";
 import { setPinSchema } from "@/lib/schemas/auth";
 
@@ -39,9 +40,7 @@ export function SetPinForm() {
     const result = await setPinAction(values);
     if (result && !result.ok) {
       setFormError(result.error);
-      for (const [field, message] of Object.entries(("fieldErrors" in result && result.fieldErrors) || {})) {
-        if (field === "pin" || field === "confirmPin") setError(field, { message });
-      }
+      showFieldErrors(result.fieldErrors, ["pin", "confirmPin"], setError);
     }
   });
 

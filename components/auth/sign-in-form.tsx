@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { Input } from "@/components/ui/input";
+import { showFieldErrors } from "@/lib/actions/result";
 import { signInAction } from "@/lib/actions/sign-in";
 import { signInSchema } from "@/lib/schemas/auth";
 import type { z } from "zod";
@@ -31,9 +32,7 @@ export function SignInForm({ next, email }: { next?: string; email?: string }) {
     // On success the action redirects and never returns.
     if (result && !result.ok) {
       setFormError(result.error);
-      for (const [field, message] of Object.entries(result.fieldErrors ?? {})) {
-        if (field === "email" || field === "password") setError(field, { message });
-      }
+      showFieldErrors(result.fieldErrors, ["email", "password"], setError);
     }
   });
 

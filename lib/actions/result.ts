@@ -10,3 +10,13 @@ export function fieldErrorsOf(error: ZodError): Record<string, string> {
   for (const issue of error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
   return fieldErrors;
 }
+
+/**
+ * Puts a refused action's field errors on the form's own fields (react-hook-form's setError); an
+ * error for a field the form does not have is left to its alert.
+ */
+export function showFieldErrors<F extends string>(fieldErrors: Record<string, string> | undefined, fields: readonly F[], setError: (field: F, error: { message: string }) => void): void {
+  for (const [field, message] of Object.entries(fieldErrors ?? {})) {
+    if ((fields as readonly string[]).includes(field)) setError(field as F, { message });
+  }
+}
