@@ -29,6 +29,7 @@ export const KEY_PRODUCT_GROUPS: KeyProductGroup[] = [
       { entity: "balances", label: "Balances", description: "Current and available balance", grants: { view: "GET /accounts/{id}/balance" } },
       { entity: "transactions", label: "Transactions", description: "Posted transactions, paged", grants: { view: "GET /accounts/{id}/transactions" } },
       { entity: "statements", label: "Statements", description: "Monthly opening and closing balances", grants: { view: "GET /accounts/{id}/statements" } },
+      { entity: "tax_certificates", label: "Tax certificates", description: "The account's yearly tax certificates (PDF)", grants: { view: "GET /accounts/{id}/tax-certificates" } },
     ],
   },
   {
@@ -101,6 +102,7 @@ const VIEW_WORDS: Record<string, string> = {
   balances: "balances",
   transactions: "transactions",
   statements: "statements",
+  tax_certificates: "tax certificates",
   payments: "payments",
   card_code: "card code",
 };
