@@ -27,6 +27,16 @@ export function proxy(request: NextRequest) {
     "frame-ancestors 'none'",
   ].join("; ");
 
+  // A server action posted from another site is refused here, before Next runs it, with a clear
+  // 403 — Next's own check would answer 500. Same origin: the Origin's host is the host the
+  // browser addressed; a request without Origin must say Sec-Fetch-Site: same-origin.
+  if (request.method === "POST" && request.headers.has("next-action") && !sameOrigin(request)) {
+    return new NextResponse(JSON.stringify({ error: { code: "cross_site_request", message: "This request came from another site and was refused. Nothing was changed." } }), {
+      status: 403,
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff", "x-request-id": requestId },
+    });
+  }
+
   const { pathname, search } = request.nextUrl;
   const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (!signedIn && !PUBLIC_PATHS.includes(pathname) && !PUBLIC_PREFIXES.some((p) => pathname.startsWith(p))) {
@@ -43,6 +53,17 @@ export function proxy(request: NextRequest) {
   response.headers.set("x-request-id", requestId);
   response.headers.set("content-security-policy", csp);
   return response;
+}
+
+function sameOrigin(request: NextRequest): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return request.headers.get("sec-fetch-site") === "same-origin";
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return host !== null && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/http/client-address";
 
 /**
  * The environment, parsed once. Nothing else in the app reads process.env.
@@ -21,10 +22,24 @@ const schema = z.object({
   /** Bank API calls allowed per key per minute. */
   LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   LATCHKEY_API_IP_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
-  /** Mounts the benchmark's unverified route; never set in production. */
   LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Mounts the benchmark's unverified route; never set in production. */
   LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
   REDIS_URL: z.string().optional(),
+  /**
+   * Proxies whose X-Forwarded-For is believed (CIDRs or addresses, comma-separated); none by
+   * default, so the client is the socket's peer. Read by the production server (scripts/serve.mjs).
+   */
+  LATCHKEY_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
 });
 
 const parsed = schema.safeParse(process.env);

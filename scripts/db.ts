@@ -4,7 +4,7 @@
  *   seed     migrate, then seed the demo data when it is missing
  *   prepare  migrate, seed, and print the demo sign-ins (used by `npm start`)
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { databaseHandle } from "@/lib/db";
 import { DEMO_PASSWORD, DEMO_PEOPLE } from "@/lib/demo/people";
@@ -25,6 +25,8 @@ async function main() {
   const demoFile = path.join(env.LATCHKEY_DATA_DIR, "demo-applications.json");
   if (result.seeded) {
     // Client secrets exist only as hashes in the database; the demo keeps its own copy to print.
+    // On PostgreSQL nothing else may have made the data folder yet.
+    mkdirSync(path.dirname(demoFile), { recursive: true });
     writeFileSync(demoFile, JSON.stringify(result.applications, null, 2));
     chmodSync(demoFile, 0o600);
     console.log("Demo data seeded.");

@@ -2,6 +2,7 @@
 // and everything else — the portal — through Next's request handler, in one process.
 import http from "node:http";
 import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import next from "next";
 import { API_BUNDLE } from "./lib/api-bundle.mjs";
@@ -10,56 +11,112 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND || undefined;
 const MAX_BODY = 1024 * 1024;
 
-const { dispatchApi, isApiPath, startJobTimer } = await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
+const { dispatchApi, isApiPath, startJobTimer, resolveClientAddress, parseTrustedProxies, CLIENT_ADDRESS_HEADER } = await import(
+  pathToFileURL(path.resolve(API_BUNDLE)).href
+);
+const trustedProxies = parseTrustedProxies(process.env.LATCHKEY_TRUSTED_PROXIES);
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
-async function toRequest(req) {
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" };
+
+/** An answer in the API's error shape, for what never reaches a handler (a body too large, a request that cannot be parsed). */
+function sendError(res, status, code, message, extra = {}) {
+  if (res.headersSent) return res.destroy();
+  const requestId = randomUUID();
+  res.writeHead(status, { ...JSON_HEADERS, "x-request-id": requestId, ...extra });
+  res.end(JSON.stringify({ error: { code, message, requestId } }));
+}
+
+class HttpFailure extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+async function readBody(req) {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > MAX_BODY) throw new HttpFailure(413, "payload_too_large", "The request body is too large (at most 1 MiB).");
   const chunks = [];
   let size = 0;
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    for await (const chunk of req) {
-      size += chunk.length;
-      if (size > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
-      chunks.push(chunk);
-    }
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new HttpFailure(413, "payload_too_large", "The request body is too large (at most 1 MiB).");
+    chunks.push(chunk);
   }
+  return chunks.length ? Buffer.concat(chunks) : undefined;
+}
+
+// Methods the Fetch API will not carry in a Request; they reach the dispatcher as what they are.
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+async function toRequest(req) {
+  // Read whatever body came, for every method: left unread, it would be parsed as the next request.
+  const read = await readBody(req);
+  const method = FORBIDDEN_METHODS.has(req.method) ? "GET" : req.method;
+  const body = method === "GET" || method === "HEAD" ? undefined : read;
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
+    try {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    } catch {
+      // A header value the Fetch API refuses carries nothing a handler needs.
+    }
   }
-  // As Next's server does: without a proxy in front, the client is the socket's peer.
-  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
-    method: req.method,
-    headers,
-    body: chunks.length ? Buffer.concat(chunks) : undefined,
-  });
+  // The host only names the origin in samples; a malformed one is not the caller's to inject.
+  const host = SAFE_HOST.test(req.headers.host ?? "") ? req.headers.host : "localhost";
+  let url;
+  try {
+    url = new URL(req.url ?? "/", `http://${host}`);
+  } catch {
+    throw new HttpFailure(400, "invalid_request", "The request target is not a valid path.");
+  }
+  return new Request(url, { method, headers, body });
 }
 
 async function send(res, response) {
   const headers = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   res.writeHead(response.status, headers);
-  res.end(Buffer.from(await response.arrayBuffer()));
+  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }
 
 const server = http.createServer(async (req, res) => {
+  // The client's address, resolved here once from the socket (and trusted proxies only); whatever
+  // a client sent in this header is replaced.
+  req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies) ?? "";
   const pathname = (req.url ?? "/").split("?")[0];
+  // Everything under /api/ is the bank API's to answer — never handed on to Next, whose page
+  // renderer would wait for a body already read.
   if (!isApiPath(pathname)) return handle(req, res);
   try {
-    const response = await dispatchApi(await toRequest(req));
-    if (response) return await send(res, response);
-    return handle(req, res);
+    await send(res, await dispatchApi(await toRequest(req), req.method));
   } catch (error) {
-    const status = error?.status === 413 ? 413 : 500;
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-    res.end(JSON.stringify({ error: { code: status === 413 ? "invalid_request" : "internal_error", message: status === 413 ? "The request body is too large." : "Something went wrong on our side." } }));
+    if (error instanceof HttpFailure) return sendError(res, error.status, error.code, error.message, error.status === 413 ? { connection: "close" } : {});
+    console.error(`[api] unexpected failure: ${error instanceof Error ? error.name : "unknown error"}`);
+    sendError(res, 500, "internal_error", "Something went wrong on our side.");
   }
 });
+
+// A request Node cannot parse (bad method, header too large, malformed line) still gets a JSON answer.
+server.on("clientError", (error, socket) => {
+  if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
+  const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const body = JSON.stringify({ error: { code: status === 408 ? "request_timeout" : "invalid_request", message: status === 431 ? "The request headers are too large." : status === 408 ? "The request took too long to arrive." : "The request could not be parsed." } });
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+});
 server.keepAliveTimeout = 65_000;
+// A body trickled in slowly holds a socket for at most this long.
+server.requestTimeout = 30_000;
+server.headersTimeout = 20_000;
 server.listen(port, hostname, () => {
   console.log(`✓ Ready: portal and bank API on http://localhost:${port}`);
   // Expiry reminders and e-mail delivery, every minute (LATCHKEY_JOBS_INTERVAL_SECONDS).

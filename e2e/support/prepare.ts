@@ -59,6 +59,8 @@ async function apiKeyFixtures() {
     ["midSession", ["accounts:view"]],
     // For the endpoint × permission matrix: each permission alone, and everything but it.
     ...all.flatMap((p): [string, string[]][] => [[`only ${p}`, [p]], [`without ${p}`, all.filter((q) => q !== p)]]),
+    // For the fuzz suite: every grant, on keys of their own so its traffic never spends another test's rate limit.
+    ...[0, 1, 2, 3].map((i): [string, string[]] => [`fuzz ${i}`, all]),
   ];
   for (const [name, permissions] of specs) {
     const { key, prefix } = generateApiKey("live");

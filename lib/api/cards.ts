@@ -4,7 +4,7 @@ import { recordAuditEvent } from "@/lib/audit/record-event";
 import { accounts, apiKeyAccounts, cards } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db";
 import type { ApiCaller } from "./authenticate";
-import { apiHandler } from "./handler";
+import { apiAuditFields, apiHandler } from "./handler";
 import { ApiError, invalid, json, readJson } from "./http";
 import { cardCodeRequest } from "./schemas";
 import { keyAccount } from "./scope";
@@ -39,7 +39,8 @@ export const getCardCode = apiHandler<CardParams>("card_code:view", async ({ db,
 });
 
 /** PUT /api/v1/cards/{id}/code — replaces the code (10,000 characters at most); audited. */
-export const putCardCode = apiHandler<CardParams>("card_code:edit", async ({ db, caller, params, request, requestId }) => {
+export const putCardCode = apiHandler<CardParams>("card_code:edit", async (context) => {
+  const { db, caller, params, request } = context;
   const parsed = cardCodeRequest.safeParse(await readJson(request));
   if (!parsed.success) throw invalid(parsed.error.issues);
   const card = await keyCard(db, caller, params.id);
@@ -50,14 +51,11 @@ export const putCardCode = apiHandler<CardParams>("card_code:edit", async ({ db,
       .where(eq(cards.id, card.id))
       .returning({ codeUpdatedAt: cards.codeUpdatedAt });
     await recordAuditEvent(tx, {
-      orgId: caller.orgId,
-      actorKeyId: caller.keyId,
-      actorLabel: `${caller.prefix}… (API key)`,
+      ...apiAuditFields(context),
       action: "api.card_code_update",
       targetType: "card",
       targetId: card.id,
       outcome: "success",
-      requestId,
       metadata: { length: parsed.data.code.length },
     });
     return row!;

@@ -1,3 +1,4 @@
 // The lean API server's bundle entry (built by scripts/lib/api-bundle.mjs): plain node:http, no framework.
 export { dispatchApi, isApiPath } from "./routes";
 export { startJobTimer } from "@/lib/jobs/timer";
+export { CLIENT_ADDRESS_HEADER, parseTrustedProxies, resolveClientAddress } from "@/lib/http/client-address";

@@ -14,6 +14,19 @@ export interface ApiContext<P> {
   db: Database;
   params: P;
   requestId: string;
+  /** The caller's address, resolved by the server from the socket (and trusted proxies only). */
+  ip: string | null;
+}
+
+/** The audit fields of a write made through the API: the key as the actor, its address, the request. */
+export function apiAuditFields(context: Pick<ApiContext<unknown>, "caller" | "requestId" | "ip">) {
+  return {
+    orgId: context.caller.orgId,
+    actorKeyId: context.caller.keyId,
+    actorLabel: `${context.caller.prefix}… (API key)`,
+    ip: context.ip,
+    requestId: context.requestId,
+  };
 }
 
 type RouteContext<P> = { params: Promise<P> };
@@ -43,14 +56,15 @@ export function apiHandler<P = Record<string, never>>(
     try {
       const db = getDb();
       const credential = readCredential(request);
-      await enforceLimit(`api:ip:${clientIp(request.headers) ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
+      const ip = clientIp(request.headers);
+      await enforceLimit(`api:ip:${ip ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
       const caller = await verifyCredential(db, credential);
       await enforceLimit(`api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, "Too many requests for this key. Slow down and retry.");
       if (!caller.permissions.has(permission)) {
         throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);
       }
       noteKeyUse(caller.keyId, Date.now(), getDb);
-      const response = await work({ request, caller, db, params: await route.params, requestId });
+      const response = await work({ request, caller, db, params: await route.params, requestId, ip });
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {

@@ -21,11 +21,18 @@ const BASE_HEADERS = {
   "x-content-type-options": "nosniff",
 };
 
+/** The JSON text of an answer (money as bigint is written as a number). */
+export function serialize(body: unknown): string {
+  return JSON.stringify(body, (_, v) => (typeof v === "bigint" ? Number(v) : v));
+}
+
+/** An answer whose JSON text is already written, sent byte for byte (an idempotent replay). */
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { ...BASE_HEADERS, ...headers } });
+}
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body, (_, v) => (typeof v === "bigint" ? Number(v) : v)), {
-    status,
-    headers: { ...BASE_HEADERS, ...headers },
-  });
+  return jsonText(serialize(body), status, headers);
 }
 
 export function errorResponse(error: ApiError, requestId: string): Response {
@@ -50,7 +57,7 @@ export function invalid(issues: { path: PropertyKey[]; message: string }[]): Api
 
 /** Parses a JSON body already read as text; malformed JSON is a 422, never a 500. */
 export function parseJsonBody(text: string, limitBytes = 64 * 1024): unknown {
-  if (text.length > limitBytes) throw new ApiError(413, "invalid_request", "The request body is too large.");
+  if (text.length > limitBytes) throw new ApiError(413, "payload_too_large", "The request body is too large.");
   try {
     return JSON.parse(text);
   } catch {

@@ -4,7 +4,7 @@ import type { Database, Transaction } from "@/lib/db";
 import { idempotencyRecords } from "@/lib/db/schema";
 import { sha256Hex } from "@/lib/security/hashing";
 import type { ApiCaller } from "./authenticate";
-import { ApiError, json } from "./http";
+import { ApiError, json, jsonText, serialize } from "./http";
 
 export interface ApiResult {
   status: number;
@@ -46,14 +46,17 @@ export async function idempotent(
       if (!earlier || earlier.requestHash !== requestHash) {
         throw new ApiError(409, "idempotency_conflict", "This Idempotency-Key was already used with a different request.");
       }
-      return { status: earlier.responseStatus, body: earlier.responseBody, replayed: true };
+      // The first answer's exact text (kept as a JSON string: a jsonb object would reorder its keys).
+      const text = typeof earlier.responseBody === "string" ? earlier.responseBody : serialize(earlier.responseBody);
+      return { status: earlier.responseStatus, text, replayed: true };
     }
     const fresh = await write(tx);
+    const text = serialize(fresh.body);
     await tx
       .update(idempotencyRecords)
-      .set({ responseStatus: fresh.status, responseBody: sql`${JSON.stringify(fresh.body)}::jsonb` })
+      .set({ responseStatus: fresh.status, responseBody: sql`to_jsonb(${text}::text)` })
       .where(and(eq(idempotencyRecords.keyId, caller.keyId), eq(idempotencyRecords.idempotencyKey, key)));
-    return { ...fresh, replayed: false };
+    return { status: fresh.status, text, replayed: false };
   });
-  return json(result.body, result.status, result.replayed ? { "idempotent-replayed": "true" } : {});
+  return jsonText(result.text, result.status, result.replayed ? { "idempotent-replayed": "true" } : {});
 }

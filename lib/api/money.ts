@@ -2,8 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import { accounts, payments, transactions, transfers } from "@/lib/db/schema";
-import type { ApiCaller } from "./authenticate";
-import { apiHandler } from "./handler";
+import { apiAuditFields, apiHandler } from "./handler";
 import { ApiError, invalid, json, parseJsonBody } from "./http";
 import { idempotent } from "./idempotency";
 import { paymentRequest, transferRequest } from "./schemas";
@@ -11,26 +10,13 @@ import { keyAccount } from "./scope";
 
 type AccountParams = { id: string };
 
-function apiAudit(caller: ApiCaller, requestId: string, action: string, targetType: string, targetId: string, metadata: Record<string, string | number>) {
-  return {
-    orgId: caller.orgId,
-    actorKeyId: caller.keyId,
-    actorLabel: `${caller.prefix}… (API key)`,
-    action,
-    targetType,
-    targetId,
-    outcome: "success" as const,
-    requestId,
-    metadata,
-  };
-}
-
 /**
  * POST /api/v1/accounts/{id}/transfers — between two of the key's accounts in one currency.
  * Both rows are locked in id order (no deadlock), the debit only happens if the balance covers it,
  * and both legs, the transfer and the audit event commit together or not at all.
  */
-export const createTransfer = apiHandler<AccountParams>("transfers:edit", async ({ db, caller, params, request, requestId }) => {
+export const createTransfer = apiHandler<AccountParams>("transfers:edit", async (context) => {
+  const { db, caller, params, request } = context;
   const raw = await request.text();
   const parsed = transferRequest.safeParse(parseJsonBody(raw));
   if (!parsed.success) throw invalid(parsed.error.issues);
@@ -64,7 +50,7 @@ export const createTransfer = apiHandler<AccountParams>("transfers:edit", async 
       .insert(transfers)
       .values({ orgId: caller.orgId, fromAccountId: from.id, toAccountId: to.id, amount: BigInt(amount), currency: from.currency, reference, createdByKeyId: caller.keyId })
       .returning();
-    await recordAuditEvent(tx, apiAudit(caller, requestId, "api.transfer", "transfer", row!.id, { amount, currency: from.currency }));
+    await recordAuditEvent(tx, { ...apiAuditFields(context), action: "api.transfer", targetType: "transfer", targetId: row!.id, outcome: "success", metadata: { amount, currency: from.currency } });
     return {
       status: 201,
       body: {
@@ -95,7 +81,8 @@ export const listPayments = apiHandler<AccountParams>("payments:view", async ({ 
 });
 
 /** POST /api/v1/accounts/{id}/payments — waits as pending_approval until a member approves it with a PIN. */
-export const createPayment = apiHandler<AccountParams>("payments:edit", async ({ db, caller, params, request, requestId }) => {
+export const createPayment = apiHandler<AccountParams>("payments:edit", async (context) => {
+  const { db, caller, params, request } = context;
   const raw = await request.text();
   const parsed = paymentRequest.safeParse(parseJsonBody(raw));
   if (!parsed.success) throw invalid(parsed.error.issues);
@@ -115,7 +102,7 @@ export const createPayment = apiHandler<AccountParams>("payments:edit", async ({
         reference: parsed.data.reference,
       })
       .returning();
-    await recordAuditEvent(tx, apiAudit(caller, requestId, "api.payment_create", "payment", row!.id, { amount: parsed.data.amount, currency: account.currency }));
+    await recordAuditEvent(tx, { ...apiAuditFields(context), action: "api.payment_create", targetType: "payment", targetId: row!.id, outcome: "success", metadata: { amount: parsed.data.amount, currency: account.currency } });
     return { status: 201, body: { payment: paymentBody(row!) } };
   });
 });

@@ -2,13 +2,17 @@ import "server-only";
 import { getBalance, listAccounts, listStatements, listTransactions } from "./accounts";
 import { benchAccountsUnverified, benchStats } from "./bench";
 import { getCardCode, listCards, putCardCode } from "./cards";
+import { ApiError, errorResponse, requestIdOf } from "./http";
 import { createPayment, createTransfer, listPayments } from "./money";
 import { issueToken } from "./oauth";
 import { serveOpenApi } from "./openapi";
 
 type Handler = (request: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-/** Every bank API route once: served by the lean API server in production, and by app/api in `next dev`. */
+/**
+ * Every bank API route, once: the one registry. The production server dispatches to it on plain
+ * node:http; under `next dev`, app/api/[...path]/route.ts hands every request to the same dispatcher.
+ */
 export const API_ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/api\/v1\/accounts$/, handler: listAccounts as Handler },
   { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/balance$/, handler: getBalance as Handler },
@@ -26,22 +30,37 @@ export const API_ROUTES: { method: string; pattern: RegExp; handler: Handler }[]
   { method: "GET", pattern: /^\/api\/bench\/stats$/, handler: benchStats as Handler },
 ];
 
-/** Whether the path belongs to the bank API (checked before a request's body is read). */
+/** Whether the path belongs to the bank API: everything under /api/, answered by it alone. */
 export function isApiPath(pathname: string): boolean {
-  return API_ROUTES.some((r) => r.pattern.test(pathname));
+  return pathname === "/api" || pathname.startsWith("/api/");
 }
 
-/** The response for a bank API request, or null when the path is not the bank API's. */
-export async function dispatchApi(request: Request): Promise<Response | null> {
+/** The methods a path answers to; HEAD wherever GET is. */
+function allowedMethods(routes: typeof API_ROUTES): string[] {
+  const methods = new Set(routes.map((r) => r.method));
+  if (methods.has("GET")) methods.add("HEAD");
+  methods.add("OPTIONS");
+  return [...methods];
+}
+
+/**
+ * Every request under /api/ gets its answer here, at once and in PRODUCT.md's JSON shape: the
+ * route's handler, 404 `not_found` for a path no route has, 405 `method_not_allowed` with `Allow`
+ * for a method the path does not take, and 204 with `Allow` for OPTIONS.
+ */
+export async function dispatchApi(request: Request, method: string = request.method): Promise<Response> {
+  const requestId = requestIdOf(request);
   const { pathname } = new URL(request.url);
   const matches = API_ROUTES.filter((r) => r.pattern.test(pathname));
-  if (matches.length === 0) return null;
-  const route = matches.find((r) => r.method === request.method);
+  if (matches.length === 0) {
+    return errorResponse(new ApiError(404, "not_found", "There is no such endpoint. The endpoints are listed at /api/openapi.json."), requestId);
+  }
+  const allow = allowedMethods(matches).join(", ");
+  const route = matches.find((r) => r.method === (method === "HEAD" ? "GET" : method));
   if (!route) {
-    return new Response(JSON.stringify({ error: { code: "method_not_allowed", message: `Use ${matches.map((r) => r.method).join(" or ")}.` } }), {
-      status: 405,
-      headers: { "content-type": "application/json; charset=utf-8", allow: matches.map((r) => r.method).join(", ") },
-    });
+    if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow, "x-request-id": requestId, "x-content-type-options": "nosniff" } });
+    const usable = allowedMethods(matches).filter((m) => m !== "OPTIONS" && m !== "HEAD");
+    return errorResponse(new ApiError(405, "method_not_allowed", `${method} is not allowed here. Use ${usable.join(" or ")}.`, undefined, { allow }), requestId);
   }
   const params = (route.pattern.exec(pathname)?.groups ?? {}) as Record<string, string>;
   return route.handler(request, { params: Promise.resolve(params) });

@@ -1,9 +1,16 @@
+import { env } from "@/lib/env";
+import { CLIENT_ADDRESS_HEADER, normaliseAddress } from "./client-address";
+
 /**
- * The client IP as the first proxy hop saw it. Next's server, and ours for the bank API, set
- * x-forwarded-for from the socket when no proxy in front did.
+ * The client's address for rate limits and audit rows. The production server resolves it from the
+ * socket and LATCHKEY_TRUSTED_PROXIES (lib/http/client-address.ts) and sets CLIENT_ADDRESS_HEADER,
+ * replacing anything a client sent, so no header a caller chooses can change it. Without that
+ * server (`next dev`), the right-most X-Forwarded-For hop — the one Next's own server writes.
  */
 export function clientIp(h: Headers): string | null {
-  const forwarded = h.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || h.get("x-real-ip")?.trim() || null;
-  return ip && ip.length <= 64 ? ip : null;
+  const resolved = h.get(CLIENT_ADDRESS_HEADER);
+  if (resolved !== null) return normaliseAddress(resolved);
+  if (env.NODE_ENV !== "development") return null;
+  const hops = h.get("x-forwarded-for")?.split(",") ?? [];
+  return normaliseAddress(hops[hops.length - 1]);
 }

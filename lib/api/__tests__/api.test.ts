@@ -17,6 +17,7 @@ import { generateApiKey } from "@/lib/keys/key-format";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
 import { loadWizardOptions } from "@/lib/keys/wizard-options";
 import { setOrganisationStatus } from "@/lib/ops/manage-organisation";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { call } from "@/lib/test/api";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { makeKey, pinOf } from "@/lib/test/keys";
@@ -344,7 +345,8 @@ describe("limits and bookkeeping", () => {
 
   it("answers 429 to an address over its minute before looking its key up, and only to that address", async () => {
     const { key } = await acmeKey(["accounts:view"]);
-    const busy = { "x-forwarded-for": "203.0.113.9" };
+    // The address as the server resolved it from the socket (lib/http/client-address.ts).
+    const busy = { [CLIENT_ADDRESS_HEADER]: "203.0.113.9" };
     await sharedRateLimitStore(db).hit("api:ip:203.0.113.9", 6000, 60, 100_000);
     const limited = await call(listAccounts, { path: "/api/v1/accounts", key, headers: busy });
     expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
@@ -353,7 +355,9 @@ describe("limits and bookkeeping", () => {
     // A guessed key with a good checksum, from that address, is refused before any lookup: 429, not 401.
     const guessed = await call(listAccounts, { path: "/api/v1/accounts", key: generateApiKey("live").key, headers: busy });
     expect(guessed.status).toBe(429);
-    expect((await call(listAccounts, { path: "/api/v1/accounts", key, headers: { "x-forwarded-for": "198.51.100.4" } })).status).toBe(200);
+    expect((await call(listAccounts, { path: "/api/v1/accounts", key, headers: { [CLIENT_ADDRESS_HEADER]: "198.51.100.4" } })).status).toBe(200);
+    // A client's own X-Forwarded-For is no way around the limit.
+    expect((await call(listAccounts, { path: "/api/v1/accounts", key, headers: { ...busy, "x-forwarded-for": "198.51.100.5" } })).status).toBe(429);
   });
 
   it("records last use in one batched write, at most once a minute per key", async () => {

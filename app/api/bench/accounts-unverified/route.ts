@@ -1,1 +1,0 @@
-export { benchAccountsUnverified as GET } from "@/lib/api/bench";

@@ -1,1 +1,0 @@
-export { benchStats as GET } from "@/lib/api/bench";

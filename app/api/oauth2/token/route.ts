@@ -1,1 +1,0 @@
-export { issueToken as POST } from "@/lib/api/oauth";

@@ -1,1 +1,0 @@
-export { serveOpenApi as GET } from "@/lib/api/openapi";

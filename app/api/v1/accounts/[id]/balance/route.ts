@@ -1,1 +1,0 @@
-export { getBalance as GET } from "@/lib/api/accounts";

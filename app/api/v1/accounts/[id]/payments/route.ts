@@ -1,1 +1,0 @@
-export { createPayment as POST, listPayments as GET } from "@/lib/api/money";

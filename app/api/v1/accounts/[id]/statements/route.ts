@@ -1,1 +1,0 @@
-export { listStatements as GET } from "@/lib/api/accounts";

@@ -1,1 +1,0 @@
-export { listTransactions as GET } from "@/lib/api/accounts";

@@ -1,1 +1,0 @@
-export { createTransfer as POST } from "@/lib/api/money";

@@ -1,1 +1,0 @@
-export { listAccounts as GET } from "@/lib/api/accounts";

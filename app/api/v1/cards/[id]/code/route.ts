@@ -1,1 +1,0 @@
-export { getCardCode as GET, putCardCode as PUT } from "@/lib/api/cards";

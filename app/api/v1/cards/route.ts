@@ -1,1 +1,0 @@
-export { listCards as GET } from "@/lib/api/cards";
