@@ -3,6 +3,7 @@
 import { CredentialsSignin } from "next-auth";
 import { redirect } from "next/navigation";
 import { signIn } from "@/lib/auth/next-auth";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { SIGN_IN_FAILED_MESSAGE } from "@/lib/auth/sign-in";
 import { signInSchema } from "@/lib/schemas/auth";
 import { fieldErrorsOf, type ActionResult } from "./result";
@@ -27,9 +28,4 @@ export async function signInAction(input: unknown, next?: unknown): Promise<Acti
     return { ok: false, error: "Signing in is not possible right now. Try again in a moment." };
   }
   redirect(safeNextPath(next));
-}
-
-function safeNextPath(next: unknown): string {
-  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return "/";
-  return next;
 }

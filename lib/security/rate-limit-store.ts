@@ -23,37 +23,99 @@ if ttl < 0 then
 end
 return {hits, ttl}`;
 
+/** How long a Redis command may take before the database answers instead. */
+export const REDIS_COMMAND_TIMEOUT_MS = 200;
+/** After Redis fails, how long the database counts alone before Redis is tried again. */
+const REDIS_RETRY_AFTER_MS = 2_000;
+
 function newClient(url: string) {
-  return createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) } });
+  return createClient({
+    url,
+    // Commands fail at once while disconnected instead of queueing behind a reconnect.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 500, reconnectStrategy: (retries) => Math.min(100 + retries * 100, 2_000) },
+  });
 }
 
 type Client = ReturnType<typeof newClient>;
 
+interface Connection {
+  client: Client;
+  /** Settles once the first connection is made. */
+  connected: Promise<unknown>;
+}
+
 declare global {
-  var __latchkeyRedis: Promise<Client> | undefined;
+  var __latchkeyRedisClients: Map<string, Connection> | undefined;
 }
 
-function redisClient(url: string): Promise<Client> {
-  globalThis.__latchkeyRedis ??= (async () => {
+/** One client per address and process; it connects (and reconnects) in the background. */
+function redisConnection(url: string): Connection {
+  globalThis.__latchkeyRedisClients ??= new Map();
+  let connection = globalThis.__latchkeyRedisClients.get(url);
+  if (!connection) {
     const client = newClient(url);
-    client.on("error", () => {}); // reconnects by itself; a failed command surfaces where it is awaited
-    await client.connect();
-    return client;
-  })();
-  return globalThis.__latchkeyRedis;
+    client.on("error", () => {}); // reconnects by itself; a failed command falls back where it is sent
+    const connected = client.connect();
+    connected.catch(() => {});
+    connection = { client, connected };
+    globalThis.__latchkeyRedisClients.set(url, connection);
+  }
+  return connection;
 }
 
-export function redisStore(url: string): RateLimitStore {
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+/**
+ * Counters in Redis. Redis is an optimisation, never a dependency: with a fallback, a Redis that
+ * is not connected, fails or takes longer than REDIS_COMMAND_TIMEOUT_MS hands the hit to the
+ * fallback (the database) at once, and Redis is tried again REDIS_RETRY_AFTER_MS later. The
+ * outage and the recovery are logged once each. Without a fallback, Redis errors propagate.
+ */
+export function redisStore(url: string, fallback?: RateLimitStore): RateLimitStore {
+  let downUntil = 0;
+  let down = false;
+  const { client, connected } = redisConnection(url);
+  const useFallback = (error: unknown, bucket: string, limit: number, windowSeconds: number, count: number, failed = true) => {
+    if (!fallback) throw error;
+    // A failed command rests Redis a while; a client still (re)connecting is simply passed over.
+    if (failed) downUntil = Date.now() + REDIS_RETRY_AFTER_MS;
+    if (!down) {
+      down = true;
+      console.warn(`[rate-limit] Redis is unavailable (${error instanceof Error ? error.message : "unknown error"}); counting in the database until it is back.`);
+    }
+    return fallback.hit(bucket, limit, windowSeconds, count);
+  };
   return {
     async hit(bucket, limit, windowSeconds, count) {
-      const client = await redisClient(url);
-      const [hits, ttl] = (await client.eval(HIT_SCRIPT, { keys: [`latchkey:rl:${bucket}`], arguments: [String(count), String(windowSeconds * 1000)] })) as [number, number];
-      return { allowed: hits <= limit, hits, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+      if (fallback && (!client.isReady || Date.now() < downUntil)) return useFallback(new Error("not connected"), bucket, limit, windowSeconds, count, false);
+      if (!fallback && !client.isReady) await connected;
+      try {
+        const [hits, ttl] = (await withTimeout(
+          client.eval(HIT_SCRIPT, { keys: [`latchkey:rl:${bucket}`], arguments: [String(count), String(windowSeconds * 1000)] }),
+          REDIS_COMMAND_TIMEOUT_MS,
+        )) as [number, number];
+        if (down) {
+          down = false;
+          console.warn("[rate-limit] Redis is back; rate limits are counted there again.");
+        }
+        return { allowed: hits <= limit, hits, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+      } catch (error) {
+        return useFallback(error, bucket, limit, windowSeconds, count);
+      }
     },
   };
 }
 
 /** Redis when REDIS_URL is set, otherwise the database. */
 export function sharedRateLimitStore(db: () => Executor): RateLimitStore {
-  return env.REDIS_URL ? redisStore(env.REDIS_URL) : databaseStore(db);
+  return env.REDIS_URL ? redisStore(env.REDIS_URL, databaseStore(db)) : databaseStore(db);
 }

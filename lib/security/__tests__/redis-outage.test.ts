@@ -1,0 +1,113 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import { inArray } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { rateLimits } from "@/lib/db/schema";
+import { databaseStore, redisStore } from "@/lib/security/rate-limit-store";
+import { db } from "@/lib/test/helpers";
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+
+/** A private Redis for this test alone (never the shared one), started and stopped at will. */
+function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("Ready to accept connections")) resolve(child);
+    });
+    child.on("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+}
+
+function stopRedis(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners("exit");
+    child.on("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+function redisHas(port: number, key: string): boolean {
+  return spawnSync("redis-cli", ["-p", String(port), "exists", key], { encoding: "utf8" }).stdout.trim() === "1";
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const running: ChildProcess[] = [];
+afterAll(async () => {
+  for (const child of running) if (child.exitCode === null) await stopRedis(child);
+});
+
+describe("Redis is an optimisation, never a dependency", () => {
+  it("needs redis-server on this machine for a real outage", () => {
+    expect(hasRedis, "redis-server is not installed").toBe(true);
+  });
+
+  it("counts in the database within the command timeout while Redis is down, and in Redis again once it is back", async () => {
+    const port = await freePort();
+    running.push(await startRedis(port));
+    const store = redisStore(`redis://127.0.0.1:${port}`, databaseStore(db));
+    const bucket = () => `outage:${randomUUID()}`;
+
+    // Up: the hit lands in Redis, not the database.
+    let up = bucket();
+    await until(async () => {
+      up = bucket();
+      await store.hit(up, 10, 60, 1);
+      return redisHas(port, `latchkey:rl:${up}`);
+    });
+    expect(await db().select().from(rateLimits).where(inArray(rateLimits.bucket, [up]))).toHaveLength(0);
+
+    // Down: 300 new client addresses arrive; none fails, none waits.
+    await stopRedis(running.pop()!);
+    const buckets = Array.from({ length: 300 }, bucket);
+    const durations: number[] = [];
+    const results = await Promise.all(
+      buckets.map(async (b, i) => {
+        await new Promise((r) => setTimeout(r, i % 30));
+        const started = performance.now();
+        const result = await store.hit(b, 10, 60, 1);
+        durations.push(performance.now() - started);
+        return result;
+      }),
+    );
+    expect(results.every((r) => r.allowed && r.hits === 1)).toBe(true);
+    durations.sort((a, b) => a - b);
+    expect(durations[Math.floor(durations.length * 0.99)]).toBeLessThan(250);
+    expect(await db().select().from(rateLimits).where(inArray(rateLimits.bucket, buckets))).toHaveLength(300);
+
+    // Back: once Redis answers again, hits go there again — by themselves.
+    running.push(await startRedis(port));
+    await until(async () => {
+      const b = bucket();
+      await store.hit(b, 10, 60, 1);
+      return redisHas(port, `latchkey:rl:${b}`);
+    }, 15_000);
+  }, 60_000);
+
+  it("answers the first hit in under a second when Redis is down from the start", async () => {
+    const port = await freePort();
+    const store = redisStore(`redis://127.0.0.1:${port}`, databaseStore(db));
+    const started = performance.now();
+    const result = await store.hit(`cold:${randomUUID()}`, 10, 60, 1);
+    expect(result).toMatchObject({ allowed: true, hits: 1 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
