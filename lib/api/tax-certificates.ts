@@ -54,6 +54,7 @@ export const getTaxCertificatePdf = apiHandler<CertificateParams>("tax_certifica
     holder: holder?.company ?? holder?.organisation ?? "",
     accountName: account.name,
     accountNumber: account.number,
+    mode: account.mode,
     taxYear: certificate.taxYear,
     currency: certificate.currency,
     interestEarned: certificate.interestEarned,
@@ -97,6 +98,8 @@ export interface TaxCertificateContent {
   holder: string;
   accountName: string;
   accountNumber: string;
+  /** A sandbox account's certificate says so: it is not a tax document. */
+  mode: "live" | "test";
   taxYear: number;
   currency: string;
   interestEarned: bigint;
@@ -118,9 +121,10 @@ export async function renderTaxCertificate(content: TaxCertificateContent): Prom
   const page = pdf.addPage([595.28, 841.89]);
   const regular = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  const mono = await pdf.embedFont(StandardFonts.Courier);
   const ink = rgb(0.09, 0.09, 0.11);
-  const muted = rgb(0.42, 0.42, 0.46);
-  const accent = rgb(0.15, 0.33, 0.75);
+  const muted = rgb(0.4, 0.4, 0.44);
+  const accent = rgb(0.31, 0.27, 0.9);
   const left = 56;
   const write = (p: PDFPage, text: string, x: number, y: number, font: PDFFont, size: number, color = ink) =>
     p.drawText(printable(font, text), { x, y, font, size, color });
@@ -131,27 +135,34 @@ export async function renderTaxCertificate(content: TaxCertificateContent): Prom
 
   write(page, `Tax year ${content.taxYear}`, left, 716, bold, 20);
   write(page, `${longDate(from)} to ${longDate(to)}`, left, 694, regular, 12, muted);
+  if (content.mode === "test") {
+    const label = "TEST";
+    const x = left + bold.widthOfTextAtSize(`Tax year ${content.taxYear}`, 20) + 12;
+    page.drawRectangle({ x, y: 713, width: bold.widthOfTextAtSize(label, 10) + 12, height: 18, color: rgb(1, 0.93, 0.84), borderColor: rgb(0.92, 0.55, 0.15), borderWidth: 0.75 });
+    write(page, label, x + 6, 718, bold, 10, rgb(0.6, 0.27, 0.02));
+  }
 
-  const rows: [string, string][] = [
+  const rows: [string, string, PDFFont?][] = [
     ["Account holder", content.holder],
     ["Account name", content.accountName],
-    ["Account number", content.accountNumber],
+    ["Account number", content.accountNumber, mono],
     ["Currency", content.currency],
     ["Tax year", `${content.taxYear} (${longDate(from)} to ${longDate(to)})`],
     ["Interest earned", formatMinorUnits(content.currency, content.interestEarned)],
     ["Issued on", longDate(content.issuedAt.toISOString().slice(0, 10))],
-    ["Certificate", content.certificateId],
+    ["Certificate", content.certificateId, mono],
   ];
   let y = 640;
-  for (const [label, value] of rows) {
+  for (const [label, value, font] of rows) {
     page.drawLine({ start: { x: left, y: y + 22 }, end: { x: 539, y: y + 22 }, thickness: 0.5, color: rgb(0.85, 0.85, 0.88) });
     write(page, label, left, y, regular, 11, muted);
-    write(page, value, 200, y, label === "Interest earned" ? bold : regular, label === "Interest earned" ? 13 : 11);
+    write(page, value, 200, y, label === "Interest earned" ? bold : (font ?? regular), label === "Interest earned" ? 13 : 11);
     y -= 34;
   }
   page.drawLine({ start: { x: left, y: y + 22 }, end: { x: 539, y: y + 22 }, thickness: 0.5, color: rgb(0.85, 0.85, 0.88) });
 
   const note = [
+    ...(content.mode === "test" ? ["A sandbox account's certificate, made for testing: it is not a tax document."] : []),
     "This certificate states the interest the account earned over the tax year named above,",
     "for the account holder's income tax return. Keep it with your tax records.",
     "Issued by Latchkey from the bank's records; no signature is required.",
