@@ -1,5 +1,5 @@
 import { test, type APIRequestContext } from "@playwright/test";
-import { expect, fixtures, pin, signIn } from "./support/fixtures";
+import { expect, fixtures, pin, screenshot, signIn } from "./support/fixtures";
 
 /**
  * Runs a curl sample as shown on the page: method, URL and body, with the real key in the header.
@@ -81,6 +81,16 @@ test.describe("the bank API over HTTP", () => {
       // The samples that save a file (curl -o) get the PDF; every other one JSON.
       expect(response.headers()["content-type"]).toContain(/ -o \S+\.pdf$/m.test(text) ? "application/pdf" : "application/json");
     }
+    // The PDF sample on the key's page, with the key's own account filled in.
+    const pdfSample = page.locator("details", { has: page.locator("summary code").getByText("/api/v1/accounts/{id}/tax-certificates/{certId}", { exact: true }) });
+    await pdfSample.locator("summary").click();
+    await expect(pdfSample.locator("pre[data-testid^='sample-']")).toContainText(/\/api\/v1\/accounts\/[0-9a-f-]{36}\/tax-certificates\/CERTIFICATE_ID/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await pdfSample.scrollIntoViewIfNeeded();
+      await screenshot(page, `key-samples-tax-certificates-${width}`);
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
     const accounts = await (await request.get("/api/v1/accounts", { headers: { "x-api-key": secret } })).json();
     expect(accounts.accounts.map((a: { name: string }) => a.name)).toEqual(["Acme Retail ZAR operating"]);
 
@@ -120,6 +130,28 @@ test.describe("the bank API over HTTP", () => {
     }
     const refused = await request.get(`/api/v1/accounts/${accountId}/tax-certificates/${cert.id}`, { headers: { "x-api-key": keys["without tax_certificates:view"]!.key } });
     expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "insufficient_permission"]);
+  });
+
+  test("the API docs page shows the tax certificate endpoints, the PDF one with a sample that saves the file", async ({ page }) => {
+    await signIn(page, "naledi@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    await page.goto("/docs");
+    const endpoint = (path: string) => page.locator("details", { has: page.locator("summary code").getByText(path, { exact: true }) });
+    const list = endpoint("/api/v1/accounts/{id}/tax-certificates");
+    const pdf = endpoint("/api/v1/accounts/{id}/tax-certificates/{certId}");
+    await expect(list.locator("summary")).toContainText("tax_certificates:view");
+    await expect(pdf.locator("summary")).toContainText("One tax certificate as a PDF to download");
+    await pdf.locator("summary").click();
+    await expect(pdf.getByText(/curl "http:\/\/[^"]+\/api\/v1\/accounts\/ACCOUNT_ID\/tax-certificates\/CERTIFICATE_ID"/)).toBeVisible();
+    await expect(pdf.getByText(/-o tax-certificate\.pdf/)).toBeVisible();
+    await expect(pdf.getByText(/content-type: application\/pdf/)).toBeVisible();
+    await list.locator("summary").click();
+    await expect(list.getByText(/"taxYear": "\d{4}"/).first()).toBeVisible();
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await pdf.scrollIntoViewIfNeeded();
+      await screenshot(page, `docs-tax-certificates-${width}`);
+    }
   });
 
   test("client credentials give a bearer token that carries the key's permissions", async ({ request }) => {

@@ -45,7 +45,7 @@ export const ENDPOINTS: EndpointDoc[] = [
     method: "get",
     path: "/api/v1/accounts/{id}/tax-certificates",
     permission: "tax_certificates:view",
-    summary: "Yearly tax certificates (a tax year runs 1 March – end of February)",
+    summary: "The account's yearly tax certificates",
     response: z.object({ taxCertificates: z.array(s.taxCertificate) }),
     status: 200,
   },

@@ -18,7 +18,7 @@ export function curlSample(endpoint: EndpointDoc, values: SampleValues): string 
   if (path.includes("CERTIFICATE_ID")) lines.push("# CERTIFICATE_ID: the id of one of the account's certificates, from GET …/tax-certificates");
   lines.push(`curl ${endpoint.method === "get" ? "" : `-X ${endpoint.method.toUpperCase()} `}"${values.origin}${path}" \\`);
   lines.push(`  -H "x-api-key: $LATCHKEY_API_KEY"${endpoint.sampleBody || endpoint.download ? " \\" : ""}`);
-  if (endpoint.download) lines.push(`  -o ${endpoint.download.filename}`);
+  if (endpoint.download) lines.push("  -o tax-certificate.pdf");
   if (endpoint.sampleBody) {
     const body = JSON.stringify(endpoint.sampleBody).replace("ACCOUNT_ID", values.toAccountId ?? "ACCOUNT_ID");
     lines.push(`  -H "content-type: application/json" \\`);

@@ -55,7 +55,7 @@ describe("the OpenAPI document", () => {
     const pdf = ENDPOINTS.find((e) => e.path.endsWith("{certId}"))!;
     const sample = curlSample(pdf, { origin: "http://bank.test", prefix: "lk_live_abcd", accountId: "ACC" });
     expect(sample).toContain('"http://bank.test/api/v1/accounts/ACC/tax-certificates/CERTIFICATE_ID"');
-    expect(sample).toMatch(/-o latchkey-tax-certificate-\d+-\d{4}\.pdf$/);
+    expect(sample).toMatch(/-o tax-certificate\.pdf$/);
     expect(curlSample(pdf, { origin: "http://bank.test", prefix: "lk_live_abcd", accountId: "ACC", certificateId: "CERT" })).toContain("/ACC/tax-certificates/CERT\"");
     expect(responseSample(pdf)).toMatch(/^HTTP\/1\.1 200 OK\ncontent-type: application\/pdf\ncontent-disposition: attachment; filename="[^"]+\.pdf"/);
   });
