@@ -1,14 +1,23 @@
 import { test, type APIRequestContext } from "@playwright/test";
-import { expect, fixtures, pin, signIn } from "./support/fixtures";
+import { expect, fixtures, pin, screenshot, signIn } from "./support/fixtures";
 
-/** Runs a curl sample as shown on the page: method, URL and body, with the real key in the header. */
+/**
+ * Runs a curl sample as shown on the page: method, URL and body, with the real key in the header.
+ * A sample that asks for a certificate's id (CERTIFICATE_ID) gets one from the list first, as its
+ * comment tells the reader to.
+ */
 async function runSample(request: APIRequestContext, sample: string, key: string) {
   const url = /curl (?:-X (\w+) )?"([^"]+)"/.exec(sample)!;
   const body = /-d '(.+)'$/m.exec(sample)?.[1];
   const headers: Record<string, string> = { "x-api-key": key };
   if (body) headers["content-type"] = "application/json";
   if (sample.includes("Idempotency-Key")) headers["idempotency-key"] = crypto.randomUUID();
-  return request.fetch(url[2]!, { method: url[1] ?? "GET", headers, data: body });
+  let target = url[2]!;
+  if (target.endsWith("/CERTIFICATE_ID")) {
+    const list = await (await request.get(target.replace(/\/CERTIFICATE_ID$/, ""), { headers })).json();
+    target = target.replace("CERTIFICATE_ID", list.taxCertificates[0].id);
+  }
+  return request.fetch(target, { method: url[1] ?? "GET", headers, data: body });
 }
 
 test.describe("the bank API over HTTP", () => {
@@ -24,6 +33,7 @@ test.describe("the bank API over HTTP", () => {
       "balances:view": { method: "GET", path: `/api/v1/accounts/${zar}/balance`, ok: 200 },
       "transactions:view": { method: "GET", path: `/api/v1/accounts/${zar}/transactions?page=2`, ok: 200 },
       "statements:view": { method: "GET", path: `/api/v1/accounts/${zar}/statements`, ok: 200 },
+      "tax_certificates:view": { method: "GET", path: `/api/v1/accounts/${zar}/tax-certificates`, ok: 200 },
       // ZAR to USD is refused for its currencies — after the permission check passed.
       "transfers:edit": { method: "POST", path: `/api/v1/accounts/${zar}/transfers`, data: { toAccountId: usd, amount: 100, reference: "matrix" }, ok: 422 },
       "payments:view": { method: "GET", path: `/api/v1/accounts/${zar}/payments`, ok: 200 },
@@ -61,14 +71,26 @@ test.describe("the bank API over HTTP", () => {
     await expect(page.getByRole("heading", { name: "Samples check", level: 1 })).toBeVisible();
 
     const samples = page.locator("pre[data-testid^='sample-']");
-    await expect(samples).toHaveCount(8);
+    // Read-only gives every view grant (tax certificates' list and PDF among them) plus Edit payments.
+    await expect(samples).toHaveCount(10);
     for (const text of await samples.allTextContents()) {
       expect(text).toContain(secret.slice(0, 12));
       expect(text).not.toContain(secret.slice(12));
       const response = await runSample(request, text, secret);
       expect(response.status(), text).toBeLessThan(300);
-      expect(response.headers()["content-type"]).toContain("application/json");
+      // The samples that save a file (curl -o) get the PDF; every other one JSON.
+      expect(response.headers()["content-type"]).toContain(/ -o \S+\.pdf$/m.test(text) ? "application/pdf" : "application/json");
     }
+    // The PDF sample on the key's page, with the key's own account filled in.
+    const pdfSample = page.locator("details", { has: page.locator("summary code").getByText("/api/v1/accounts/{id}/tax-certificates/{certId}", { exact: true }) });
+    await pdfSample.locator("summary").click();
+    await expect(pdfSample.locator("pre[data-testid^='sample-']")).toContainText(/\/api\/v1\/accounts\/[0-9a-f-]{36}\/tax-certificates\/CERTIFICATE_ID/);
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await pdfSample.scrollIntoViewIfNeeded();
+      await screenshot(page, `key-samples-tax-certificates-${width}`);
+    }
+    await page.setViewportSize({ width: 1360, height: 860 });
     const accounts = await (await request.get("/api/v1/accounts", { headers: { "x-api-key": secret } })).json();
     expect(accounts.accounts.map((a: { name: string }) => a.name)).toEqual(["Acme Retail ZAR operating"]);
 
@@ -80,6 +102,56 @@ test.describe("the bank API over HTTP", () => {
     await expect(page).toHaveURL(/\/keys$/);
     const after = await request.get("/api/v1/accounts", { headers: { "x-api-key": secret } });
     expect([after.status(), (await after.json()).error.code]).toEqual([401, "invalid_key"]);
+  });
+
+  test("a tax certificate downloads as a PDF through the server, and only for the key's own account", async ({ request }) => {
+    const { keys } = fixtures();
+    const { key, accountId } = keys["only tax_certificates:view"]!;
+    const listed = await request.get(`/api/v1/accounts/${accountId}/tax-certificates`, { headers: { "x-api-key": key } });
+    expect(listed.status()).toBe(200);
+    const { taxCertificates } = await listed.json();
+    expect(taxCertificates).toHaveLength(2);
+    expect(taxCertificates[0]).toMatchObject({ taxYear: expect.stringMatching(/^\d{4}$/), kind: "interest", currency: "ZAR" });
+    const cert = taxCertificates[0] as { id: string; taxYear: string; interestEarned: number };
+
+    const pdf = await request.get(`/api/v1/accounts/${accountId}/tax-certificates/${cert.id}`, { headers: { "x-api-key": key } });
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    expect(pdf.headers()["content-disposition"]).toMatch(new RegExp(`^attachment; filename="latchkey-tax-certificate-\\d+-${cert.taxYear}\\.pdf"$`));
+    const bytes = await pdf.body();
+    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(bytes.length).toBeGreaterThan(1000);
+
+    // A made-up certificate id and hostile ones: JSON 404s, never a 500 (other organisations: see the unit tests).
+    for (const certId of ["00000000-0000-4000-8000-000000000000", "not-a-certificate", "%00".repeat(10)]) {
+      const missing = await request.get(`/api/v1/accounts/${accountId}/tax-certificates/${certId}`, { headers: { "x-api-key": key } });
+      expect(missing.status(), certId).toBe(404);
+      expect((await missing.json()).error.code).toBe("not_found");
+    }
+    const refused = await request.get(`/api/v1/accounts/${accountId}/tax-certificates/${cert.id}`, { headers: { "x-api-key": keys["without tax_certificates:view"]!.key } });
+    expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "insufficient_permission"]);
+  });
+
+  test("the API docs page shows the tax certificate endpoints, the PDF one with a sample that saves the file", async ({ page }) => {
+    await signIn(page, "naledi@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    await page.goto("/docs");
+    const endpoint = (path: string) => page.locator("details", { has: page.locator("summary code").getByText(path, { exact: true }) });
+    const list = endpoint("/api/v1/accounts/{id}/tax-certificates");
+    const pdf = endpoint("/api/v1/accounts/{id}/tax-certificates/{certId}");
+    await expect(list.locator("summary")).toContainText("tax_certificates:view");
+    await expect(pdf.locator("summary")).toContainText("One tax certificate as a PDF to download");
+    await pdf.locator("summary").click();
+    await expect(pdf.getByText(/curl "http:\/\/[^"]+\/api\/v1\/accounts\/ACCOUNT_ID\/tax-certificates\/CERTIFICATE_ID"/)).toBeVisible();
+    await expect(pdf.getByText(/-o tax-certificate\.pdf/)).toBeVisible();
+    await expect(pdf.getByText(/content-type: application\/pdf/)).toBeVisible();
+    await list.locator("summary").click();
+    await expect(list.getByText(/"taxYear": "\d{4}"/).first()).toBeVisible();
+    for (const width of [1280, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await pdf.scrollIntoViewIfNeeded();
+      await screenshot(page, `docs-tax-certificates-${width}`);
+    }
   });
 
   test("client credentials give a bearer token that carries the key's permissions", async ({ request }) => {

@@ -13,9 +13,11 @@ export function EndpointSample({ endpoint, values }: { endpoint: EndpointDoc; va
         <Badge tone={METHOD_TONE[endpoint.method]} className="w-12 justify-center font-mono uppercase">
           {endpoint.method}
         </Badge>
-        <code className="font-mono text-sm text-zinc-900">{endpoint.path}</code>
-        <span className="hidden text-sm text-zinc-500 md:inline">{endpoint.summary}</span>
-        <span className="ml-auto font-mono text-xs text-zinc-500">{endpoint.permission}</span>
+        <code className="shrink-0 font-mono text-sm text-zinc-900">{endpoint.path}</code>
+        <span className="hidden min-w-0 truncate text-sm text-zinc-500 md:inline" title={endpoint.summary}>
+          {endpoint.summary}
+        </span>
+        <span className="ml-auto shrink-0 font-mono text-xs text-zinc-500">{endpoint.permission}</span>
       </summary>
       <div className="grid gap-3 border-t border-zinc-100 p-4">
         <figure>

@@ -52,7 +52,7 @@ async function apiKeyFixtures() {
   const [zar] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
   const [usd] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail USD FX"));
   const fixtures: Record<string, { key: string; accountId: string }> = {};
-  const all = ["accounts:view", "balances:view", "transactions:view", "statements:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
+  const all = ["accounts:view", "balances:view", "transactions:view", "statements:view", "tax_certificates:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
   const specs: [string, string[]][] = [
     ["token", ["accounts:view", "balances:view"]],
     ["burst", ["accounts:view"]],

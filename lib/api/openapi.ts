@@ -18,12 +18,15 @@ export interface EndpointDoc {
   sampleBody?: unknown;
   /** A response as the endpoint answers it, for the samples. */
   example: unknown;
+  /** Set when the endpoint answers a file to download instead of JSON. */
+  download?: { contentType: "application/pdf"; filename: string };
 }
 
 const ACCOUNT = "0b4cf0ce-8a43-4d0c-9f4e-2b7d6a0e3c11";
 const OTHER = "7d1e2f3a-4b5c-4d6e-8f70-819203a4b5c6";
 const CARD = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";
 const AT = "2026-11-22T09:15:04.000Z";
+const CERTIFICATE = "5f0a9c2e-3b71-4d8a-9e64-c1d2e3f4a5b6";
 
 export const ENDPOINTS: EndpointDoc[] = [
   { example: { accounts: [{ id: ACCOUNT, name: "Acme Retail ZAR operating", number: "10004279531", currency: "ZAR", mode: "live", companyId: OTHER }] },  method: "get", path: "/api/v1/accounts", permission: "accounts:view", summary: "The key's accounts, of its mode", response: z.object({ accounts: z.array(s.account) }), status: 200 },
@@ -38,6 +41,23 @@ export const ENDPOINTS: EndpointDoc[] = [
     status: 200,
   },
   { example: { statements: [{ month: "2026-10", currency: "ZAR", openingBalance: 171204400, closingBalance: 185432150 }] },  method: "get", path: "/api/v1/accounts/{id}/statements", permission: "statements:view", summary: "Monthly opening and closing balances", response: z.object({ statements: z.array(s.statement) }), status: 200 },
+  { example: { taxCertificates: [{ id: CERTIFICATE, taxYear: "2026", kind: "interest", currency: "ZAR", interestEarned: 1343207, issuedAt: "2026-03-14T06:00:00.000Z" }, { id: OTHER, taxYear: "2025", kind: "interest", currency: "ZAR", interestEarned: 1297540, issuedAt: "2025-03-14T06:00:00.000Z" }] },
+    method: "get",
+    path: "/api/v1/accounts/{id}/tax-certificates",
+    permission: "tax_certificates:view",
+    summary: "The account's yearly tax certificates",
+    response: z.object({ taxCertificates: z.array(s.taxCertificate) }),
+    status: 200,
+  },
+  { example: "%PDF-1.7 … (one A4 page: the account, the tax year and its dates, the interest earned, the issue date)",
+    method: "get",
+    path: "/api/v1/accounts/{id}/tax-certificates/{certId}",
+    permission: "tax_certificates:view",
+    summary: "One tax certificate as a PDF to download",
+    response: z.string(),
+    status: 200,
+    download: { contentType: "application/pdf", filename: "latchkey-tax-certificate-10004279531-2026.pdf" },
+  },
   { example: { transfer: { id: OTHER, fromAccountId: ACCOUNT, toAccountId: "ACCOUNT_ID", amount: 150000, currency: "ZAR", reference: "Month-end sweep", createdAt: AT } }, 
     method: "post",
     path: "/api/v1/accounts/{id}/transfers",
@@ -93,6 +113,7 @@ export function openApiDocument(serverUrl = "/") {
   for (const e of ENDPOINTS) {
     const parameters: unknown[] = [];
     if (e.path.includes("{id}")) parameters.push({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } });
+    if (e.path.includes("{certId}")) parameters.push({ name: "certId", in: "path", required: true, schema: { type: "string", format: "uuid" } });
     if (e.query) {
       const props = (schema(e.query).properties ?? {}) as Record<string, unknown>;
       for (const [name, prop] of Object.entries(props)) parameters.push({ name, in: "query", required: false, schema: prop });
@@ -107,7 +128,13 @@ export function openApiDocument(serverUrl = "/") {
       parameters,
       ...(e.request ? { requestBody: { required: true, content: { "application/json": { schema: schema(e.request) } } } } : {}),
       responses: {
-        [String(e.status)]: { description: "Success", content: { "application/json": { schema: schema(e.response) } } },
+        [String(e.status)]: e.download
+          ? {
+              description: "The certificate, to download",
+              headers: { "Content-Disposition": { description: `attachment; filename="${e.download.filename}"`, schema: { type: "string" } } },
+              content: { [e.download.contentType]: { schema: { type: "string", format: "binary", contentMediaType: e.download.contentType } } },
+            }
+          : { description: "Success", content: { "application/json": { schema: schema(e.response) } } },
         ...Object.fromEntries(
           Object.entries(ERRORS).map(([status, description]) => [status, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
         ),

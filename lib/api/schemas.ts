@@ -66,6 +66,14 @@ export const payment = z.object({
   reference: z.string(),
   createdAt: z.iso.datetime(),
 });
+export const taxCertificate = z.object({
+  id: z.uuid(),
+  taxYear: z.string().regex(/^\d{4}$/).meta({ description: "The year the tax year ends in: 2026 runs from 1 March 2025 to the end of February 2026" }),
+  kind: z.enum(["interest"]),
+  currency: z.string().length(3),
+  interestEarned: z.number().int().nonnegative(),
+  issuedAt: z.iso.datetime(),
+});
 export const card = z.object({ id: z.uuid(), accountId: z.uuid(), last4: z.string(), name: z.string() });
 export const cardCode = z.object({ cardId: z.uuid(), code: z.string(), updatedAt: z.iso.datetime() });
 export const apiErrorBody = z.object({

@@ -1,8 +1,9 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { createApplication } from "@/lib/credentials/create-application";
 import type { Database, Executor } from "@/lib/db";
-import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, cards, companies, memberships, payments, roles, transactions, users } from "@/lib/db/schema";
+import { completedTaxYears } from "@/lib/api/tax-year";
+import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, cards, companies, memberships, organisations, payments, roles, taxCertificates, transactions, users } from "@/lib/db/schema";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { createOrganisation } from "@/lib/organisations/create-organisation";
@@ -22,7 +23,8 @@ export type SeedResult = { seeded: false } | { seeded: true; applications: Seede
 
 /**
  * Seeds the demo organisations when the database has none of them. Idempotent: a database that
- * already holds the demo people is left as it is. Everything is written in one transaction.
+ * already holds the demo people is left as it is — except for what later releases added to the demo
+ * (tax certificates), which is filled in where missing. Everything is written in one transaction.
  */
 export async function seedDemoData(db: Database, now = new Date()): Promise<SeedResult> {
   const existing = await db
@@ -30,7 +32,10 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
     .from(users)
     .where(inArray(users.email, DEMO_PEOPLE.map((p) => p.email)))
     .limit(1);
-  if (existing.length > 0) return { seeded: false };
+  if (existing.length > 0) {
+    await addMissingTaxCertificates(db, now);
+    return { seeded: false };
+  }
 
   // Argon2id is deliberately slow: hash before the transaction opens.
   const passwordHash = await hashSecret(DEMO_PASSWORD);
@@ -231,8 +236,60 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
       }
     }
 
+    await addMissingTaxCertificates(tx, now);
     return { seeded: true as const, applications: seededApplications };
   });
+}
+
+/**
+ * The interest certificates of the last two completed tax years, for every demo account that lacks
+ * them: a database seeded before certificates existed gets them on its next start, and running it
+ * again adds nothing (one certificate per account and year, by the unique index).
+ */
+export async function addMissingTaxCertificates(db: Executor, now = new Date()): Promise<number> {
+  const demoAccounts = await db
+    .select({
+      id: accounts.id,
+      name: accounts.name,
+      number: accounts.number,
+      currency: accounts.currency,
+      opening: sql<string>`(select t.amount from ${transactions} t where t.account_id = ${accounts.id} order by t.posted_at, t.created_at limit 1)`,
+    })
+    .from(accounts)
+    .innerJoin(organisations, eq(organisations.id, accounts.orgId))
+    .where(inArray(organisations.name, Object.values(ORG_NAMES)))
+    .orderBy(asc(accounts.number));
+  const rows = demoAccounts.flatMap((account) =>
+    completedTaxYears(now, 2).map((taxYear) => ({
+      accountId: account.id,
+      taxYear,
+      kind: "interest" as const,
+      currency: account.currency,
+      interestEarned: demoInterest(account.name, account.number, Number(account.opening ?? 0), taxYear),
+      // Issued a fortnight after the year ended, or now when that is still to come.
+      issuedAt: new Date(Math.min(Date.UTC(taxYear, 2, 14, 6, 0, 0), now.getTime())),
+    })),
+  );
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(taxCertificates).values(rows).onConflictDoNothing().returning({ id: taxCertificates.id });
+  return inserted.length;
+}
+
+/**
+ * A year's interest on the account's opening deposit at a rate that suits the account (savings earn
+ * about 7%, sandbox 3.5%, foreign currency 1.5%, current and operating accounts 0.5%), varied by a
+ * stable hash of its number and the year: the same account always shows the same certificate.
+ */
+function demoInterest(name: string, number: string, opening: number, taxYear: number): bigint {
+  const base = /sav/i.test(name) ? 0.07 : /sandbox/i.test(name) ? 0.035 : /\bFX\b/.test(name) ? 0.015 : 0.005;
+  const jitter = 0.85 + (fnv1a(`${number}:${taxYear}`) % 3000) / 10_000; // 0.85 … 1.15
+  return BigInt(Math.round(opening * base * jitter));
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 const CARD_CODE = `// Runs before every card transaction. Return false to decline.

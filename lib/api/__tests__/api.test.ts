@@ -9,6 +9,7 @@ import { createPayment, createTransfer, listPayments } from "@/lib/api/money";
 import { syncApiRateLimits } from "@/lib/security/api-rate-limit";
 import { sharedRateLimitStore } from "@/lib/security/rate-limit-store";
 import { issueToken } from "@/lib/api/oauth";
+import { listTaxCertificates } from "@/lib/api/tax-certificates";
 import { accessTokens, accounts, apiKeyAccounts, apiKeys, auditEvents, organisations } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData, type SeededApplication } from "@/lib/demo/seed";
@@ -36,7 +37,7 @@ async function acmeKey(permissions: string[], alias = `api ${Math.random().toStr
   });
 }
 
-const ALL = ["accounts:view", "balances:view", "transactions:view", "statements:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
+const ALL = ["accounts:view", "balances:view", "transactions:view", "statements:view", "tax_certificates:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
 
 beforeAll(async () => {
   const seeded = await seedDemoData(db());
@@ -106,6 +107,7 @@ describe("every endpoint enforces its permission", () => {
       "balances:view": () => [getBalance, { path: `/api/v1/accounts/${zar.id}/balance`, params: { id: zar.id } }],
       "transactions:view": () => [listTransactions, { path: `/api/v1/accounts/${zar.id}/transactions`, params: { id: zar.id } }],
       "statements:view": () => [listStatements, { path: `/api/v1/accounts/${zar.id}/statements`, params: { id: zar.id } }],
+      "tax_certificates:view": () => [listTaxCertificates, { path: `/api/v1/accounts/${zar.id}/tax-certificates`, params: { id: zar.id } }],
       "transfers:edit": () => [createTransfer, { path: `/api/v1/accounts/${zar.id}/transfers`, params: { id: zar.id }, body: { toAccountId: usd.id, amount: 1, reference: "x" } }],
       "payments:view": () => [listPayments, { path: `/api/v1/accounts/${zar.id}/payments`, params: { id: zar.id } }],
       "payments:edit": () => [createPayment, { path: `/api/v1/accounts/${zar.id}/payments`, params: { id: zar.id }, body: { beneficiaryName: "Eskom", accountNumber: "1234567890", bankCode: "250655", amount: 100, reference: "x" } }],

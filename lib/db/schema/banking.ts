@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { bigint, check, index, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { keyMode, paymentStatus, transactionType } from "./enums";
 import { companies, organisations } from "./organisations";
 import { users } from "./users";
@@ -118,4 +118,33 @@ export const transfers = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index().on(t.orgId), index().on(t.fromAccountId), index().on(t.toAccountId)],
+);
+
+export const taxCertificateKind = pgEnum("tax_certificate_kind", ["interest"]);
+
+/**
+ * A yearly tax certificate of an account (PRODUCT.md "tax_certificates"): tax year 2026 runs from
+ * 1 March 2025 to the end of February 2026. One per account, year and kind.
+ */
+export const taxCertificates = pgTable(
+  "tax_certificates",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    accountId: uuid()
+      .notNull()
+      .references(() => accounts.id),
+    /** The calendar year in which the tax year ends. */
+    taxYear: integer().notNull(),
+    kind: taxCertificateKind().notNull().default("interest"),
+    currency: varchar({ length: 3 }).notNull(),
+    /** Interest earned over the tax year, in minor units. */
+    interestEarned: bigint({ mode: "bigint" }).notNull(),
+    issuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Leads with the account: it is also the index of the foreign key.
+    uniqueIndex().on(t.accountId, t.taxYear),
+    check("tax_certificates_tax_year_range", sql`${t.taxYear} between 2000 and 2200`),
+    check("tax_certificates_interest_not_negative", sql`${t.interestEarned} >= 0`),
+  ],
 );

@@ -1,0 +1,1 @@
+export { getTaxCertificatePdf as GET } from "@/lib/api/tax-certificates";

@@ -1,0 +1,1 @@
+export { listTaxCertificates as GET } from "@/lib/api/tax-certificates";
