@@ -79,7 +79,9 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
   const accounts = ((await (await fetch(`${baseURL}/api/v1/accounts`, { headers: { "x-api-key": keys[0]! } })).json()) as { accounts: { id: string }[] }).accounts.map((a) => a.id);
   const cards = ((await (await fetch(`${baseURL}/api/v1/cards`, { headers: { "x-api-key": keys[0]! } })).json()) as { cards: { id: string }[] }).cards.map((c) => c.id);
   expect(accounts.length).toBeGreaterThan(0);
-  const idLike = [...accounts, ...cards];
+  const certificates = ((await (await fetch(`${baseURL}/api/v1/accounts/${accounts[0]}/tax-certificates`, { headers: { "x-api-key": keys[0]! } })).json()) as { taxCertificates: { id: string }[] }).taxCertificates.map((c) => c.id);
+  expect(certificates.length).toBeGreaterThan(0);
+  const idLike = [...accounts, ...cards, ...certificates];
 
   const hostileSegment = fc.constantFrom(
     "",

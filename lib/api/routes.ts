@@ -5,6 +5,7 @@ import { getCardCode, listCards, putCardCode } from "./cards";
 import { ApiError, errorResponse, requestIdOf } from "./http";
 import { createPayment, createTransfer, listPayments } from "./money";
 import { issueToken } from "./oauth";
+import { getTaxCertificatePdf, listTaxCertificates } from "./tax-certificates";
 import { serveOpenApi } from "./openapi";
 
 type Handler = (request: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -18,6 +19,8 @@ export const API_ROUTES: { method: string; pattern: RegExp; handler: Handler }[]
   { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/balance$/, handler: getBalance as Handler },
   { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/transactions$/, handler: listTransactions as Handler },
   { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/statements$/, handler: listStatements as Handler },
+  { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/tax-certificates$/, handler: listTaxCertificates as Handler },
+  { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/tax-certificates\/(?<certId>[^/]+)$/, handler: getTaxCertificatePdf as Handler },
   { method: "POST", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/transfers$/, handler: createTransfer as Handler },
   { method: "GET", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/payments$/, handler: listPayments as Handler },
   { method: "POST", pattern: /^\/api\/v1\/accounts\/(?<id>[^/]+)\/payments$/, handler: createPayment as Handler },

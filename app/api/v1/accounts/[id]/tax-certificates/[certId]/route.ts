@@ -1,1 +1,0 @@
-export { getTaxCertificatePdf as GET } from "@/lib/api/tax-certificates";

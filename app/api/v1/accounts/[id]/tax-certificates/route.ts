@@ -1,1 +1,0 @@
-export { listTaxCertificates as GET } from "@/lib/api/tax-certificates";
