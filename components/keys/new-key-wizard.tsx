@@ -8,6 +8,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
 import { toast } from "sonner";
+import { z } from "zod";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -25,7 +26,6 @@ import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
 import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
-import { z } from "zod";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
 /** Each step's name in the address (?step=access), so the browser's Back and Forward move between steps. */
