@@ -1,6 +1,9 @@
 import { test, type Locator, type Page } from "@playwright/test";
 import { expect, pin, screenshot, serverLog, signIn } from "./support/fixtures";
 
+/** The overall preset control (each product group has its own too). */
+const allPresets = (page: Page) => page.getByRole("radiogroup", { name: "Preset for all products" });
+
 /** Drives the wizard to its review step: Acme Retail's live ZAR account, preset then one custom change. */
 async function fillWizard(page: Page, alias: string, shots = false) {
   await page.goto("/keys/new");
@@ -20,10 +23,10 @@ async function fillWizard(page: Page, alias: string, shots = false) {
   await page.getByRole("button", { name: "Continue" }).click();
 
   await expect(page.getByRole("heading", { name: "Choose what it may do" })).toBeVisible();
-  await page.getByRole("radio", { name: "Read-only" }).click();
-  await expect(page.getByRole("radio", { name: "Read-only" })).toHaveAttribute("aria-checked", "true");
+  await allPresets(page).getByRole("radio", { name: "Read-only" }).click();
+  await expect(allPresets(page).getByRole("radio", { name: "Read-only" })).toHaveAttribute("aria-checked", "true");
   await page.getByRole("checkbox", { name: "Edit payments" }).check();
-  await expect(page.getByRole("radio", { name: "Custom" })).toHaveAttribute("aria-checked", "true");
+  await expect(allPresets(page).getByRole("radio", { name: "Custom" })).toHaveAttribute("aria-checked", "true");
   if (shots) await screenshot(page, "wizard-3-permissions");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "Review and create" })).toBeVisible();
@@ -55,9 +58,10 @@ test.describe("API keys", () => {
     await tabTo(page, page.getByRole("button", { name: "Continue" }));
     await page.keyboard.press("Enter");
 
-    await tabTo(page, page.getByRole("radio", { name: "Write" }));
-    await page.keyboard.press("Enter");
-    await expect(page.getByRole("radio", { name: "Write" })).toHaveAttribute("aria-checked", "true");
+    // A radio group is one tab stop; the arrow keys choose within it.
+    await tabTo(page, allPresets(page).getByRole("radio", { name: "Read-only" }));
+    await page.keyboard.press("ArrowRight");
+    await expect(allPresets(page).getByRole("radio", { name: "Write" })).toHaveAttribute("aria-checked", "true");
     await tabTo(page, page.getByRole("button", { name: "Continue" }));
     await page.keyboard.press("Enter");
     await expect(page.getByTestId("review-sentence")).toContainText("move money between its accounts");
@@ -88,13 +92,13 @@ test.describe("API keys", () => {
     const summary = page.getByRole("complementary", { name: "Summary" });
     await expect(summary.getByText("Month-end close")).toBeVisible();
     await expect(page.getByTestId("review-sentence")).toHaveText(
-      /^This LIVE key can view account details, balances, transactions, statements, payments and card code of ••\d{4} and create payments that wait for approval\. It expires on \d{1,2} \w{3} \d{4}\.$/,
+      /^This LIVE key can view account details, balances, transactions, statements, tax certificates, payments and card code of ••\d{4} and create payments that wait for approval\. It expires on \d{1,2} \w{3} \d{4}\.$/,
     );
     await screenshot(page, "wizard-4-review");
 
     // Back keeps what was entered.
     await page.getByRole("button", { name: "Back" }).click();
-    await expect(page.getByRole("radio", { name: "Custom" })).toHaveAttribute("aria-checked", "true");
+    await expect(allPresets(page).getByRole("radio", { name: "Custom" })).toHaveAttribute("aria-checked", "true");
     await page.getByRole("button", { name: "Continue" }).click();
 
     await page.getByRole("button", { name: "Create key" }).click();
@@ -233,7 +237,7 @@ test.describe("API keys", () => {
     await expect(adminPage).toHaveURL(/\/keys$/);
     await fillWizard(adminPage, "Viewer replay target");
     let captured: { headers: Record<string, string>; body: string } | null = null;
-    await adminPage.route("**/keys/new", async (route) => {
+    await adminPage.route(/\/keys\/new(\?|$)/, async (route) => {
       const request = route.request();
       if (request.method() === "POST" && request.headers()["next-action"]) {
         captured = { headers: request.headers(), body: request.postData() ?? "" };

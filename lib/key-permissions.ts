@@ -90,11 +90,64 @@ export function presetPermissions(preset: Exclude<KeyPreset, "custom">, products
 /** Which preset a set of grants is, or "custom". */
 export function presetOf(permissions: readonly string[], products: readonly ApiProduct[]): KeyPreset {
   const chosen = [...new Set(permissions)].sort().join(",");
-  for (const preset of ["full", "read-only", "write"] as const) {
+  // Where two presets give the same grants (a product with nothing to edit), the narrower name wins.
+  for (const preset of ["read-only", "write", "full"] as const) {
     const grants = presetPermissions(preset, products);
     if (grants.length > 0 && grants.sort().join(",") === chosen) return preset;
   }
   return "custom";
+}
+
+type AppliedPreset = Exclude<KeyPreset, "custom">;
+
+/** The grants a preset gives within one product group, whether or not the group is enabled. */
+export function groupPresetPermissions(preset: AppliedPreset, product: ApiProduct): string[] {
+  return presetPermissions(preset, [product]);
+}
+
+/** Which preset one product group's grants are: "none" when it has none, "custom" when no preset fits. */
+export function groupPresetOf(permissions: readonly string[], product: ApiProduct): KeyPreset | "none" {
+  const inGroup = permissions.filter((p) => productOf(p) === product);
+  if (inGroup.length === 0) return "none";
+  return presetOf(inGroup, [product]);
+}
+
+/**
+ * The grants after applying a preset to one product group: that group's grants are replaced by the
+ * preset's, every other group keeps its own. A preset on a group that is not enabled changes nothing.
+ */
+export function applyGroupPreset(
+  permissions: readonly string[],
+  preset: AppliedPreset,
+  product: ApiProduct,
+  products: readonly ApiProduct[],
+): string[] {
+  if (!products.includes(product)) return [...new Set(permissions)].sort();
+  const others = permissions.filter((p) => productOf(p) !== product);
+  return [...new Set([...others, ...groupPresetPermissions(preset, product)])].sort();
+}
+
+const PRESET_VERBS: Record<AppliedPreset, string> = { "read-only": "view", write: "edit", full: "grant" };
+
+/**
+ * Why a preset cannot be chosen, in words for the person choosing: it would grant nothing ("Account
+ * information has nothing to edit"), or it is Full access granting no more than a narrower preset.
+ * Null when it can be chosen. For one product group pass `[group]`; for the
+ * overall preset pass the organisation's enabled products.
+ */
+export function presetUnavailableReason(preset: AppliedPreset, products: readonly ApiProduct[]): string | null {
+  const grants = presetPermissions(preset, products);
+  if (products.length === 0) return "No API product is enabled for your organisation";
+  const labels = products.map((product) => KEY_PRODUCT_GROUPS.find((g) => g.product === product)?.label ?? product);
+  const subject = labels.length === 1 ? `${labels[0]} has` : `${joinWords(labels)} have`;
+  if (grants.length === 0) return `${subject} nothing to ${PRESET_VERBS[preset]}`;
+  // Full access that adds nothing to another preset would only be that preset under a bigger name.
+  if (preset === "full") {
+    for (const narrower of ["read-only", "write"] as const) {
+      if (presetPermissions(narrower, products).length === grants.length) return `Full access is the same as ${PRESET_LABELS[narrower]} here`;
+    }
+  }
+  return null;
 }
 
 const VIEW_WORDS: Record<string, string> = {

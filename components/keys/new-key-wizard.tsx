@@ -2,22 +2,25 @@
 
 import { useHydrated } from "@/lib/use-hydrated";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { ArrowLeft, ArrowRight, Check } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { ArrowLeft, ArrowRight, Check, Info, Loader2, ShieldAlert } from "lucide-react";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
 import { toast } from "sonner";
+import { z } from "zod";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { Input } from "@/components/ui/input";
+import { checkKeyAliasAction } from "@/lib/actions/check-key-alias";
 import { createKeyAction } from "@/lib/actions/create-key";
 import { formatDate, maskedNumber } from "@/lib/format";
 import { describeKey, permissionsInWords, PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
-import { newKeySchema, type NewKeyInput } from "@/lib/schemas/keys";
+import { keyAccessShape, keyDetailsShape, keyPermissionsShape, newKeySchema, type NewKeyInput } from "@/lib/schemas/keys";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
@@ -25,6 +28,21 @@ import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
+/** Each step's name in the address (?step=access), so the browser's Back and Forward move between steps. */
+const STEP_SLUGS = ["details", "access", "permissions", "review"] as const;
+const STEP_SCHEMAS = [z.object(keyDetailsShape), z.object(keyAccessShape), z.object(keyPermissionsShape)];
+const LEAVE_MESSAGE = "Leave this page? The key you started is not created yet, and what you entered will be lost.";
+
+function stepFromParam(param: string | null): number {
+  const index = STEP_SLUGS.indexOf((param ?? "") as (typeof STEP_SLUGS)[number]);
+  return index === -1 ? 0 : index;
+}
+
+/** The furthest step the entered data reaches: the first step whose fields are not yet valid. */
+function reachableStep(values: NewKeyInput, wanted: number): number {
+  for (let i = 0; i < Math.min(wanted, STEP_SCHEMAS.length); i++) if (!STEP_SCHEMAS[i]!.safeParse(values).success) return i;
+  return wanted;
+}
 const STEP_FIELDS: FieldPath<NewKeyInput>[][] = [
   ["alias", "description", "mode", "applicationId"],
   ["companyIds", "accountIds"],
@@ -59,7 +77,15 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   });
   const { register, watch, setValue, trigger, setError, getValues, formState } = form;
   const hydrated = useHydrated();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const urlStep = stepFromParam(searchParams.get("step"));
   const [step, setStep] = useState(0);
+  const [checkingAlias, setCheckingAlias] = useState(false);
+  const [restartNotice, setRestartNotice] = useState(false);
+  const leaving = useRef(false);
+  const root = useRef<HTMLDivElement>(null);
+  const noApplication = options.applications.length === 0;
   const [pinOpen, setPinOpen] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ id: string; key: string } | null>(null);
@@ -80,9 +106,115 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     heading.current?.focus();
   }, [step]);
 
+  /** Shows step `to` and puts it in the address: a new history entry going forward, the same one otherwise. */
+  const goTo = useCallback(
+    (to: number, how: "push" | "replace") => {
+      const params = new URLSearchParams(window.location.search);
+      if (to === 0) params.delete("step");
+      else params.set("step", STEP_SLUGS[to]!);
+      const query = params.toString();
+      const state = { ...(window.history.state ?? {}), wizardStep: to };
+      window.history[how === "push" ? "pushState" : "replaceState"](state, "", `${pathname}${query ? `?${query}` : ""}`);
+      setStep(to);
+    },
+    [pathname],
+  );
+
+  // The address decides the step (Back, Forward, a reload, a shared link) as far as the entered data
+  // reaches; past that, the first step still to complete is shown and the address says so.
+  const arrivedAt = useRef(true);
+  useEffect(() => {
+    const first = arrivedAt.current;
+    arrivedAt.current = false;
+    const reachable = reachableStep(getValues(), urlStep);
+    if (reachable < urlStep) {
+      goTo(reachable, "replace");
+      if (first) setRestartNotice(true);
+      else void trigger(STEP_FIELDS[reachable], { shouldFocus: true });
+    } else setStep(urlStep);
+  }, [urlStep, getValues, goTo, trigger]);
+
   async function next() {
+    if (step === 0 && noApplication) {
+      setError("applicationId", { message: "Your organisation has no application yet. Add one on the Credentials page first." });
+      document.getElementById("applicationId")?.focus();
+      return;
+    }
     const ok = await trigger(STEP_FIELDS[step], { shouldFocus: true });
-    if (ok) setStep((s) => Math.min(s + 1, STEPS.length - 1));
+    if (!ok) return;
+    if (step === 0) {
+      setFormError(null);
+      setCheckingAlias(true);
+      try {
+        const result = await checkKeyAliasAction({ alias: getValues("alias"), applicationId: getValues("applicationId") });
+        if (!result.ok) {
+          const fields = Object.entries(result.fieldErrors ?? {}).filter(([field]) => STEP_FIELDS[0]!.includes(field as FieldPath<NewKeyInput>));
+          fields.forEach(([field, message]) => setError(field as FieldPath<NewKeyInput>, { message }));
+          if (fields.length) document.getElementById(fields[0]![0])?.focus();
+          if (!fields.length) setFormError(result.error);
+          return;
+        }
+      } catch {
+        // The check only saves a wasted walk; creating the key checks the alias again.
+      } finally {
+        setCheckingAlias(false);
+      }
+    }
+    setRestartNotice(false);
+    goTo(Math.min(step + 1, STEPS.length - 1), "push");
+  }
+
+  function back() {
+    // Undo the history entry that Continue added, so the browser's Back and this button agree.
+    if (window.history.state?.wizardStep === step && step > 0) window.history.back();
+    else goTo(step - 1, "replace");
+  }
+
+  // A started wizard warns before it is left: a reload or closed tab, a link elsewhere in the portal,
+  // or a form outside the wizard such as sign-out.
+  const started = (formState.isDirty || step > 0) && !created;
+  useEffect(() => {
+    if (!started) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (leaving.current) return;
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    const confirmLeaving = (event: Event) => {
+      if (leaving.current || window.confirm(LEAVE_MESSAGE)) {
+        leaving.current = true;
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    const onClick = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const anchor = (event.target as Element | null)?.closest?.("a[href]") as HTMLAnchorElement | null;
+      if (!anchor || (anchor.target && anchor.target !== "_self") || anchor.hasAttribute("download")) return;
+      const url = new URL(anchor.href, window.location.href);
+      if (url.origin === window.location.origin && url.pathname === window.location.pathname) return;
+      confirmLeaving(event);
+    };
+    const onSubmit = (event: SubmitEvent) => {
+      const form = event.target as HTMLFormElement;
+      if (root.current?.contains(form) || form.closest('[role="dialog"], [role="alertdialog"]')) return;
+      confirmLeaving(event);
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    document.addEventListener("click", onClick, true);
+    document.addEventListener("submit", onSubmit, true);
+    return () => {
+      window.removeEventListener("beforeunload", onBeforeUnload);
+      document.removeEventListener("click", onClick, true);
+      document.removeEventListener("submit", onSubmit, true);
+    };
+  }, [started]);
+
+  function cancel() {
+    if (started && !window.confirm(LEAVE_MESSAGE)) return;
+    leaving.current = true;
+    router.push("/keys");
   }
 
   const chosenAccounts = options.accounts.filter((a) => values.accountIds.includes(a.id));
@@ -99,6 +231,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     const result = await createKeyAction({ ...getValues(), pin });
     if (result.ok) {
       setPinOpen(false);
+      leaving.current = true;
       setCreated({ id: result.data.id, key: result.data.key });
       return { ok: true };
     }
@@ -107,13 +240,16 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     setFormError(result.error);
     const fields = Object.entries(result.fieldErrors ?? {});
     for (const [field, message] of fields) setError(field.split(".")[0] as FieldPath<NewKeyInput>, { message });
-    if (fields.length) setStep(Math.min(...fields.map(([f]) => stepOfField(f))));
+    if (fields.length) {
+      const first = Math.min(...fields.map(([f]) => stepOfField(f)));
+      if (first !== step) goTo(first, "push");
+    }
     toast.error(result.error);
     return { ok: true };
   }
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_300px]">
+    <div ref={root} className="grid gap-6 lg:grid-cols-[1fr_300px]">
       <div>
         <ol aria-label="Steps" className="mb-5 flex items-center gap-2 text-sm">
           {STEPS.map((label, i) => (
@@ -156,6 +292,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
               }
             </div>
             <FormAlert message={formError} />
+            {restartNotice ? (
+              <p role="status" className="mb-5 flex gap-2 rounded-md border border-sky-200 bg-sky-50 px-3 py-2.5 text-sm text-sky-900">
+                <Info className="mt-0.5 size-4 shrink-0" aria-hidden />
+                What you entered was not kept when the page reloaded, so the wizard starts again here.
+              </p>
+            ) : null}
 
             {step === 0 ? (
               <div className="space-y-5">
@@ -198,6 +340,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   <Field id="applicationId" label="Application" error={formState.errors.applicationId?.message}>
                     <select
                       id="applicationId"
+                      aria-invalid={formState.errors.applicationId ? true : undefined}
+                      aria-describedby={formState.errors.applicationId ? "applicationId-error" : undefined}
                       className="block h-10 w-full rounded-md border border-zinc-300 bg-white px-3 text-sm shadow-sm focus-visible:outline-2 focus-visible:outline-accent-500"
                       {...register("applicationId")}
                     >
@@ -209,9 +353,34 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                     </select>
                   </Field>
                 ) : (
-                  <p className="text-sm text-zinc-600">
-                    Application: <span className="font-medium text-zinc-900">{options.applications[0]?.name}</span>
-                  </p>
+                  <div className="space-y-1.5">
+                    <p
+                      id="applicationId"
+                      tabIndex={-1}
+                      aria-describedby={formState.errors.applicationId ? "applicationId-error" : noApplication ? "applicationId-missing" : undefined}
+                      className="text-sm text-zinc-600 focus:outline-none"
+                    >
+                      Application:{" "}
+                      <span className="font-medium text-zinc-900">{options.applications[0]?.name ?? "none yet"}</span>
+                    </p>
+                    {noApplication ? (
+                      <p id="applicationId-missing" className="text-sm text-zinc-600">
+                        Keys belong to an application, which holds the client ID and secret they are used with.{" "}
+                        {options.canManageCredentials && options.orgKind === "business" ? (
+                          <Link href="/credentials" className="font-medium text-accent-700 underline underline-offset-2">
+                            Add an application on the Credentials page
+                          </Link>
+                        ) : (
+                          "Ask your Superadmin to add one on the Credentials page."
+                        )}
+                      </p>
+                    ) : null}
+                    {formState.errors.applicationId ? (
+                      <p id="applicationId-error" className="text-sm text-red-700">
+                        {formState.errors.applicationId.message}
+                      </p>
+                    ) : null}
+                  </div>
                 )}
               </div>
             ) : null}
@@ -294,21 +463,26 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                     <span className="block text-zinc-600">{permissionsInWords(values.permissions)}</span>
                   </dd>
                 </dl>
+                <ThirdPartyWarning />
               </div>
             ) : null}
 
             <div className="mt-8 flex items-center justify-between border-t border-zinc-100 pt-5">
               {step > 0 ? (
-                <Button type="button" variant="secondary" onClick={() => setStep((s) => s - 1)}>
+                <Button type="button" variant="secondary" onClick={back}>
                   <ArrowLeft aria-hidden /> Back
                 </Button>
               ) : (
-                <Button type="button" variant="ghost" onClick={() => router.push("/keys")}>
+                <Button type="button" variant="ghost" onClick={cancel}>
                   Cancel
                 </Button>
               )}
-              <Button type="submit" disabled={!hydrated}>
-                {step < STEPS.length - 1 ? (
+              <Button type="submit" disabled={!hydrated || checkingAlias} aria-busy={checkingAlias || undefined}>
+                {checkingAlias ? (
+                  <>
+                    <Loader2 className="animate-spin" aria-hidden /> Checking the alias…
+                  </>
+                ) : step < STEPS.length - 1 ? (
                   <>
                     Continue <ArrowRight aria-hidden />
                   </>
@@ -374,6 +548,19 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           router.refresh();
         }}
       />
+    </div>
+  );
+}
+
+/** Seed 002's warning, where a key is reviewed before it exists. */
+export function ThirdPartyWarning() {
+  return (
+    <div className="flex gap-2.5 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900" data-testid="third-party-warning">
+      <ShieldAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <p>
+        <strong className="font-semibold">Never give this key to a third party.</strong> Anyone holding it can act as your organisation, with everything
+        this key allows. Someone asking you for API access may be a fraudster.
+      </p>
     </div>
   );
 }

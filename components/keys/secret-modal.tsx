@@ -1,6 +1,6 @@
 "use client";
 
-import { TriangleAlert } from "lucide-react";
+import { ShieldAlert, TriangleAlert } from "lucide-react";
 import { useId, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -16,6 +16,7 @@ export function SecretModal({
   title,
   onDone,
   noun = "key",
+  warnAgainstSharing = noun === "key",
   children,
 }: {
   secret: string | null;
@@ -23,6 +24,8 @@ export function SecretModal({
   onDone: () => void;
   /** What the secret is, in the modal's sentences: "key", "client secret", "invitation link". */
   noun?: string;
+  /** Seed 002's warning that whoever holds the secret acts as the organisation; on by default for keys. */
+  warnAgainstSharing?: boolean;
   /** Anything to show above the secret, such as the client ID that goes with it. */
   children?: ReactNode;
 }) {
@@ -54,9 +57,20 @@ export function SecretModal({
           </code>
           {secret ? <CopyButton key={secret} value={secret} /> : null}
         </div>
-        <div className="mt-4 flex gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
-          <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-          This is the only time this {noun} is shown. Latchkey keeps only a fingerprint of it and cannot show it again.
+        <div className="mt-4 space-y-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
+          <p className="flex gap-2">
+            <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+            <span>This is the only time this {noun} is shown. Latchkey keeps only a fingerprint of it and cannot show it again.</span>
+          </p>
+          {warnAgainstSharing ? (
+            <p className="flex gap-2 border-t border-amber-200 pt-2" data-testid="third-party-warning">
+              <ShieldAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+              <span>
+                <strong className="font-semibold">Never give this {noun} to a third party.</strong> Anyone holding it can act as your organisation, with
+                everything it allows.
+              </span>
+            </p>
+          ) : null}
         </div>
         <div className="mt-5 flex items-center gap-2.5">
           <input

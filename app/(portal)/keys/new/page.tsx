@@ -1,14 +1,15 @@
-import { CircleAlert, Lock } from "lucide-react";
+import { AppWindow, ArrowRight, CircleAlert, Lock } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { NewKeyWizard } from "@/components/keys/new-key-wizard";
 import { Notice } from "@/components/shell/notice";
+import { Button } from "@/components/ui/button";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/get-key";
-import { loadWizardOptions } from "@/lib/keys/wizard-options";
-import { keyManagementBlockers } from "@/lib/organisations/onboarding";
+import { loadNewKeyPage } from "@/lib/keys/wizard-options";
 import type { NewKeyInput } from "@/lib/schemas/keys";
 
 export const metadata: Metadata = { title: "Create an API key" };
@@ -23,28 +24,28 @@ export default async function NewKeyPage({ searchParams }: { searchParams: Promi
       description="Choose what the key may reach and what it may do. Its permissions cannot be changed later."
     />
   );
-  const blockers = keyManagementBlockers(org);
-  if (!actor.permissions.has("keys:create") || blockers.length) {
+  const db = getDb();
+  const { blocker, options } = await loadNewKeyPage(db, actor);
+  if (blocker) {
     return (
       <>
         {header}
         <PageBody>
-          {blockers.length ? (
-            <Notice icon={CircleAlert} title="API keys are not available yet">
-              {blockers.join(" ")}
-            </Notice>
-          ) : (
-            <Notice icon={Lock} title="You can't create keys">
-              Your role ({actor.role?.name}) does not include creating API keys. A Superadmin or Admin can create one for you.
-            </Notice>
-          )}
+          <Notice icon={blocker.kind === "forbidden" ? Lock : blocker.kind === "no_application" ? AppWindow : CircleAlert} title={blocker.title}>
+            <p>{blocker.message}</p>
+            {blocker.kind === "no_application" && blocker.link ? (
+              <Button asChild className="mt-5">
+                <Link href={blocker.link.href}>
+                  {blocker.link.label} <ArrowRight aria-hidden />
+                </Link>
+              </Button>
+            ) : null}
+          </Notice>
         </PageBody>
       </>
     );
   }
 
-  const db = getDb();
-  const options = await loadWizardOptions(db, actor);
   let initial: Partial<NewKeyInput> | undefined;
   const { like } = await searchParams;
   if (like && actor.permissions.has("keys:view")) {
