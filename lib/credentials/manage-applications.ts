@@ -13,13 +13,14 @@ import { createApplication, generateClientSecret } from "./create-application";
 
 /**
  * Gives an application a new client secret, returned once (SECURITY 1: with the PIN). The old secret stops working at once,
- * and so do the access tokens issued with it.
+ * and so do the access tokens issued with it. For an application whose secret was never shown (given at
+ * approval), this issues its first one.
  */
 export async function rotateClientSecret(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ clientSecret: string; name: string }> {
   const { applicationId, pin } = parseOrThrow(rotateSecretSchema.safeParse(input));
   await authorizeAudited(db, actor, { permission: "credentials:view" }, { action: "credentials.rotate", targetType: "application", targetId: applicationId }, request);
   const orgId = actor.org!.id;
-  const [app] = await db.select({ id: applications.id, name: applications.name, hash: applications.clientSecretHash }).from(applications).where(and(eq(applications.id, applicationId), eq(applications.orgId, orgId))).limit(1);
+  const [app] = await db.select({ id: applications.id, name: applications.name, hash: applications.clientSecretHash, last4: applications.clientSecretLast4 }).from(applications).where(and(eq(applications.id, applicationId), eq(applications.orgId, orgId))).limit(1);
   if (!app) throw new NotFoundError("That application");
   await verifyActionPin(db, actor, pin, request);
   const clientSecret = generateClientSecret();
@@ -32,7 +33,7 @@ export async function rotateClientSecret(db: Database, actor: Actor, input: unkn
       .returning({ id: applications.id });
     if (!row) throw new DomainError("conflict", "The secret was rotated by someone else while you were confirming. Reload the page.");
     await tx.delete(accessTokens).where(eq(accessTokens.applicationId, app.id));
-    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "credentials.rotate", targetType: "application", targetId: app.id, outcome: "success", metadata: { application: app.name } });
+    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "credentials.rotate", targetType: "application", targetId: app.id, outcome: "success", metadata: { application: app.name, ...(app.last4 === "" ? { first: "true" } : {}) } });
   });
   return { clientSecret, name: app.name };
 }
