@@ -12,7 +12,22 @@ export interface AuditRow {
   ip: string | null;
   targetType?: string | null;
   targetId?: string | null;
+  /** The target in words ("ERP sync · lk_live_4f9a…"), when known. */
+  targetLabel?: string | null;
 }
+
+const TARGET_TYPES: Record<string, string> = {
+  api_key: "API key",
+  application: "Application",
+  member: "Member",
+  invitation: "Invitation",
+  user: "Person",
+  role: "Role",
+  organisation: "Organisation",
+  payment: "Payment",
+  card: "Card",
+  session: "Session",
+};
 
 const OUTCOME = {
   success: { tone: "success", label: "Succeeded" },
@@ -42,8 +57,17 @@ export function AuditTable({ events, showTarget = false }: { events: AuditRow[];
             <Td>{auditActionLabel(e.action)}</Td>
             {showTarget ? (
               <Td className="text-xs text-zinc-500">
-                {e.targetType ?? "—"}
-                {e.targetId ? <span className="block font-mono">{e.targetId.slice(0, 8)}…</span> : null}
+                {e.targetLabel ? (
+                  <>
+                    <span className="block text-sm break-words text-zinc-900">{e.targetLabel}</span>
+                    {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : null}
+                  </>
+                ) : (
+                  <>
+                    {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : "—"}
+                    {e.targetId ? <span className="block font-mono">{e.targetId.slice(0, 8)}…</span> : null}
+                  </>
+                )}
               </Td>
             ) : null}
             <Td>
