@@ -13,6 +13,8 @@ async function both(page: Page, name: string) {
 }
 
 test("invite → accept → first sign-in with PIN set-up", async ({ page, browser }) => {
+  // Two people, two sign-ins and a PIN set-up.
+  test.slow();
   await signInAs(page, "naledi@acme.example");
   await page.goto("/members");
   await page.getByRole("button", { name: "Invite member" }).click();

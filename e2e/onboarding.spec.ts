@@ -13,6 +13,8 @@ async function both(page: Page, name: string) {
 }
 
 test("a newly approved organisation reaches a working key: operator approves, enables a product, its Superadmin creates a key that answers 200", async ({ page, request }) => {
+  // Four sign-ins, the wizard and two PIN steps: longer than one screen's test.
+  test.slow();
   await signInAs(page, "ops@bank.example");
   await expect(page).toHaveURL(/\/ops$/);
   const row = page.getByRole("row", { name: /Pending Ventures/ });
@@ -21,6 +23,9 @@ test("a newly approved organisation reaches a working key: operator approves, en
   await page.getByRole("dialog", { name: "Approve Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
   await expect(page.getByText("Pending Ventures approved")).toBeVisible();
   await expect(row.getByText("Approved", { exact: true })).toBeVisible();
+  // Approval gave it its first application.
+  const applicationsColumn = await page.getByRole("columnheader").allInnerTexts();
+  await expect(row.getByRole("cell").nth(applicationsColumn.indexOf("Applications"))).toHaveText("1");
   await row.getByRole("button", { name: /Products/ }).click();
   const products = page.getByRole("dialog", { name: "Products of Pending Ventures" });
   await products.getByLabel("Account information").check();
@@ -85,6 +90,7 @@ test("a newly approved organisation reaches a working key: operator approves, en
   await page.goto("/audit");
   await expect(page.getByRole("row", { name: new RegExp(`kagiso@pending\\.example.*Created an API key.*Ledger sync · ${key.slice(0, 12)}…`) })).toBeVisible();
   await expect(page.getByRole("row", { name: /ops@bank\.example.*Added an application.*Default connection/ })).toBeVisible();
+  await both(page, "audit-pending-ventures");
 
   // Suspension stops the organisation's keys at once.
   await page.getByRole("button", { name: /Sign out/ }).click();

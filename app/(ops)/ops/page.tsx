@@ -40,6 +40,7 @@ export default async function OpsPage() {
               <Th>Status</Th>
               <Th>Products</Th>
               <Th className="text-right">Members</Th>
+              <Th className="text-right">Applications</Th>
               <Th>Customer since</Th>
               <Th className="text-right">Actions</Th>
             </tr>
@@ -56,6 +57,7 @@ export default async function OpsPage() {
                   {org.products.length ? org.products.map((p) => API_PRODUCT_LABELS[p]).join(", ") : "None"}
                 </Td>
                 <Td className="tabular text-right">{org.members}</Td>
+                <Td className="tabular text-right">{org.applications}</Td>
                 <Td className="tabular text-zinc-600">{formatDate(org.createdAt)}</Td>
                 <Td className="text-right">
                   <OrganisationActions org={{ id: org.id, name: org.name, status: org.status, products: org.products }} />

@@ -82,7 +82,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </Select>
               </Field>
               <Field id="filter-target" label="Target" error={invalid?.fieldErrors?.target}>
-                <Input id="filter-target" name="target" defaultValue={f.target} placeholder="Key alias or prefix, member, or an id" />
+                <Input id="filter-target" name="target" defaultValue={f.target} placeholder="Key alias, prefix or id" />
               </Field>
               <DayField id="filter-from" name="from" label="From" value={f.from} error={invalid?.fieldErrors?.from} />
               <DayField id="filter-to" name="to" label="To" value={f.to} error={invalid?.fieldErrors?.to} />
