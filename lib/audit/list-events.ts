@@ -1,5 +1,6 @@
 import "server-only";
 import { and, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
@@ -8,6 +9,9 @@ import { parseOrThrow } from "@/lib/errors";
 import { auditFiltersSchema, dayEnd, dayStart, type AuditFilters } from "./audit-filters";
 
 export const AUDIT_PAGE_SIZE = 50;
+
+/** The key that acted, for calls through the bank API. */
+const actorKeys = alias(apiKeys, "actor_keys");
 
 const COLUMNS = {
   id: auditEvents.id,
@@ -23,6 +27,8 @@ const COLUMNS = {
   keyAlias: apiKeys.alias,
   keyPrefix: apiKeys.prefix,
   applicationName: applications.name,
+  actorKeyAlias: actorKeys.alias,
+  actorKeyPrefix: actorKeys.prefix,
 };
 
 type Row = {
@@ -47,7 +53,8 @@ function withTargets(db: Executor, orgId: string) {
     .select(COLUMNS)
     .from(auditEvents)
     .leftJoin(apiKeys, and(eq(auditEvents.targetType, "api_key"), sql`${apiKeys.id} = ${targetUuid}`, eq(apiKeys.orgId, orgId)))
-    .leftJoin(applications, and(eq(auditEvents.targetType, "application"), sql`${applications.id} = ${targetUuid}`, eq(applications.orgId, orgId)));
+    .leftJoin(applications, and(eq(auditEvents.targetType, "application"), sql`${applications.id} = ${targetUuid}`, eq(applications.orgId, orgId)))
+    .leftJoin(actorKeys, and(eq(actorKeys.id, auditEvents.actorKeyId), eq(actorKeys.orgId, orgId)));
 }
 
 /**
@@ -57,7 +64,7 @@ function withTargets(db: Executor, orgId: string) {
 function auditWhere(db: Executor, orgId: string, filters: AuditFilters): SQL {
   const members = db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.orgId, orgId));
   const conditions: (SQL | undefined)[] = [or(eq(auditEvents.orgId, orgId), and(isNull(auditEvents.orgId), inArray(auditEvents.actorUserId, members)))];
-  if (filters.actor) conditions.push(ilike(auditEvents.actorLabel, `%${escapeLike(filters.actor)}%`));
+  if (filters.actor) conditions.push(or(ilike(auditEvents.actorLabel, `%${escapeLike(filters.actor)}%`), ilike(actorKeys.alias, `%${escapeLike(filters.actor)}%`)));
   if (filters.action) conditions.push(eq(auditEvents.action, filters.action));
   if (filters.target) {
     const t = escapeLike(filters.target);
@@ -102,9 +109,11 @@ export function targetLabel(row: Row): string | null {
   }
 }
 
-function present<T extends Row>(rows: T[]) {
-  return rows.map(({ metadata, keyAlias, keyPrefix, applicationName, ...event }) => ({
+function present<T extends Row & { actorLabel: string; actorKeyAlias: string | null; actorKeyPrefix: string | null }>(rows: T[]) {
+  return rows.map(({ metadata, keyAlias, keyPrefix, applicationName, actorKeyAlias, actorKeyPrefix, ...event }) => ({
     ...event,
+    // A key that acted through the API is named as a key target is: "ERP sync · lk_live_4f9a…".
+    actorLabel: actorKeyAlias && actorKeyPrefix ? `${actorKeyAlias} · ${actorKeyPrefix}…` : event.actorLabel,
     targetLabel: targetLabel({ targetType: event.targetType, targetId: event.targetId, metadata, keyAlias, keyPrefix, applicationName }),
   }));
 }

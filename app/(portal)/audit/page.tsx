@@ -69,7 +69,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <>
             <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-start">
               <Field id="filter-actor" label="Who" error={invalid?.fieldErrors?.actor}>
-                <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Name, email or key prefix" />
+                <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Email, key alias or prefix" />
               </Field>
               <Field id="filter-action" label="Action" error={invalid?.fieldErrors?.action}>
                 <Select id="filter-action" name="action" defaultValue={f.action}>

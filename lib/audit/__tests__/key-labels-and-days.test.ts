@@ -70,6 +70,23 @@ describe("the audit log names keys by alias and prefix", () => {
     expect(thabo.org!.id).toBe(nkosi);
   });
 
+  it("names a key that acted through the API the same way, and finds it by alias", async () => {
+    const acme = await orgId(ORG_NAMES.acme);
+    const nkosiKey = await makeKey("thabo@nkosi.example", { alias: "Someone else's" });
+    await db().insert(auditEvents).values([
+      { orgId: acme, actorKeyId: kept.id, actorLabel: `${kept.prefix}… (API key)`, action: "api.transfer", targetType: "transfer", targetId: "t-1", outcome: "success", requestId: "actor-key" },
+      { orgId: acme, actorKeyId: nkosiKey.id, actorLabel: `${nkosiKey.prefix}… (API key)`, action: "api.transfer", targetType: "transfer", targetId: "t-2", outcome: "success", requestId: "actor-foreign-key" },
+    ]);
+    const naledi = await actorFor("naledi@acme.example");
+    const { events } = await searchAuditEvents(db(), naledi, { action: "api.transfer" });
+    expect(events.find((e) => e.requestId === "actor-key")!.actorLabel).toBe(`ERP sync · ${kept.prefix}…`);
+    expect(events.find((e) => e.requestId === "actor-foreign-key")!.actorLabel).toBe(`${nkosiKey.prefix}… (API key)`);
+    const byAlias = await searchAuditEvents(db(), naledi, { actor: "erp sync" });
+    expect(byAlias.events.map((e) => e.requestId)).toEqual(["actor-key"]);
+    const csv = auditCsv(await exportAuditEvents(db(), naledi, { action: "api.transfer" }));
+    expect(csv).toContain(`,ERP sync · ${kept.prefix}…,api.transfer,transfer,,t-1,success,`);
+  });
+
   it("names applications and members too", async () => {
     const naledi = await actorFor("naledi@acme.example");
     await db().insert(auditEvents).values({ orgId: await orgId(ORG_NAMES.acme), actorLabel: "naledi@acme.example", action: "member.remove", targetType: "member", targetId: "00000000-0000-4000-8000-00000000abcd", outcome: "success", requestId: "label-member", metadata: { email: "gone@acme.example", role: "Viewer" } });
