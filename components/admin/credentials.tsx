@@ -124,3 +124,30 @@ export function ApplicationSwitcher({ applications, currentId }: { applications:
     </nav>
   );
 }
+
+/** A private holder without its one application (approved before approval gave one) makes it here. */
+export function CreateIndividualConnection() {
+  return (
+    <PinForm
+      trigger={
+        <>
+          <Plus aria-hidden /> Create your connection
+        </>
+      }
+      triggerVariant="primary"
+      triggerSize="md"
+      title="Create your connection"
+      initial={{}}
+      pinTitle="Create your Individual connection"
+      pinDescription={() => <>It gets a client ID and a client secret; the secret is shown once, now.</>}
+      confirmLabel="Create connection"
+      run={(_, pin) => addApplicationAction({ name: "Individual connection", pin })}
+      success={() => "Individual connection created"}
+      reveal={(result) => ({
+        title: "Client secret for your Individual connection",
+        noun: "client secret",
+        secret: (result as { data: { clientSecret: string } }).data.clientSecret,
+      })}
+    />
+  );
+}

@@ -2,7 +2,7 @@ import { ChevronRight, KeySquare, Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { AddApplication } from "@/components/admin/credentials";
+import { AddApplication, CreateIndividualConnection } from "@/components/admin/credentials";
 import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
@@ -41,7 +41,18 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
           </Notice>
         ) : apps.length === 0 ? (
           <Notice icon={KeySquare} title="No applications yet">
-            Your organisation gets its first application when the bank approves it.
+            {actor.org!.status === "pending" ? (
+              "Your organisation gets its first application when the bank approves it."
+            ) : !seesCredentials ? (
+              "A member whose role includes client credentials can create the first one."
+            ) : business ? (
+              "Add your first application above: API keys belong to one."
+            ) : (
+              <span className="flex flex-col items-center gap-4">
+                Your connection holds your client ID and secret; API keys belong to it.
+                <CreateIndividualConnection />
+              </span>
+            )}
           </Notice>
         ) : (
           <>

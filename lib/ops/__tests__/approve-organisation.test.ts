@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAccounts } from "@/lib/api/accounts";
-import { rotateClientSecret } from "@/lib/credentials/manage-applications";
+import { addApplication, rotateClientSecret } from "@/lib/credentials/manage-applications";
 import { applications, auditEvents, memberships, organisations, users } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
@@ -27,11 +27,11 @@ async function approve(id: string, status: "approved" | "suspended" = "approved"
 }
 
 /** A pending private organisation whose holder (PIN 482915) is its Superadmin. */
-async function pendingPrivateOrganisation() {
-  const org = await createOrganisation(db(), { name: "Dlamini Private", kind: "private", status: "pending", products: ["account_information"] });
+async function pendingPrivateOrganisation(name = "Dlamini Private", email = "zanele@dlamini.example", status: "pending" | "approved" = "pending") {
+  const org = await createOrganisation(db(), { name, kind: "private", status, products: ["account_information"] });
   const [user] = await db()
     .insert(users)
-    .values({ email: "zanele@dlamini.example", name: "Zanele Dlamini", passwordHash: "unused", pinHash: await hashSecret("482915"), pinSetAt: new Date() })
+    .values({ email, name: "Zanele Dlamini", passwordHash: "unused", pinHash: await hashSecret("482915"), pinSetAt: new Date() })
     .returning({ id: users.id });
   await db().insert(memberships).values({ orgId: org.id, userId: user!.id, roleId: org.roleIds.superadmin });
   return org.id;
@@ -111,5 +111,17 @@ describe("approving an organisation gives it its first application", () => {
     const answer = await call(listAccounts, { path: "/api/v1/accounts", key: created.key });
     expect(answer.status).toBe(200);
     expect(answer.json.accounts.map((a: { name: string }) => a.name)).toEqual(["Pending Ventures ZAR operating"]);
+  });
+
+  it("a private holder approved before approvals gave one makes its one “Individual connection”, once, and nothing else", async () => {
+    const id = await pendingPrivateOrganisation("Legacy Private", "sizwe@legacy.example", "approved");
+    const sizwe = await actorFor("sizwe@legacy.example");
+    await expect(addApplication(db(), sizwe, { name: "My app", pin: "482915" }, context)).rejects.toMatchObject({ code: "not_business" });
+    const created = await addApplication(db(), sizwe, { name: "Individual connection", pin: "482915" }, context);
+    expect(created.clientSecret).toMatch(/^lkcs_/);
+    await expect(addApplication(db(), sizwe, { name: "Individual connection", pin: "482915" }, context)).rejects.toMatchObject({ code: "not_business" });
+    expect((await appsOf(id)).map((a) => a.name)).toEqual(["Individual connection"]);
+    // Thabo already has his: refused, as before.
+    await expect(addApplication(db(), await actorFor("thabo@nkosi.example"), { name: "Individual connection", pin: pinOf("thabo@nkosi.example") }, context)).rejects.toMatchObject({ code: "not_business" });
   });
 });
