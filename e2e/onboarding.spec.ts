@@ -90,6 +90,9 @@ test("a newly approved organisation reaches a working key: operator approves, en
   await page.goto("/audit");
   await expect(page.getByRole("row", { name: new RegExp(`kagiso@pending\\.example.*Created an API key.*Ledger sync · ${key.slice(0, 12)}…`) })).toBeVisible();
   await expect(page.getByRole("row", { name: /ops@bank\.example.*Added an application.*Default connection/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: `Ledger sync · ${key.slice(0, 12)}…` })).toHaveAttribute("href", /^\/keys\/[0-9a-f-]{36}$/);
+  const csv = await page.request.get("/audit/export?action=key.create");
+  expect((await csv.text()).split("\r\n")[1]).toContain(`,key.create,api_key,Ledger sync · ${key.slice(0, 12)}…,`);
   await both(page, "audit-pending-ventures");
 
   // Suspension stops the organisation's keys at once.

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { auditActionLabel } from "@/lib/audit/action-labels";
@@ -14,6 +15,8 @@ export interface AuditRow {
   targetId?: string | null;
   /** The target in words ("ERP sync · lk_live_4f9a…"), when known. */
   targetLabel?: string | null;
+  /** Where the target can be opened, when it still exists. */
+  targetHref?: string | null;
 }
 
 const TARGET_TYPES: Record<string, string> = {
@@ -59,7 +62,13 @@ export function AuditTable({ events, showTarget = false }: { events: AuditRow[];
               <Td className="text-xs text-zinc-500">
                 {e.targetLabel ? (
                   <>
-                    <span className="block text-sm break-words text-zinc-900">{e.targetLabel}</span>
+                    {e.targetHref ? (
+                      <Link href={e.targetHref} className="block text-sm break-words text-zinc-900 hover:text-accent-700 hover:underline">
+                        {e.targetLabel}
+                      </Link>
+                    ) : (
+                      <span className="block text-sm break-words text-zinc-900">{e.targetLabel}</span>
+                    )}
                     {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : null}
                   </>
                 ) : (

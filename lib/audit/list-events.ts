@@ -26,6 +26,8 @@ const COLUMNS = {
   metadata: auditEvents.metadata,
   keyAlias: apiKeys.alias,
   keyPrefix: apiKeys.prefix,
+  keyRevokedAt: apiKeys.revokedAt,
+  applicationId: applications.id,
   applicationName: applications.name,
   actorKeyAlias: actorKeys.alias,
   actorKeyPrefix: actorKeys.prefix,
@@ -109,9 +111,19 @@ export function targetLabel(row: Row): string | null {
   }
 }
 
-function present<T extends Row & { actorLabel: string; actorKeyAlias: string | null; actorKeyPrefix: string | null }>(rows: T[]) {
-  return rows.map(({ metadata, keyAlias, keyPrefix, applicationName, actorKeyAlias, actorKeyPrefix, ...event }) => ({
+type Joined = Row & { actorLabel: string; actorKeyAlias: string | null; actorKeyPrefix: string | null; keyRevokedAt: Date | null; applicationId: string | null };
+
+/** Where the target can be seen in the portal: a key that still exists, or an application. */
+function targetHref(row: Joined & { targetId: string | null }): string | null {
+  if (row.targetType === "api_key" && row.keyAlias && !row.keyRevokedAt) return `/keys/${row.targetId}`;
+  if (row.targetType === "application" && row.applicationId) return `/credentials/${row.applicationId}`;
+  return null;
+}
+
+function present<T extends Joined>(rows: T[]) {
+  return rows.map(({ metadata, keyAlias, keyPrefix, keyRevokedAt, applicationId, applicationName, actorKeyAlias, actorKeyPrefix, ...event }) => ({
     ...event,
+    targetHref: targetHref({ ...event, metadata, keyAlias, keyPrefix, keyRevokedAt, applicationId, applicationName, actorKeyAlias, actorKeyPrefix }),
     // A key that acted through the API is named as a key target is: "ERP sync · lk_live_4f9a…".
     actorLabel: actorKeyAlias && actorKeyPrefix ? `${actorKeyAlias} · ${actorKeyPrefix}…` : event.actorLabel,
     targetLabel: targetLabel({ targetType: event.targetType, targetId: event.targetId, metadata, keyAlias, keyPrefix, applicationName }),

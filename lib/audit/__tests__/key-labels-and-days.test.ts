@@ -37,7 +37,10 @@ describe("the audit log names keys by alias and prefix", () => {
       ["key.create", `Old export · ${deleted.prefix}…`],
     ]);
     // Nothing else of the event's metadata reaches the page.
-    expect(Object.keys(created).sort()).toEqual(["action", "actorLabel", "id", "ip", "occurredAt", "outcome", "requestId", "targetId", "targetLabel", "targetType"]);
+    expect(Object.keys(created).sort()).toEqual(["action", "actorLabel", "id", "ip", "occurredAt", "outcome", "requestId", "targetHref", "targetId", "targetLabel", "targetType"]);
+    // The key that exists opens; the deleted one has nowhere to go.
+    expect(created.targetHref).toBe(`/keys/${kept.id}`);
+    expect(events.filter((e) => e.targetId === deleted.id).map((e) => e.targetHref)).toEqual([null, null]);
 
     const csv = auditCsv(await exportAuditEvents(db(), naledi, { target: "api_key" }));
     const line = csv.split("\r\n").find((l) => l.includes(`,key.delete,`) && l.includes(deleted.id))!;
