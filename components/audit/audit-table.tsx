@@ -49,7 +49,7 @@ export function AuditTable({ events, showTarget = false }: { events: AuditRow[];
           <Th>What</Th>
           {showTarget ? <Th>Target</Th> : null}
           <Th>Outcome</Th>
-          <Th>IP address</Th>
+          <Th className="whitespace-nowrap">IP address</Th>
         </tr>
       </thead>
       <tbody>
