@@ -167,6 +167,8 @@ test("client-secret rotation shows the new secret once; the old one stops workin
 });
 
 test("each application's view holds its credentials beside its keys; members see what they may; another organisation's is not found", async ({ page, browser }) => {
+  // Three people in three browsers, with screenshots at two widths.
+  test.slow();
   const { applications } = fixtures();
   const erp = applications.find((a) => a.name === "ERP integration")!;
   await signInAs(page, "naledi@acme.example");
