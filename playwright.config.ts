@@ -63,11 +63,11 @@ export default defineConfig({
       ],
     },
   },
-  // Administration changes what the other tests rely on (Pending Ventures' approval, Acme's members,
-  // roles and client secret), so it runs after them.
+  // Administration and onboarding change what the other tests rely on (Pending Ventures' approval,
+  // Acme's members, roles and client secret), so they run after them.
   projects: [
-    { name: "portal", testIgnore: /administration\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
-    { name: "administration", testMatch: /administration\.spec\.ts/, dependencies: ["portal"], use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
+    { name: "portal", testIgnore: /(administration|onboarding)\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
+    { name: "administration", testMatch: /(administration|onboarding)\.spec\.ts/, dependencies: ["portal"], use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
   ],
   webServer: {
     command: `node node_modules/tsx/dist/cli.mjs --conditions=react-server e2e/support/prepare.ts && node scripts/start.mjs > "${process.env.E2E_SERVER_LOG}" 2>&1`,

@@ -1,10 +1,20 @@
-import { test } from "@playwright/test";
+import { test, type Page } from "@playwright/test";
 import { expect, fixtures, pin, screenshot, signInAs } from "./support/fixtures";
 
 // Runs after the portal project (playwright.config.ts): it changes Acme's members, roles and
-// client secret, and approves Pending Ventures.
+// client secret. Pending Ventures' onboarding is e2e/onboarding.spec.ts.
+
+async function both(page: Page, name: string) {
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1360, height: 860 });
+}
 
 test("invite → accept → first sign-in with PIN set-up", async ({ page, browser }) => {
+  // Two people, two sign-ins and a PIN set-up.
+  test.slow();
   await signInAs(page, "naledi@acme.example");
   await page.goto("/members");
   await page.getByRole("button", { name: "Invite member" }).click();
@@ -118,8 +128,12 @@ test("client-secret rotation shows the new secret once; the old one stops workin
 
   await signInAs(page, "naledi@acme.example");
   await page.goto("/credentials");
+  const list = page.getByRole("list", { name: "Applications" });
+  await expect(list.getByRole("listitem").filter({ hasText: "ERP integration" }).getByText(erp.clientId)).toBeVisible();
+  await screenshot(page, "credentials-list");
+  await list.getByRole("link", { name: "ERP integration" }).click();
+  await expect(page.getByRole("heading", { name: "ERP integration", level: 1 })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Applications" }).getByRole("link", { name: "Treasury bot" })).toBeVisible();
-  await expect(page.getByRole("heading", { name: "ERP integration" })).toBeVisible();
   await expect(page.getByText(erp.clientId)).toBeVisible();
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.getByRole("button", { name: "Copy the client ID" }).click();
@@ -143,79 +157,64 @@ test("client-secret rotation shows the new secret once; the old one stops workin
 
   // Switching application shows the other one's credentials.
   await page.getByRole("navigation", { name: "Applications" }).getByRole("link", { name: "Treasury bot" }).click();
-  await expect(page.getByRole("heading", { name: "Treasury bot" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Treasury bot", level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/credentials\/[0-9a-f-]{36}$/);
+  await expect(page.getByText(erp.clientId)).toHaveCount(0);
+  // The earlier address still leads there.
+  const treasuryId = page.url().split("/credentials/")[1]!;
+  await page.goto(`/credentials?app=${treasuryId}`);
+  await expect(page).toHaveURL(new RegExp(`/credentials/${treasuryId}$`));
 });
 
-test("an operator approves Pending Ventures; its admin then creates a key that works", async ({ page, request }) => {
-  await signInAs(page, "ops@bank.example");
-  await expect(page).toHaveURL(/\/ops$/);
-  const row = page.getByRole("row", { name: /Pending Ventures/ });
-  await expect(row.getByText("Pending", { exact: true })).toBeVisible();
-  await row.getByRole("button", { name: /Approve/ }).click();
-  await page.getByRole("dialog", { name: "Approve Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
-  await expect(page.getByText("Pending Ventures approved")).toBeVisible();
-  await expect(row.getByText("Approved", { exact: true })).toBeVisible();
-  await row.getByRole("button", { name: /Products/ }).click();
-  const products = page.getByRole("dialog", { name: "Products of Pending Ventures" });
-  await products.getByLabel("Account information").check();
-  await products.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("dialog", { name: "Save the products of Pending Ventures" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
-  await expect(page.getByText("Products of Pending Ventures saved")).toBeVisible();
-  await expect(row.getByText("Account information")).toBeVisible();
-  await screenshot(page, "ops-approved");
-
-  // Kagiso, Pending Ventures' Superadmin: an application first, then a key.
-  await page.getByRole("button", { name: /Sign out/ }).click();
-  await signInAs(page, "kagiso@pending.example");
+test("each application's view holds its credentials beside its keys; members see what they may; another organisation's is not found", async ({ page, browser }) => {
+  // Three people in three browsers, with screenshots at two widths.
+  test.slow();
+  const { applications } = fixtures();
+  const erp = applications.find((a) => a.name === "ERP integration")!;
+  await signInAs(page, "naledi@acme.example");
   await page.goto("/credentials");
-  await page.getByRole("button", { name: "Add application" }).click();
-  await page.getByRole("dialog", { name: "Add an application" }).getByLabel("Application name").fill("Ventures ledger");
-  await page.getByRole("dialog", { name: "Add an application" }).getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("dialog", { name: "Create the application" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
-  const appModal = page.getByRole("dialog", { name: "Client secret for the new application" });
-  await expect(appModal.getByTestId("new-secret")).toHaveText(/^lkcs_/);
-  await appModal.getByLabel("I have stored this client secret somewhere safe").check();
-  await appModal.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("heading", { name: "Ventures ledger" })).toBeVisible();
+  await page.getByRole("list", { name: "Applications" }).getByRole("link", { name: "ERP integration" }).click();
+  await expect(page).toHaveURL(/\/credentials\/[0-9a-f-]{36}$/);
+  const erpId = page.url().split("/credentials/")[1]!;
+  await expect(page.getByRole("navigation", { name: "Applications" }).getByRole("link", { name: "ERP integration" })).toHaveAttribute("aria-current", "page");
+  const keys = page.getByRole("table", { name: "API keys of ERP integration" });
+  const first = keys.getByRole("row").nth(1);
+  await expect(first.getByText(/^lk_(live|test)_[0-9A-Za-z]{4}…$/)).toBeVisible();
+  await expect(first.getByText(/Active|Expiring|Frozen/)).toBeVisible();
+  await both(page, "application-acme");
+  const alias = (await first.getByRole("link").textContent())!.trim();
+  await first.getByRole("link", { name: alias }).click();
+  await expect(page).toHaveURL(/\/keys\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { name: alias, level: 1 })).toBeVisible();
 
-  await page.goto("/keys/new");
-  await page.getByLabel("Alias").fill("Ledger sync");
-  await expect(page.getByText("Application: Ventures ledger")).toBeVisible();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Pending Ventures (Pty) Ltd").check();
-  await page.getByRole("checkbox", { name: /Pending Ventures ZAR operating/ }).check();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("radio", { name: "Read-only" }).click();
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("button", { name: "Create key" }).click();
-  await page.getByRole("dialog", { name: "Confirm with your PIN" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
-  const keyModal = page.getByRole("dialog", { name: "“Ledger sync” is ready" });
-  await expect(keyModal).toBeVisible();
-  const key = (await keyModal.getByTestId("new-secret").textContent())!.trim();
-  await screenshot(page, "pending-ventures-key");
-  await keyModal.getByLabel("I have stored this key somewhere safe").check();
-  await keyModal.getByRole("button", { name: "Done" }).click();
+  // A Viewer: the keys, never the client ID.
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await signInAs(viewer, "aisha@acme.example");
+  await viewer.goto(`/credentials/${erpId}`);
+  await expect(viewer.getByRole("table", { name: "API keys of ERP integration" }).getByRole("link", { name: alias })).toBeVisible();
+  await expect(viewer.getByText(/does not include client credentials|Only members whose role includes client credentials/).first()).toBeVisible();
+  expect(await viewer.content()).not.toContain(erp.clientId);
+  await expect(viewer.getByRole("button", { name: /Rotate secret|Issue secret/ })).toHaveCount(0);
+  await viewerContext.close();
 
-  const accounts = await request.get("/api/v1/accounts", { headers: { "x-api-key": key } });
-  expect(accounts.status()).toBe(200);
-  expect((await accounts.json()).accounts.map((a: { name: string }) => a.name)).toEqual(["Pending Ventures ZAR operating"]);
-
-  // Suspension stops the organisation's keys at once.
-  await page.getByRole("button", { name: /Sign out/ }).click();
-  await signInAs(page, "ops@bank.example");
-  await page.getByRole("row", { name: /Pending Ventures/ }).getByRole("button", { name: /Suspend/ }).click();
-  await page.getByRole("dialog", { name: "Suspend Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
-  await expect(page.getByText("Pending Ventures suspended")).toBeVisible();
-  const refused = await request.get("/api/v1/accounts", { headers: { "x-api-key": key } });
-  expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "organisation_suspended"]);
-
-  await page.goto("/ops/outbox");
-  await expect(page.getByRole("heading", { name: "E-mail outbox" })).toBeVisible();
-  const reminder = page.getByRole("row").filter({ hasText: "thabo@nkosi.example" }).filter({ hasText: "“Budget app” freezes in 10 days" });
-  await expect(reminder.getByText("Waiting")).toBeVisible();
-  await reminder.getByText("“Budget app” freezes in 10 days").click();
-  await expect(reminder.getByText(/Renew it: http.*\/keys\/[0-9a-f-]{36}/)).toBeVisible();
-  await screenshot(page, "ops-outbox");
+  // Thabo, a private holder: his one connection, no toggle; Acme's application is not found.
+  const privateContext = await browser.newContext();
+  const thabo = await privateContext.newPage();
+  await signInAs(thabo, "thabo@nkosi.example");
+  await thabo.goto("/credentials");
+  await thabo.getByRole("link", { name: "Individual connection" }).click();
+  await expect(thabo.getByRole("heading", { name: "Individual connection", level: 1 })).toBeVisible();
+  await expect(thabo.getByRole("navigation", { name: "Applications" })).toHaveCount(0);
+  await expect(thabo.getByRole("table", { name: "API keys of Individual connection" }).getByRole("link", { name: "Budget app" })).toBeVisible();
+  await expect(thabo.getByRole("button", { name: "Rotate secret" })).toBeVisible();
+  await both(thabo, "application-private");
+  for (const path of [`/credentials/${erpId}`, "/credentials/not-a-uuid", `/credentials/${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}`]) {
+    const response = await thabo.goto(path);
+    expect(response!.status(), path).toBe(404);
+    await expect(thabo.getByText("ERP integration")).toHaveCount(0);
+  }
+  await privateContext.close();
 });
 
 test("the audit log filters, pages and exports CSV", async ({ page, request }) => {
@@ -247,11 +246,34 @@ test("the audit log filters, pages and exports CSV", async ({ page, request }) =
   await expect(page.getByText("That is not a date")).toBeVisible();
   await expect(page.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
 
+  // Dates are day first, as the product's locale writes them; month first is the field's error.
+  await page.goto("/audit");
+  await expect(page.getByLabel("From")).toHaveAttribute("placeholder", "dd/mm/yyyy");
+  await expect(page.getByText("From (dd/mm/yyyy)")).toBeVisible();
+  await page.getByLabel("From").fill("12/31/2026");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("There is no month 31: write the date day first, like 31/12/2026")).toBeVisible();
+  await expect(page.getByLabel("From")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("From")).toHaveAccessibleDescription("There is no month 31: write the date day first, like 31/12/2026");
+  await screenshot(page, "audit-date-error");
+  const today = new Intl.DateTimeFormat("en-GB", { timeZone: "Africa/Johannesburg", day: "2-digit", month: "2-digit", year: "numeric" }).format(new Date());
+  await page.getByLabel("From").fill(today);
+  await page.getByLabel("To").fill(today);
+  await page.getByLabel("Who").fill("naledi");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${encodeURIComponent(today)}`));
+  await expect(page.getByLabel("From")).toHaveValue(today);
+  await expect(page.getByRole("table").getByRole("row").nth(1)).toContainText("naledi@acme.example");
+  await both(page, "audit");
+  const bad = await page.request.get("/audit/export?from=31%2F02%2F2026");
+  expect(bad.status()).toBe(422);
+  expect(await bad.text()).toContain("from: That is not a date");
+
   const csv = await page.request.get("/audit/export?action=auth.sign_in&actor=naledi");
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).trim().split("\r\n");
-  expect(lines[0]).toBe("occurred_at,actor,action,target_type,target_id,outcome,ip,request_id");
+  expect(lines[0]).toBe("occurred_at,actor,action,target_type,target,target_id,outcome,ip,request_id");
   expect(lines.length).toBeGreaterThan(1);
   for (const line of lines.slice(1)) expect(line).toMatch(/^[^,]+,naledi@acme\.example,auth\.sign_in,/);
 

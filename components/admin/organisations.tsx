@@ -27,7 +27,12 @@ export function OrganisationActions({ org }: { org: Org }) {
           title={`Approve ${org.name}`}
           initial={{}}
           pinTitle={`${org.status === "pending" ? "Approve" : "Reinstate"} ${org.name}?`}
-          pinDescription={() => <>Its members may then create keys, and its keys work with the products enabled for it.</>}
+          pinDescription={() => (
+            <>
+              Its members may then create keys, and its keys work with the products enabled for it.
+              {org.status === "pending" ? " It gets its first application, whose client secret its own members issue." : null}
+            </>
+          )}
           confirmLabel={org.status === "pending" ? "Approve" : "Reinstate"}
           run={(_, pin) => setOrganisationStatusAction({ orgId: org.id, status: "approved", pin })}
           success={() => `${org.name} approved`}

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { auditActionLabel } from "@/lib/audit/action-labels";
@@ -12,7 +13,24 @@ export interface AuditRow {
   ip: string | null;
   targetType?: string | null;
   targetId?: string | null;
+  /** The target in words ("ERP sync · lk_live_4f9a…"), when known. */
+  targetLabel?: string | null;
+  /** Where the target can be opened, when it still exists. */
+  targetHref?: string | null;
 }
+
+const TARGET_TYPES: Record<string, string> = {
+  api_key: "API key",
+  application: "Application",
+  member: "Member",
+  invitation: "Invitation",
+  user: "Person",
+  role: "Role",
+  organisation: "Organisation",
+  payment: "Payment",
+  card: "Card",
+  session: "Session",
+};
 
 const OUTCOME = {
   success: { tone: "success", label: "Succeeded" },
@@ -31,7 +49,7 @@ export function AuditTable({ events, showTarget = false }: { events: AuditRow[];
           <Th>What</Th>
           {showTarget ? <Th>Target</Th> : null}
           <Th>Outcome</Th>
-          <Th>IP address</Th>
+          <Th className="whitespace-nowrap">IP address</Th>
         </tr>
       </thead>
       <tbody>
@@ -42,8 +60,23 @@ export function AuditTable({ events, showTarget = false }: { events: AuditRow[];
             <Td>{auditActionLabel(e.action)}</Td>
             {showTarget ? (
               <Td className="text-xs text-zinc-500">
-                {e.targetType ?? "—"}
-                {e.targetId ? <span className="block font-mono">{e.targetId.slice(0, 8)}…</span> : null}
+                {e.targetLabel ? (
+                  <>
+                    {e.targetHref ? (
+                      <Link href={e.targetHref} className="block text-sm break-words text-zinc-900 hover:text-accent-700 hover:underline">
+                        {e.targetLabel}
+                      </Link>
+                    ) : (
+                      <span className="block text-sm break-words text-zinc-900">{e.targetLabel}</span>
+                    )}
+                    {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : null}
+                  </>
+                ) : (
+                  <>
+                    {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : "—"}
+                    {e.targetId ? <span className="block font-mono">{e.targetId.slice(0, 8)}…</span> : null}
+                  </>
+                )}
               </Td>
             ) : null}
             <Td>

@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import { changingKeyAccess } from "@/lib/api/key-cache";
+import { ensureFirstApplication } from "@/lib/credentials/first-application";
 import type { Database } from "@/lib/db";
 import { organisations } from "@/lib/db/schema";
 import { NotFoundError, parseOrThrow } from "@/lib/errors";
@@ -19,6 +20,8 @@ async function loadOrganisation(db: Database, orgId: string) {
 /**
  * A bank operator approves an organisation (its members may then create keys) or suspends it
  * (every one of its keys and tokens is refused from the next call: verification reads the status).
+ * Approval gives an organisation without an application its first one, in the same transaction, so
+ * its members can reach a working key (a private organisation's one and only "Individual connection").
  */
 export async function setOrganisationStatus(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
   const { orgId, status, pin } = parseOrThrow(organisationStatusSchema.safeParse(input));
@@ -34,6 +37,7 @@ export async function setOrganisationStatus(db: Database, actor: Actor, input: u
         .where(eq(organisations.id, orgId));
       // Recorded against the organisation acted on, so its own audit log shows it.
       await recordAuditEvent(tx, { ...actorFields(actor, request), orgId, action, targetType: "organisation", targetId: orgId, outcome: "success", metadata: { name: org.name, from: org.status, to: status } });
+      if (status === "approved") await ensureFirstApplication(tx, actor, { id: org.id, name: org.name, kind: org.kind }, request);
     }),
   );
 }

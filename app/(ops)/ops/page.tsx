@@ -40,7 +40,8 @@ export default async function OpsPage() {
               <Th>Status</Th>
               <Th>Products</Th>
               <Th className="text-right">Members</Th>
-              <Th>Customer since</Th>
+              <Th className="text-right">Applications</Th>
+              <Th className="whitespace-nowrap">Customer since</Th>
               <Th className="text-right">Actions</Th>
             </tr>
           </thead>
@@ -56,7 +57,8 @@ export default async function OpsPage() {
                   {org.products.length ? org.products.map((p) => API_PRODUCT_LABELS[p]).join(", ") : "None"}
                 </Td>
                 <Td className="tabular text-right">{org.members}</Td>
-                <Td className="tabular text-zinc-600">{formatDate(org.createdAt)}</Td>
+                <Td className="tabular text-right">{org.applications}</Td>
+                <Td className="tabular whitespace-nowrap text-zinc-600">{formatDate(org.createdAt)}</Td>
                 <Td className="text-right">
                   <OrganisationActions org={{ id: org.id, name: org.name, status: org.status, products: org.products }} />
                 </Td>

@@ -9,6 +9,7 @@ import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
 import { Input, Select } from "@/components/ui/input";
 import { AUDIT_ACTION_LABELS } from "@/lib/audit/action-labels";
+import { DAY_FORMAT_HINT, formatDay } from "@/lib/audit/audit-filters";
 import { searchAuditEvents } from "@/lib/audit/list-events";
 import { requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
@@ -39,7 +40,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       invalid = error;
     }
   }
-  const f = { actor: raw.actor ?? "", action: raw.action ?? "", target: raw.target ?? "", from: raw.from ?? "", to: raw.to ?? "" };
+  const shown = (key: "from" | "to") => {
+    const parsed = result?.filters[key];
+    return parsed ? formatDay(parsed) : (raw[key] ?? "");
+  };
+  const f = { actor: raw.actor ?? "", action: raw.action ?? "", target: raw.target ?? "", from: shown("from"), to: shown("to") };
   const filtered = Object.values(f).some(Boolean);
   return (
     <>
@@ -62,9 +67,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Notice>
         ) : (
           <>
-            <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-end">
+            <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-start">
               <Field id="filter-actor" label="Who" error={invalid?.fieldErrors?.actor}>
-                <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Name, email or key prefix" />
+                <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Email, key alias or prefix" />
               </Field>
               <Field id="filter-action" label="Action" error={invalid?.fieldErrors?.action}>
                 <Select id="filter-action" name="action" defaultValue={f.action}>
@@ -77,15 +82,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </Select>
               </Field>
               <Field id="filter-target" label="Target" error={invalid?.fieldErrors?.target}>
-                <Input id="filter-target" name="target" defaultValue={f.target} placeholder="api_key, member, or an id" />
+                <Input id="filter-target" name="target" defaultValue={f.target} placeholder="Key alias, prefix or id" />
               </Field>
-              <Field id="filter-from" label="From" error={invalid?.fieldErrors?.from}>
-                <Input id="filter-from" name="from" type="date" defaultValue={f.from} aria-invalid={invalid?.fieldErrors?.from ? true : undefined} />
-              </Field>
-              <Field id="filter-to" label="To" error={invalid?.fieldErrors?.to}>
-                <Input id="filter-to" name="to" type="date" defaultValue={f.to} aria-invalid={invalid?.fieldErrors?.to ? true : undefined} />
-              </Field>
-              <div className="flex gap-2">
+              <DayField id="filter-from" name="from" label="From" value={f.from} error={invalid?.fieldErrors?.from} />
+              <DayField id="filter-to" name="to" label="To" value={f.to} error={invalid?.fieldErrors?.to} />
+              <div className="flex gap-2 sm:mt-[1.625rem]">
                 <button type="submit" className={buttonVariants({ variant: "primary" })}>
                   Filter
                 </button>
@@ -138,5 +139,36 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
       </PageBody>
     </>
+  );
+}
+
+/**
+ * A day typed as the product's locale writes it (en-ZA: day first). A text field rather than the
+ * browser's date input, whose format follows the browser's language and could read month first.
+ */
+function DayField({ id, name, label, value, error }: { id: string; name: string; label: string; value: string; error?: string }) {
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor={id} className="block text-sm font-medium text-zinc-800">
+        {label} <span className="font-normal text-zinc-500">({DAY_FORMAT_HINT})</span>
+      </label>
+      <Input
+        id={id}
+        name={name}
+        defaultValue={value}
+        placeholder={DAY_FORMAT_HINT}
+        inputMode="numeric"
+        autoComplete="off"
+        maxLength={32}
+        className="tabular"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -1,85 +1,106 @@
-import { KeySquare, Lock } from "lucide-react";
+import { ChevronRight, KeySquare, Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AddApplication, RotateSecret } from "@/components/admin/credentials";
+import { redirect } from "next/navigation";
+import { AddApplication, CreateIndividualConnection } from "@/components/admin/credentials";
 import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
-import { CopyButton } from "@/components/ui/copy-button";
 import { requirePageActor } from "@/lib/auth/current";
-import { listApplications } from "@/lib/credentials/list-applications";
+import { listApplicationSummaries } from "@/lib/credentials/list-applications";
 import { getDb } from "@/lib/db";
 import { formatDate } from "@/lib/format";
-import { cn } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Credentials" };
 
-export default async function CredentialsPage({ searchParams }: { searchParams: Promise<{ app?: string }> }) {
+export default async function CredentialsPage({ searchParams }: { searchParams: Promise<{ app?: string | string[] }> }) {
   const actor = await requirePageActor({ organisation: true });
-  const allowed = actor.permissions.has("credentials:view");
-  const apps = allowed ? await listApplications(getDb(), actor) : [];
-  const business = actor.org!.kind === "business";
+  // The earlier address of one application's credentials.
   const { app: chosen } = await searchParams;
-  const current = apps.find((a) => a.id === chosen) ?? apps[0];
+  if (typeof chosen === "string" && /^[0-9a-f-]{36}$/i.test(chosen)) redirect(`/credentials/${chosen}`);
+  const seesCredentials = actor.permissions.has("credentials:view");
+  const allowed = seesCredentials || actor.permissions.has("keys:view");
+  const apps = allowed ? await listApplicationSummaries(getDb(), actor) : [];
+  const business = actor.org!.kind === "business";
   return (
     <>
       <PageHeader
         crumbs={[{ label: actor.org!.name }, { label: "Credentials" }]}
         title="Credentials"
-        description="Each application has a client ID and a client secret; together with an API key they open the bank API."
-        action={allowed && business ? <AddApplication /> : undefined}
+        description={
+          business
+            ? "Each application has a client ID, a client secret and its own API keys; together they open the bank API."
+            : "Your connection has a client ID and a client secret; with an API key they open the bank API."
+        }
+        action={seesCredentials && business ? <AddApplication /> : undefined}
       />
       <PageBody>
         {!allowed ? (
           <Notice icon={Lock} title="Only the main account holder sees credentials">
             Your role ({actor.role?.name}) does not include client credentials.
           </Notice>
-        ) : !current ? (
+        ) : apps.length === 0 ? (
           <Notice icon={KeySquare} title="No applications yet">
-            Your organisation has no application with client credentials.
+            {actor.org!.status === "pending" ? (
+              "Your organisation gets its first application when the bank approves it."
+            ) : !seesCredentials ? (
+              "A member whose role includes client credentials can create the first one."
+            ) : business ? (
+              "Add your first application above: API keys belong to one."
+            ) : (
+              <span className="flex flex-col items-center gap-4">
+                Your connection holds your client ID and secret; API keys belong to it.
+                <CreateIndividualConnection />
+              </span>
+            )}
           </Notice>
         ) : (
           <>
-            {business && apps.length > 1 ? (
-              <nav aria-label="Applications" className="flex flex-wrap gap-1.5">
-                {apps.map((a) => (
-                  <Link
-                    key={a.id}
-                    href={`/credentials?app=${a.id}`}
-                    aria-current={a.id === current.id ? "page" : undefined}
-                    className={cn(
-                      "rounded-full border px-3 py-1 text-sm",
-                      a.id === current.id ? "border-accent-300 bg-accent-50 font-medium text-accent-800" : "border-zinc-200 bg-white text-zinc-700 hover:bg-zinc-50",
-                    )}
-                  >
-                    {a.name}
-                  </Link>
-                ))}
-              </nav>
+            {!seesCredentials ? (
+              <p className="flex items-center gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600">
+                <Lock className="size-4 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include client credentials: you see each application&rsquo;s keys.
+              </p>
             ) : null}
-            <Card className="p-6">
-              <div className="flex items-start justify-between gap-4">
-                <div>
-                  <h2 className="text-base font-semibold text-zinc-900">{current.name}</h2>
-                  <p className="text-sm text-zinc-500">Created {formatDate(current.createdAt)}</p>
-                </div>
-                <RotateSecret applicationId={current.id} name={current.name} />
-              </div>
-              <dl className="mt-5 grid gap-4 sm:grid-cols-[10rem_1fr]">
-                <dt className="text-sm font-medium text-zinc-600">Client ID</dt>
-                <dd className="flex items-center gap-3">
-                  <span className="font-mono text-sm break-all text-zinc-900">{current.clientId}</span>
-                  <CopyButton value={current.clientId} size="sm" label="Copy the client ID" />
-                </dd>
-                <dt className="text-sm font-medium text-zinc-600">Client secret</dt>
-                <dd className="font-mono text-sm text-zinc-500" aria-label={`Secret ending in ${current.clientSecretLast4}`}>
-                  lkcs_••••••••{current.clientSecretLast4}
-                  <span className="ml-3 font-sans text-xs text-zinc-500">Shown once when issued; rotate it if it is lost.</span>
-                </dd>
-                <dt className="text-sm font-medium text-zinc-600">Secret last rotated</dt>
-                <dd className="tabular text-sm text-zinc-900">{formatDate(current.secretRotatedAt)}</dd>
-              </dl>
-            </Card>
+            <ul aria-label="Applications" className="grid gap-3 md:grid-cols-2">
+              {apps.map((app) => (
+                <li key={app.id}>
+                  <Card className="relative p-5 transition-colors focus-within:ring-2 focus-within:ring-accent-500 hover:border-zinc-300">
+                    <div className="flex items-start justify-between gap-3">
+                      <h2 className="text-base font-semibold text-zinc-900">
+                        <Link href={`/credentials/${app.id}`} className="after:absolute after:inset-0 focus:outline-none">
+                          {app.name}
+                        </Link>
+                      </h2>
+                      <ChevronRight className="size-4 text-zinc-400" aria-hidden />
+                    </div>
+                    <dl className="mt-3 grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+                      {app.credentials ? (
+                        <>
+                          <dt className="text-zinc-500">Client ID</dt>
+                          <dd className="truncate font-mono text-xs leading-5 text-zinc-800">{app.credentials.clientId}</dd>
+                          <dt className="text-zinc-500">Client secret</dt>
+                          <dd className="text-zinc-800">
+                            {app.credentials.secretIssued ? (
+                              <>Set · rotated {formatDate(app.credentials.secretRotatedAt)}</>
+                            ) : (
+                              <span className="font-medium text-amber-800">Not issued yet</span>
+                            )}
+                          </dd>
+                        </>
+                      ) : null}
+                      {app.keyCount !== null ? (
+                        <>
+                          <dt className="text-zinc-500">API keys</dt>
+                          <dd className="tabular text-zinc-800">{app.keyCount}</dd>
+                        </>
+                      ) : null}
+                      <dt className="text-zinc-500">Created</dt>
+                      <dd className="tabular text-zinc-800">{formatDate(app.createdAt)}</dd>
+                    </dl>
+                  </Card>
+                </li>
+              ))}
+            </ul>
           </>
         )}
       </PageBody>

@@ -114,7 +114,7 @@ describe("the audit log's search", () => {
     const badDate = await refusal({ from: "2025-13-45" });
     expect(badDate).toBeInstanceOf(DomainError);
     expect((badDate as DomainError).fieldErrors).toEqual({ from: "That is not a date" });
-    expect(((await refusal({ to: "yesterday" })) as DomainError).fieldErrors).toEqual({ to: "Use a date like 2026-11-22" });
+    expect(((await refusal({ to: "yesterday" })) as DomainError).fieldErrors).toEqual({ to: "Write the date day first, like 31/12/2026" });
     expect(((await refusal({ action: "key.create; drop table" })) as DomainError).fieldErrors).toEqual({ action: "Choose an action from the list" });
     expect(((await refusal({ page: "0" })) as DomainError).fieldErrors?.page).toBeDefined();
   });
@@ -133,9 +133,9 @@ describe("the CSV export", () => {
     expect(rows).toHaveLength(SPREAD + 1);
     const csv = auditCsv(rows);
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("occurred_at,actor,action,target_type,target_id,outcome,ip,request_id");
+    expect(lines[0]).toBe("occurred_at,actor,action,target_type,target,target_id,outcome,ip,request_id");
     expect(lines).toHaveLength(SPREAD + 2);
-    expect(lines.at(-1)).toBe(`2025-10-31T08:00:00.000Z,"'=HYPERLINK(""http://evil.example"",""x"")",key.rename,api_key,"a,b",success,,search-formula`);
-    expect(lines[1]).toBe(`2025-11-13T08:09:00.000Z,auditor-odd@acme.example,key.create,api_key,key-129,success,,search-129`);
+    expect(lines.at(-1)).toBe(`2025-10-31T08:00:00.000Z,"'=HYPERLINK(""http://evil.example"",""x"")",key.rename,api_key,,"a,b",success,,search-formula`);
+    expect(lines[1]).toBe(`2025-11-13T08:09:00.000Z,auditor-odd@acme.example,key.create,api_key,,key-129,success,,search-129`);
   });
 });
