@@ -60,7 +60,7 @@ test.describe("the bank API over HTTP", () => {
     await page.getByLabel("Acme Retail (Pty) Ltd").check();
     await page.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
     await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByRole("radio", { name: "Read-only" }).click();
+    await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Read-only" }).click();
     await page.getByRole("checkbox", { name: "Edit payments" }).check();
     await page.getByRole("button", { name: "Continue" }).click();
     await page.getByRole("button", { name: "Create key" }).click();

@@ -46,7 +46,7 @@ test("a newly approved organisation reaches a working key: operator approves, en
   await page.getByLabel("Pending Ventures (Pty) Ltd").check();
   await page.getByRole("checkbox", { name: /Pending Ventures ZAR operating/ }).check();
   await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("radio", { name: "Read-only" }).click();
+  await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Read-only" }).click();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Create key" }).click();
   await page.getByRole("dialog", { name: "Confirm with your PIN" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
