@@ -35,14 +35,20 @@ export function MovesMoneyBadge() {
 export function KeyGrants({ permissions, compact = false }: { permissions: readonly string[]; compact?: boolean }) {
   const groups = grantsByProduct(permissions);
   return (
-    <div className={compact ? "space-y-1.5" : "space-y-3"}>
+    <div className={compact ? "space-y-1" : "space-y-3"}>
       {movesMoney(permissions) ? <MovesMoneyBadge /> : null}
-      {groups.map((group) => (
-        <div key={group.product}>
-          <span className={compact ? "block text-xs font-semibold text-zinc-800" : "block text-sm font-semibold text-zinc-900"}>{group.label}</span>
-          <span className={compact ? "block text-xs leading-snug text-zinc-600" : "block text-sm text-zinc-600"}>{group.lines.join(" · ")}</span>
-        </div>
-      ))}
+      {groups.map((group) =>
+        compact ? (
+          <p key={group.product} className="text-xs leading-snug text-zinc-600">
+            <span className="font-semibold text-zinc-800">{group.label}:</span> {group.lines.join(" · ")}
+          </p>
+        ) : (
+          <div key={group.product}>
+            <span className="block text-sm font-semibold text-zinc-900">{group.label}</span>
+            <span className="block text-sm text-zinc-600">{group.lines.join(" · ")}</span>
+          </div>
+        ),
+      )}
     </div>
   );
 }
