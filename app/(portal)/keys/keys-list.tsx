@@ -162,11 +162,6 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                   <Th>Expires</Th>
                   <Th>Last used</Th>
                   <Th>Created by</Th>
-                  {canRenew ? (
-                    <Th>
-                      <span className="sr-only">Actions</span>
-                    </Th>
-                  ) : null}
                 </tr>
               </thead>
               <tbody>
@@ -182,10 +177,10 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                     <Td>
                       <ModeBadge mode={key.mode} />
                     </Td>
-                    <Td className="min-w-52 max-w-72">
+                    <Td className="min-w-44 max-w-60">
                       <KeyGrants permissions={key.permissions} compact />
                     </Td>
-                    <Td className="max-w-44 text-zinc-600">
+                    <Td className="max-w-36 text-zinc-600">
                       {key.companies.length ? (
                         <span className="block truncate text-zinc-800" title={key.companies.join(", ")}>
                           {key.companies.join(", ")}
@@ -204,16 +199,16 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                     </Td>
                     <Td className="whitespace-nowrap text-zinc-600">
                       <RelativeTime date={key.expiresAt} now={now} expiry />
+                      {canRenew && (key.status === "expiring" || key.status === "frozen") ? (
+                        <span className="mt-1.5 block">
+                          <RenewKeyButton keyId={key.id} alias={key.alias} frozen={key.status === "frozen"} />
+                        </span>
+                      ) : null}
                     </Td>
                     <Td className="text-zinc-600">
                       <RelativeTime date={key.lastUsedAt} now={now} />
                     </Td>
                     <Td className="text-zinc-600">{key.createdByName}</Td>
-                    {canRenew ? (
-                      <Td className="text-right whitespace-nowrap">
-                        {key.status === "expiring" || key.status === "frozen" ? <RenewKeyButton keyId={key.id} alias={key.alias} frozen={key.status === "frozen"} /> : null}
-                      </Td>
-                    ) : null}
                   </KeyRowLink>
                 ))}
               </tbody>

@@ -137,7 +137,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
         </div>
 
         <Card className="p-5">
-          <div className="flex items-center justify-between gap-4">
+          <div className="flex items-start justify-between gap-4">
             <div>
               <h2 className="text-sm font-semibold text-zinc-900">
                 Permissions <Badge className="ml-1">{PRESET_LABELS[presetOf(key.permissions, org.products)]}</Badge>
@@ -163,9 +163,6 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
             Request and response samples
           </h2>
           <p className="mt-1 mb-3 text-sm text-zinc-600">The endpoints this key may call, with its own accounts filled in.</p>
-          <div className="mb-3">
-            <ThirdPartyWarning id="samples-warning" />
-          </div>
           <div className="space-y-2">
             {ENDPOINTS.filter((e) => key.permissions.includes(e.permission)).map((endpoint) => (
               <EndpointSample
