@@ -146,6 +146,8 @@ test.describe("the key list", () => {
     await renewAll.click();
     const dialog = page.getByRole("dialog", { name: count === 1 ? "Renew 1 key" : `Renew ${count} keys` });
     await expect(dialog).toContainText("90 days from today");
+    await expect(dialog.getByRole("list", { name: "Keys in this renewal" }).getByRole("listitem")).toHaveCount(count);
+    await expect(dialog.getByRole("list", { name: "Keys in this renewal" })).toContainText("Supplier payments");
     await shoot(page, "key-list-renew-all");
     await dialog.getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
     await expect(page.getByText(`${count} ${count === 1 ? "key" : "keys"} renewed until`)).toBeVisible();

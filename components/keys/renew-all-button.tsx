@@ -16,7 +16,7 @@ import { PinDialog, settlePinResult } from "./pin-dialog";
  * (their ids go to the server), in one transaction. If any changed meanwhile, nothing is renewed and
  * the list is redrawn.
  */
-export function RenewAllButton({ keyIds, frozen }: { keyIds: string[]; frozen: number }) {
+export function RenewAllButton({ keyIds, aliases, frozen }: { keyIds: string[]; aliases: string[]; frozen: number }) {
   const router = useRouter();
   const hydrated = useHydrated();
   const [open, setOpen] = useState(false);
@@ -37,6 +37,11 @@ export function RenewAllButton({ keyIds, frozen }: { keyIds: string[]; frozen: n
             {count === 1 ? "The key" : `Each of the ${count} keys`} will work until <strong className="text-zinc-900">{newExpiry}</strong> ({KEY_LIFETIME_DAYS}{" "}
             days from today){frozen > 0 ? `; the API accepts the frozen ${frozen === 1 ? "one" : "ones"} again at once` : ""}. Each renewal is recorded in
             the audit log.
+            <ul aria-label="Keys in this renewal" className="mt-3 max-h-40 list-disc space-y-0.5 overflow-y-auto pl-5 text-zinc-800">
+              {aliases.map((alias, i) => (
+                <li key={keyIds[i]}>{alias}</li>
+              ))}
+            </ul>
           </>
         }
         confirmLabel={count === 1 ? "Renew key" : `Renew ${count} keys`}

@@ -145,7 +145,7 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   // The keys the banner's "Renew all" renews: every expiring or frozen key, whatever the filters,
   // soonest first — the ids the browser sends back, so a key that changes meanwhile is not renewed by surprise.
   const due = await db
-    .select({ id: apiKeys.id })
+    .select({ id: apiKeys.id, alias: apiKeys.alias })
     .from(apiKeys)
     .where(and(base, lte(apiKeys.expiresAt, soon)))
     .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
@@ -157,5 +157,5 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),
   }));
-  return { keys, total, page, pageCount, frozen: attention?.frozen ?? 0, expiring: attention?.expiring ?? 0, dueIds: due.map((d) => d.id) };
+  return { keys, total, page, pageCount, frozen: attention?.frozen ?? 0, expiring: attention?.expiring ?? 0, dueIds: due.map((d) => d.id), dueAliases: due.map((d) => d.alias) };
 }

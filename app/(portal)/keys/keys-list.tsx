@@ -121,7 +121,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
               <Link href={`${basePath}?status=${result.frozen ? "frozen" : "expiring"}`} className="font-medium whitespace-nowrap underline underline-offset-2">
                 Show them
               </Link>
-              {canRenew && result.dueIds.length > 0 ? <RenewAllButton keyIds={result.dueIds} frozen={result.frozen} /> : null}
+              {canRenew && result.dueIds.length > 0 ? <RenewAllButton keyIds={result.dueIds} aliases={result.dueAliases} frozen={result.frozen} /> : null}
             </span>
           </div>
         ) : null}
