@@ -39,22 +39,22 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
     <div className={cn("space-y-3", pending && "opacity-70")}>
       {applications.length > 1 ? (
         <div className="flex flex-wrap items-center gap-3">
-        <div role="group" aria-label="Application" className="inline-flex rounded-lg border border-zinc-200 bg-white p-0.5 shadow-xs">
-          {[{ id: "", name: "All applications" }, ...applications].map((a) => (
-            <button
-              key={a.id || "all"}
-              type="button"
-              aria-pressed={app === a.id}
-              onClick={() => update("app", a.id)}
-              className={cn(
-                "rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
-                app === a.id ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
-              )}
-            >
-              {a.name}
-            </button>
-          ))}
-        </div>
+          <div role="group" aria-label="Application" className="inline-flex rounded-lg border border-zinc-200 bg-white p-0.5 shadow-xs">
+            {[{ id: "", name: "All applications" }, ...applications].map((a) => (
+              <button
+                key={a.id || "all"}
+                type="button"
+                aria-pressed={app === a.id}
+                onClick={() => update("app", a.id)}
+                className={cn(
+                  "rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
+                  app === a.id ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+                )}
+              >
+                {a.name}
+              </button>
+            ))}
+          </div>
           {selectedApp ? (
             <Link href={`/credentials/${selectedApp.id}`} className="inline-flex items-center gap-1 text-sm font-medium text-accent-700 hover:underline">
               Open {selectedApp.name}
