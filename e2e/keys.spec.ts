@@ -139,7 +139,7 @@ test.describe("API keys", () => {
     await page.goto("/keys?q=Month-end");
     const row = page.getByRole("row", { name: /Month-end close/ });
     await expect(row).toContainText(secret.slice(0, 12));
-    await expect(row).toContainText("Custom");
+    await expect(row).toContainText("Moves money");
     await expect(row).toContainText("Active");
     await expect(row).toContainText("Pieter van Wyk");
     expect(await page.content()).not.toContain(secret.slice(12));

@@ -39,6 +39,26 @@ export function formatRelative(date: Date, now: Date = new Date()): string {
   return "just now";
 }
 
+const DAY_MS = 86_400_000;
+const SAST_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Africa/Johannesburg", year: "numeric", month: "2-digit", day: "2-digit" });
+
+/**
+ * A key's expiry counted in days, never months: "in 89 days", "in 1 day", "today" (it freezes later
+ * on this calendar day, SAST), "frozen today", "frozen 3 days ago". Days ahead are counted up, as a
+ * key's days left are (lib/key-status.ts), so the list, the key page and the reminders agree.
+ */
+export function formatExpiry(expiresAt: Date, now: Date = new Date()): string {
+  const left = expiresAt.getTime() - now.getTime();
+  if (left > 0) {
+    if (SAST_DAY.format(expiresAt) === SAST_DAY.format(now)) return "today";
+    const days = Math.ceil(left / DAY_MS);
+    return `in ${days} ${days === 1 ? "day" : "days"}`;
+  }
+  const ago = Math.floor(-left / DAY_MS);
+  if (ago === 0) return "frozen today";
+  return `frozen ${ago} ${ago === 1 ? "day" : "days"} ago`;
+}
+
 /** An account number as lists show it: "••1234". */
 export function maskedNumber(number: string): string {
   return `••${number.slice(-4)}`;

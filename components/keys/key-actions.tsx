@@ -23,6 +23,8 @@ interface KeyActionsProps {
   prefix: string;
   applicationName: string;
   frozen: boolean;
+  /** Expiring or frozen: Renew is then the page's primary action. */
+  due: boolean;
   can: { renew: boolean; regenerate: boolean; delete: boolean };
   roleName: string;
 }
@@ -37,7 +39,7 @@ function Unavailable({ id, roleName, what }: { id: string; roleName: string; wha
   );
 }
 
-export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can, roleName }: KeyActionsProps) {
+export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, can, roleName }: KeyActionsProps) {
   const router = useRouter();
   const hydrated = useHydrated();
   const [open, setOpen] = useState<Open>(null);
@@ -50,7 +52,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, can,
   return (
     <div className="flex flex-wrap gap-2">
       <span title={can.renew ? undefined : `Your role (${roleName}) cannot renew keys`}>
-        <Button variant={frozen ? "primary" : "secondary"} disabled={!hydrated || !can.renew} onClick={() => setOpen("renew")} aria-describedby={can.renew ? undefined : "why-renew"}>
+        <Button variant={due && can.renew ? "primary" : "secondary"} disabled={!hydrated || !can.renew} onClick={() => setOpen("renew")} aria-describedby={can.renew ? undefined : "why-renew"}>
           <RotateCw aria-hidden /> Renew
         </Button>
       </span>

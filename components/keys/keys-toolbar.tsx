@@ -1,6 +1,7 @@
 "use client";
 
-import { Search, X } from "lucide-react";
+import { ArrowUpRight, Search, X } from "lucide-react";
+import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { cn } from "@/lib/utils";
@@ -9,7 +10,7 @@ const selectClass =
   "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-800 shadow-sm focus-visible:outline-2 focus-visible:outline-accent-500";
 
 /** Filters live in the URL, so a filtered list can be shared and survives a reload. */
-export function KeysToolbar({ applications }: { applications: { id: string; name: string }[] }) {
+export function KeysToolbar({ applications, products }: { applications: { id: string; name: string }[]; products: { id: string; name: string }[] }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -33,24 +34,33 @@ export function KeysToolbar({ applications }: { applications: { id: string; name
   }, [q]);
 
   const app = params.get("app") ?? "";
+  const selectedApp = applications.find((a) => a.id === app);
   return (
     <div className={cn("space-y-3", pending && "opacity-70")}>
       {applications.length > 1 ? (
-        <div role="group" aria-label="Application" className="inline-flex rounded-lg border border-zinc-200 bg-white p-0.5 shadow-xs">
-          {[{ id: "", name: "All applications" }, ...applications].map((a) => (
-            <button
-              key={a.id || "all"}
-              type="button"
-              aria-pressed={app === a.id}
-              onClick={() => update("app", a.id)}
-              className={cn(
-                "rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
-                app === a.id ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
-              )}
-            >
-              {a.name}
-            </button>
-          ))}
+        <div className="flex flex-wrap items-center gap-3">
+          <div role="group" aria-label="Application" className="inline-flex rounded-lg border border-zinc-200 bg-white p-0.5 shadow-xs">
+            {[{ id: "", name: "All applications" }, ...applications].map((a) => (
+              <button
+                key={a.id || "all"}
+                type="button"
+                aria-pressed={app === a.id}
+                onClick={() => update("app", a.id)}
+                className={cn(
+                  "rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
+                  app === a.id ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+                )}
+              >
+                {a.name}
+              </button>
+            ))}
+          </div>
+          {selectedApp ? (
+            <Link href={`/credentials/${selectedApp.id}`} className="inline-flex items-center gap-1 text-sm font-medium text-accent-700 hover:underline">
+              Open {selectedApp.name}
+              <ArrowUpRight className="size-4" aria-hidden />
+            </Link>
+          ) : null}
         </div>
       ) : null}
       <div className="flex flex-wrap items-center gap-2">
@@ -82,6 +92,21 @@ export function KeysToolbar({ applications }: { applications: { id: string; name
           <option value="expiring">Expiring</option>
           <option value="frozen">Frozen</option>
         </select>
+        {products.length > 1 ? (
+          <>
+            <label className="sr-only" htmlFor="key-product">
+              Product
+            </label>
+            <select id="key-product" className={selectClass} value={params.get("product") ?? ""} onChange={(e) => update("product", e.target.value)}>
+              <option value="">All products</option>
+              {products.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
         <label className="sr-only" htmlFor="key-mode">
           Mode
         </label>

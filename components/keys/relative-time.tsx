@@ -1,12 +1,16 @@
-import { formatDateTime, formatRelative } from "@/lib/format";
+import { formatDateTime, formatExpiry, formatRelative } from "@/lib/format";
 
-/** "in 9 days", with the absolute date and time on hover and for screen readers. */
-export function RelativeTime({ date, now }: { date: Date | null; now: Date }) {
+/**
+ * "3 hours ago", or for a key's expiry, days: "in 89 days", "today", "frozen 3 days ago" — with the
+ * absolute date and time on hover and for screen readers.
+ */
+export function RelativeTime({ date, now, expiry = false }: { date: Date | null; now: Date; expiry?: boolean }) {
   if (!date) return <span className="text-zinc-400">Never</span>;
   const absolute = formatDateTime(date);
+  const relative = expiry ? formatExpiry(date, now) : formatRelative(date, now);
   return (
-    <time dateTime={date.toISOString()} title={absolute} aria-label={`${formatRelative(date, now)}, ${absolute}`} className="tabular whitespace-nowrap">
-      {formatRelative(date, now)}
+    <time dateTime={date.toISOString()} title={absolute} aria-label={`${relative}, ${absolute}`} className="tabular whitespace-nowrap">
+      {relative}
     </time>
   );
 }

@@ -21,6 +21,8 @@ type Due = {
   alias: string;
   prefix: string;
   expires_at: Date | string;
+  /** The expiry to the microsecond, as the database wrote it. */
+  expires_exact: string;
   org_id: string;
   org_name: string;
   user_id: string;
@@ -37,7 +39,7 @@ type Due = {
  */
 export async function runExpiryReminders(db: Database, now = new Date()): Promise<{ created: number }> {
   const due = await db.execute<Due>(sql`
-    select k.id as key_id, k.alias, k.prefix, k.expires_at, k.org_id, o.name as org_name, u.id as user_id, u.email,
+    select k.id as key_id, k.alias, k.prefix, k.expires_at, k.expires_at::text as expires_exact, k.org_id, o.name as org_name, u.id as user_id, u.email,
       case when k.expires_at <= ${now} then 'frozen'
            when k.expires_at <= ${now}::timestamptz + interval '3 days' then '3d'
            else '14d' end as threshold
@@ -58,6 +60,11 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
         ? `The API key “${row.alias}” (${row.prefix}…) of ${row.org_name} froze on ${formatDateTime(expiresAt)}. Calls with it fail until it is renewed.`
         : `The API key “${row.alias}” (${row.prefix}…) of ${row.org_name} freezes on ${formatDateTime(expiresAt)}. Renew it before then to keep it working.`;
     const inserted = await db.transaction(async (tx) => {
+      // The key must still be the one found above: a renewal or deletion that committed since then
+      // resolved its reminders (lib/notifications/resolve-key-reminders.ts), and one that starts now
+      // waits for this row lock, then resolves what this transaction writes.
+      const still = await tx.execute(sql`select 1 from api_keys where id = ${row.key_id} and expires_at = ${row.expires_exact}::timestamptz and revoked_at is null for share`);
+      if (still.rows.length === 0) return false;
       const [notification] = await tx
         .insert(notifications)
         .values({ orgId: row.org_id, userId: row.user_id, kind: `key_${row.threshold === "frozen" ? "frozen" : "expiring"}`, subjectType: "api_key", subjectId: row.key_id, dedupeKey, title, body })

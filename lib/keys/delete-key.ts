@@ -8,6 +8,7 @@ import type { Database } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { deleteKeySchema } from "@/lib/schemas/keys";
 import { loadOwnKey } from "./shared";
 
@@ -33,6 +34,8 @@ export async function deleteKey(db: Database, actor: Actor, input: unknown, requ
     if (!row) throw new NotFoundError("That API key");
     // Access tokens issued for the old secret die with it.
     await tx.delete(accessTokens).where(eq(accessTokens.keyId, key.id));
+    // Its expiry reminders lose their cause: out of the bell, and unsent e-mails withdrawn.
+    await resolveKeyReminders(tx, [key.id]);
     await recordAuditEvent(tx, {
       ...actorFields(actor, request),
       action: "key.delete",

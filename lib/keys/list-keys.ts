@@ -1,11 +1,14 @@
 import "server-only";
-import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, arrayOverlaps, asc, count, desc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
 import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies, users } from "@/lib/db/schema";
+import { productPermissions } from "@/lib/key-grants";
 import { EXPIRING_WITHIN_DAYS, keyStatus, type KeyStatus } from "@/lib/key-status";
+import { API_PRODUCTS } from "@/lib/permissions";
+import { MAX_KEYS_RENEWED_AT_ONCE } from "@/lib/schemas/keys";
 
 export const KEYS_PAGE_SIZE = 20;
 
@@ -13,6 +16,8 @@ export const listKeysQuerySchema = z.object({
   status: z.enum(["active", "expiring", "frozen"]).optional().catch(undefined),
   mode: z.enum(["live", "test"]).optional().catch(undefined),
   app: z.uuid().optional().catch(undefined),
+  /** Keys holding any grant of this API product. */
+  product: z.enum(API_PRODUCTS).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
@@ -113,6 +118,7 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   if (query.status === "active") filters.push(gt(apiKeys.expiresAt, soon));
   if (query.mode) filters.push(eq(apiKeys.mode, query.mode));
   if (query.app) filters.push(eq(apiKeys.applicationId, query.app));
+  if (query.product) filters.push(arrayOverlaps(apiKeys.permissions, productPermissions(query.product)));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filters.push(or(ilike(apiKeys.alias, pattern), ilike(apiKeys.prefix, pattern)));
@@ -136,6 +142,14 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     })
     .from(apiKeys)
     .where(base);
+  // The keys the banner's "Renew all" renews: every expiring or frozen key, whatever the filters,
+  // soonest first — the ids the browser sends back, so a key that changes meanwhile is not renewed by surprise.
+  const due = await db
+    .select({ id: apiKeys.id, alias: apiKeys.alias })
+    .from(apiKeys)
+    .where(and(base, lte(apiKeys.expiresAt, soon)))
+    .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
+    .limit(MAX_KEYS_RENEWED_AT_ONCE);
 
   const keys: KeyListRow[] = rows.map(({ revokedAt, ...row }) => ({
     ...row,
@@ -143,5 +157,5 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),
   }));
-  return { keys, total, page, pageCount, frozen: attention?.frozen ?? 0, expiring: attention?.expiring ?? 0 };
+  return { keys, total, page, pageCount, frozen: attention?.frozen ?? 0, expiring: attention?.expiring ?? 0, dueIds: due.map((d) => d.id), dueAliases: due.map((d) => d.alias) };
 }

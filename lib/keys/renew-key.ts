@@ -1,42 +1,74 @@
 import "server-only";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
+import type { Database, Transaction } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
-import { NotFoundError, parseOrThrow } from "@/lib/errors";
+import { type DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
+import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { keyActionSchema } from "@/lib/schemas/keys";
 import { assertKeyManagementOpen, loadOwnKey } from "./shared";
 
+/** A key about to be renewed, as it was before: what its audit row records. */
+export interface KeyToRenew {
+  id: string;
+  alias: string;
+  prefix: string;
+  expiresAt: Date;
+}
+
 /**
- * Renews a key, before or after it froze: it expires 90 days from now. The new date is set, never
- * added to, so parallel renewals agree and no key is ever valid for more than 90 days ahead.
+ * The one body of every renewal, single or several, inside the caller's transaction: each key expires
+ * 90 days from now (set, never added to, so parallel renewals agree and no key is ever valid for more
+ * than 90 days ahead), each gets its own `key.renew` audit row, and each one's expiry reminders are
+ * resolved. `stillDue` narrows which keys may be renewed (e.g. only those still expiring or frozen);
+ * when any key is no longer there or no longer matches, `refusal` is thrown and the transaction —
+ * every key of it — is rolled back.
  */
-export async function renewKey(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ expiresAt: Date }> {
-  const { keyId, pin } = parseOrThrow(keyActionSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "keys:renew" }, { action: "key.renew", targetType: "api_key", targetId: keyId }, request);
-  assertKeyManagementOpen(actor.org!);
-  const key = await loadOwnKey(db, actor.org!.id, keyId);
-  await verifyActionPin(db, actor, pin, request);
-  return changingKeyAccess(db, () => db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(apiKeys)
-      .set({ expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`, renewedAt: sql`now()` })
-      .where(and(eq(apiKeys.id, key.id), eq(apiKeys.orgId, actor.org!.id), isNull(apiKeys.revokedAt)))
-      .returning({ expiresAt: apiKeys.expiresAt });
-    if (!row) throw new NotFoundError("That API key");
+export async function renewKeysInTransaction(
+  tx: Transaction,
+  actor: Actor,
+  keys: readonly KeyToRenew[],
+  request: RequestInfo,
+  options: { stillDue?: SQL; refusal: () => DomainError },
+): Promise<Map<string, Date>> {
+  const ids = keys.map((k) => k.id);
+  const rows = await tx
+    .update(apiKeys)
+    .set({ expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`, renewedAt: sql`now()` })
+    .where(and(inArray(apiKeys.id, ids), eq(apiKeys.orgId, actor.org!.id), isNull(apiKeys.revokedAt), options.stillDue))
+    .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
+  if (rows.length !== keys.length) throw options.refusal();
+  const renewed = new Map(rows.map((r) => [r.id, r.expiresAt]));
+  for (const key of keys) {
     await recordAuditEvent(tx, {
       ...actorFields(actor, request),
       action: "key.renew",
       targetType: "api_key",
       targetId: key.id,
       outcome: "success",
-      metadata: { alias: key.alias, prefix: key.prefix, previousExpiry: key.expiresAt.toISOString(), expiresAt: row.expiresAt.toISOString() },
+      metadata: { alias: key.alias, prefix: key.prefix, previousExpiry: key.expiresAt.toISOString(), expiresAt: renewed.get(key.id)!.toISOString() },
     });
-    return { expiresAt: row.expiresAt };
-  }));
+  }
+  await resolveKeyReminders(tx, ids);
+  return renewed;
+}
+
+/** Renews a key, before or after it froze: it expires 90 days from now. */
+export async function renewKey(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ expiresAt: Date }> {
+  const { keyId, pin } = parseOrThrow(keyActionSchema.safeParse(input));
+  await authorizeAudited(db, actor, { permission: "keys:renew" }, { action: "key.renew", targetType: "api_key", targetId: keyId }, request);
+  assertKeyManagementOpen(actor.org!);
+  const key = await loadOwnKey(db, actor.org!.id, keyId);
+  await verifyActionPin(db, actor, pin, request);
+  return changingKeyAccess(db, () =>
+    db.transaction(async (tx) => {
+      const renewed = await renewKeysInTransaction(tx, actor, [key], request, { refusal: () => new NotFoundError("That API key") });
+      return { expiresAt: renewed.get(key.id)! };
+    }),
+  );
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, isNull, like, or, sql } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import type { Database, Executor } from "@/lib/db";
 import { emailOutbox } from "@/lib/db/schema";
@@ -26,6 +26,21 @@ export async function queueEmail(db: Executor, email: OutgoingEmail): Promise<bo
     .onConflictDoNothing({ target: emailOutbox.dedupeKey })
     .returning({ id: emailOutbox.id });
   return inserted.length > 0;
+}
+
+/**
+ * Withdraws the messages not yet sent whose dedupe key starts with one of these prefixes — a
+ * reminder whose cause is gone. A message being handed to SMTP at this moment is already marked sent
+ * and is left alone. Returns how many were withdrawn.
+ */
+export async function cancelQueuedEmails(db: Executor, dedupePrefixes: readonly string[]): Promise<number> {
+  if (dedupePrefixes.length === 0) return 0;
+  const patterns = dedupePrefixes.map((prefix) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const removed = await db
+    .delete(emailOutbox)
+    .where(and(isNull(emailOutbox.sentAt), or(...patterns.map((pattern) => like(emailOutbox.dedupeKey, pattern)))))
+    .returning({ id: emailOutbox.id });
+  return removed.length;
 }
 
 export interface MailTransport {

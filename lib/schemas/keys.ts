@@ -40,3 +40,16 @@ export const deleteKeySchema = z.strictObject({
   confirmAlias: z.string().max(200),
   pin: pinField,
 });
+
+/** The most keys one "Renew all" renews; the list's banner offers at most this many. */
+export const MAX_KEYS_RENEWED_AT_ONCE = 200;
+
+/** "Renew all": the keys the person saw in the banner, each once. */
+export const renewKeysSchema = z.strictObject({
+  keyIds: z
+    .array(z.uuid({ error: "Unknown key" }), { error: "Choose the keys to renew" })
+    .min(1, "Choose the keys to renew")
+    .max(MAX_KEYS_RENEWED_AT_ONCE, `Renew at most ${MAX_KEYS_RENEWED_AT_ONCE} keys at once`)
+    .refine((ids) => new Set(ids).size === ids.length, "Each key can be renewed once"),
+  pin: pinField,
+});

@@ -18,7 +18,9 @@ export default async function SettingsPage() {
       />
       <PageBody>
         <Card>
-          <h2 className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">Developer</h2>
+          <h2 id="developer" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
+            Developer
+          </h2>
           <Link href="/settings/developer/api-keys" className="flex items-center gap-3 px-5 py-4 hover:bg-zinc-50">
             <KeyRound className="size-5 text-accent-600" aria-hidden />
             <span className="flex-1">

@@ -1,11 +1,11 @@
-import { Copy, Lock } from "lucide-react";
+import { Copy, Lock, ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
-import { KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
+import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
 import { RelativeTime } from "@/components/keys/relative-time";
 import { Notice } from "@/components/shell/notice";
@@ -60,6 +60,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
             prefix={key.prefix}
             applicationName={key.applicationName}
             frozen={key.status === "frozen"}
+            due={key.status === "frozen" || key.status === "expiring"}
             roleName={actor.role?.name ?? ""}
             can={{
               renew: actor.permissions.has("keys:renew"),
@@ -88,6 +89,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
               <dt className="text-zinc-500">Key</dt>
               <dd className="font-mono text-xs text-zinc-800">
                 {key.prefix}… <span className="font-sans text-zinc-500">(the full key was shown once)</span>
+                <ThirdPartyWarning id="key-warning" />
               </dd>
               <dt className="text-zinc-500">Mode</dt>
               <dd>
@@ -97,7 +99,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
               <dd>{key.applicationName}</dd>
               <dt className="text-zinc-500">Expires</dt>
               <dd>
-                <RelativeTime date={key.expiresAt} now={now} /> <span className="text-zinc-500">· {formatDateTime(key.expiresAt)}</span>
+                <RelativeTime date={key.expiresAt} now={now} expiry /> <span className="text-zinc-500">· {formatDateTime(key.expiresAt)}</span>
               </dd>
               <dt className="text-zinc-500">Last used</dt>
               <dd>
@@ -135,12 +137,15 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
         </div>
 
         <Card className="p-5">
-          <div className="flex items-center justify-between gap-4">
+          <div className="flex items-start justify-between gap-4">
             <div>
               <h2 className="text-sm font-semibold text-zinc-900">
                 Permissions <Badge className="ml-1">{PRESET_LABELS[presetOf(key.permissions, org.products)]}</Badge>
               </h2>
               <p className="mt-1 text-sm text-zinc-600">Fixed when the key was created. To change them, create a new key.</p>
+              <div className="mt-3">
+                <KeyGrants permissions={key.permissions} />
+              </div>
             </div>
             {actor.permissions.has("keys:create") ? (
               <Link href={`/keys/new?like=${key.id}`} className="inline-flex items-center gap-1.5 text-sm font-medium text-accent-700 hover:underline">
@@ -181,5 +186,17 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
         </section>
       </PageBody>
     </>
+  );
+}
+
+/** Seed 002's warning, where the key and its samples are shown. */
+function ThirdPartyWarning({ id }: { id: string }) {
+  return (
+    <p id={id} className="mt-2 flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 font-sans text-sm text-amber-900">
+      <ShieldAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <span>
+        <strong className="font-semibold">Never give a key to a third party.</strong> Anyone holding it can act as your organisation.
+      </span>
+    </p>
   );
 }
