@@ -104,7 +104,10 @@ test.describe("the key list", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, "johan@acme.example");
     await expect(page).toHaveURL(/\/keys$/);
-    await expect(page.getByRole("button", { name: "Notifications: 2 unread" })).toBeVisible();
+    const bell = page.getByRole("button", { name: /Notifications: \d+ unread/ });
+    await expect(bell).toBeVisible();
+    const unreadBefore = Number(/(\d+) unread/.exec((await bell.getAttribute("aria-label"))!)![1]);
+    expect(unreadBefore).toBeGreaterThanOrEqual(2);
     await page.goto("/keys?q=Sandbox");
     const row = keyRow(page, "Sandbox smoke tests");
     await expect(row).toContainText("Frozen");
@@ -122,7 +125,7 @@ test.describe("the key list", () => {
     await expect(row).toContainText(/in (90|89) days/);
     await expect(row.getByRole("button", { name: /Renew/ })).toHaveCount(0);
     // Its reminder left the bell.
-    await expect(page.getByRole("button", { name: "Notifications: 1 unread" })).toBeVisible();
+    await expect(page.getByRole("button", { name: `Notifications: ${unreadBefore - 1} unread` })).toBeVisible();
     await page.getByRole("button", { name: /Notifications/ }).click();
     await expect(page.getByRole("dialog", { name: "Notifications" })).not.toContainText("Sandbox smoke tests");
   });

@@ -35,6 +35,7 @@ async function main() {
       await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
     }
   }
+  if (seeded.seeded) await dueKeys(handle.db);
   // The reminders the server's timer would write a few seconds after start, written now so the
   // bell's tests do not depend on when they run.
   await runExpiryReminders(handle.db);
@@ -42,6 +43,30 @@ async function main() {
     writeFileSync(process.env.E2E_FIXTURES, JSON.stringify({ applications: seeded.applications, keys: await apiKeyFixtures() }, null, 2));
   }
   await handle.close();
+}
+
+/**
+ * Keys that are due, beyond the demo's: two more of Acme's, so "Renew all" renews several at once,
+ * and one of Thabo's that no test renews, whose reminder e-mail must still be waiting in the outbox.
+ */
+async function dueKeys(db: ReturnType<typeof databaseHandle>["db"]) {
+  const due: [application: string, creator: string, account: string, alias: string, days: number][] = [
+    ["Treasury bot", "naledi@acme.example", "Acme Retail ZAR operating", "e2e due soon", 5],
+    ["Treasury bot", "naledi@acme.example", "Acme Retail ZAR operating", "e2e frozen", -2],
+    ["Individual connection", "thabo@nkosi.example", "Private Bank Account", "e2e outbox reminder", 10],
+  ];
+  for (const [applicationName, creator, accountName, alias, days] of due) {
+    const [app] = await db.select().from(applications).where(eq(applications.name, applicationName));
+    const [user] = await db.select().from(users).where(eq(users.email, creator));
+    const [account] = await db.select().from(accounts).where(eq(accounts.name, accountName));
+    const { key, prefix } = generateApiKey("live");
+    const [row] = await db
+      .insert(apiKeys)
+      .values({ orgId: app!.orgId, applicationId: app!.id, alias, mode: "live", prefix, secretHash: sha256Hex(key), permissions: ["accounts:view"], createdBy: user!.id, createdAt: new Date(Date.now() - (90 - days) * 86_400_000), expiresAt: new Date(Date.now() + days * 86_400_000) })
+      .returning({ id: apiKeys.id });
+    await db.insert(apiKeyAccounts).values({ keyId: row!.id, accountId: account!.id });
+    if (account!.companyId) await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: account!.companyId });
+  }
 }
 
 /** Keys with known secrets for the black-box API tests, on Acme Retail's live ZAR account. */
