@@ -117,7 +117,7 @@ test.describe("the signed-in portal", () => {
 
     await nav.getByRole("link", { name: "Settings" }).click();
     await page.getByRole("link", { name: /API keys Create, renew/ }).click();
-    await expect(page).toHaveURL(/\/keys$/);
+    await expect(page).toHaveURL(/\/settings\/developer\/api-keys$/);
 
     await nav.getByRole("link", { name: "Audit log" }).click();
     await expect(page.getByRole("cell", { name: "Signed in" }).first()).toBeVisible();
@@ -137,7 +137,7 @@ test.describe("the signed-in portal", () => {
   test("the viewer is told what their role does not include", async ({ page }) => {
     await signIn(page, "aisha@acme.example");
     await page.getByRole("link", { name: "Credentials" }).click();
-    await expect(page.getByText("Only the main account holder sees credentials")).toBeVisible();
+    await expect(page.getByText("Your role (Viewer) does not include client credentials: you see each application’s keys.")).toBeVisible();
     await expect(page.getByText(/lkci_/)).toHaveCount(0);
   });
 
