@@ -181,6 +181,8 @@ test("each application's view holds its credentials beside its keys; members see
   const first = keys.getByRole("row").nth(1);
   await expect(first.getByText(/^lk_(live|test)_[0-9A-Za-z]{4}…$/)).toBeVisible();
   await expect(first.getByText(/Active|Expiring|Frozen/)).toBeVisible();
+  // Expiry in days, as the key list counts it.
+  await expect(first.getByText(/^(in \d+ days?|today|frozen (today|\d+ days? ago))$/)).toBeVisible();
   await both(page, "application-acme");
   const alias = (await first.getByRole("link").textContent())!.trim();
   await first.getByRole("link", { name: alias }).click();

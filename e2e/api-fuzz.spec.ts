@@ -137,6 +137,10 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
       '{"amount":1e400}',
       `{"amount":${2 ** 60},"reference":"big"}`,
       '{"reference":"\u0001\u0007\u001b[31m","amount":1}',
+      // NUL, JSON-escaped: valid JSON that PostgreSQL would refuse in a text column.
+      '{"beneficiaryName":"A\\u0000B","accountNumber":"62000000001","bankCode":"250655","amount":1,"reference":"x\\u0000"}',
+      '{"toAccountId":"00000000-0000-0000-0000-000000000000","amount":1,"reference":"\\u0000"}',
+      '{"code":"\\u0000"}',
       '{"__proto__":{"admin":true},"amount":1}',
       "grant_type=client_credentials",
       "grant_type=password&username=a",

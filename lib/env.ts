@@ -22,6 +22,8 @@ const schema = z.object({
   /** Bank API calls allowed per key per minute. */
   LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
   LATCHKEY_API_IP_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
+  /** Token requests allowed per client ID per minute (and twice as many per address). */
+  LATCHKEY_TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(60),
   LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Mounts the benchmark's unverified route; never set in production. */
   LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),

@@ -37,3 +37,27 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** The SQL state and constraint of a database error anywhere in the cause chain, or null. */
+function databaseFailure(error: unknown): { code: string; constraint?: string } | null {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const { code, constraint } = current as { code?: unknown; constraint?: unknown };
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return { code, constraint: typeof constraint === "string" ? constraint : undefined };
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+export function isDatabaseFailure(error: unknown): boolean {
+  return databaseFailure(error) !== null;
+}
+
+/**
+ * A failure as a log line may show it: a database error by its SQL state and constraint — never its
+ * query or parameters, which can hold hashes and personal data — and anything else by its name.
+ */
+export function describeFailure(error: unknown): string {
+  const database = databaseFailure(error);
+  if (database) return `database error ${database.code}${database.constraint ? ` (constraint ${database.constraint})` : ""}`;
+  return error instanceof Error ? error.name : "unknown error";
+}

@@ -35,7 +35,7 @@ type RouteContext<P> = { params: Promise<P> };
 let rateLimitStore: RateLimitStore | undefined;
 
 /** Counts one request against a shared per-minute limit; over it, a 429 with Retry-After. */
-async function enforceLimit(bucket: string, limit: number, message: string): Promise<void> {
+export async function enforceLimit(bucket: string, limit: number, message: string): Promise<void> {
   rateLimitStore ??= sharedRateLimitStore(getDb);
   const result = await hitApiRateLimit(rateLimitStore, bucket, limit, 60);
   if (!result.allowed) throw new ApiError(429, "rate_limited", message, undefined, { "retry-after": String(result.retryAfterSeconds) });

@@ -2,11 +2,13 @@ import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
 import { accessTokens, applications } from "@/lib/db/schema";
 import { sha256Hex } from "@/lib/security/hashing";
 import { randomBase62 } from "@/lib/security/random";
 import { authenticate } from "./authenticate";
-import { failure } from "./handler";
+import { enforceLimit, failure } from "./handler";
 import { ApiError, json, requestIdOf } from "./http";
 
 export const ACCESS_TOKEN_SECONDS = 30 * 60;
@@ -33,6 +35,9 @@ export async function issueToken(request: Request): Promise<Response> {
     if (colon < 1) return oauthError(401, "invalid_client", "Send the client ID and secret with HTTP Basic authentication.", { "www-authenticate": 'Basic realm="latchkey"' });
     const clientId = decoded.slice(0, colon);
     const clientSecret = decoded.slice(colon + 1);
+    // Guessing secrets is throttled per address and per client ID, before anything is looked up.
+    await enforceLimit(`token:ip:${clientIp(request.headers) ?? "unknown"}`, env.LATCHKEY_TOKEN_RATE_LIMIT * 2, "Too many token requests from this address. Slow down and retry.");
+    await enforceLimit(`token:client:${sha256Hex(clientId).slice(0, 32)}`, env.LATCHKEY_TOKEN_RATE_LIMIT, "Too many token requests for this client ID. Slow down and retry.");
 
     const db = getDb();
     const caller = await authenticate(db, new Request(request.url, { headers: { "x-api-key": request.headers.get("x-api-key") ?? "" } }));

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_BUT_LINES } from "@/lib/schemas/text";
 
 /** Request and response shapes of the bank API: validation and the OpenAPI document use the same ones. */
 const money = z.number().int("Amounts are integers in minor units (cents)").positive("The amount must be more than zero").max(100_000_000_000);
-const reference = z.string().trim().min(1, "Give a reference").max(140, "Keep the reference to 140 characters");
+const reference = z.string().trim().min(1, "Give a reference").max(140, "Keep the reference to 140 characters").regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE);
 
 export const transferRequest = z.strictObject({
   toAccountId: z.uuid({ error: "Give the id of one of this key's accounts" }),
@@ -11,7 +12,7 @@ export const transferRequest = z.strictObject({
 });
 
 export const paymentRequest = z.strictObject({
-  beneficiaryName: z.string().trim().min(1, "Give the beneficiary's name").max(140),
+  beneficiaryName: z.string().trim().min(1, "Give the beneficiary's name").max(140).regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE),
   accountNumber: z.string().regex(/^\d{6,20}$/, "An account number is 6 to 20 digits"),
   bankCode: z.string().regex(/^[0-9A-Z]{4,11}$/, "A branch code or BIC: 4 to 11 digits or capital letters"),
   amount: money,
@@ -19,7 +20,7 @@ export const paymentRequest = z.strictObject({
 });
 
 export const cardCodeRequest = z.strictObject({
-  code: z.string().max(10_000, "Card code is limited to 10,000 characters"),
+  code: z.string().max(10_000, "Card code is limited to 10,000 characters").regex(NO_CONTROL_CHARACTERS_BUT_LINES, CONTROL_CHARACTERS_MESSAGE),
 });
 
 export const transactionsQuery = z.strictObject({

@@ -4,7 +4,7 @@ import { cache } from "react";
 import { getDb } from "@/lib/db";
 import { loadActor, type Actor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
-import { DomainError } from "@/lib/errors";
+import { DomainError, describeFailure, isDatabaseFailure } from "@/lib/errors";
 import { AccessError } from "./errors";
 import { auth } from "./next-auth";
 
@@ -47,6 +47,11 @@ export async function withActor<R>(
   } catch (error) {
     if (error instanceof AccessError) return { ok: false, error: error.message, code: error.code };
     if (error instanceof DomainError) return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors };
+    // A failed query rolled its transaction back: say so, and log it without its parameters.
+    if (isDatabaseFailure(error)) {
+      console.error(`[action] failed: ${describeFailure(error)}`);
+      return { ok: false, error: "Something went wrong on our side and nothing was changed. Try again in a moment.", code: "internal_error" };
+    }
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { describeFailure } from "@/lib/errors";
 import { clientIp } from "@/lib/http/request-context";
 import { SESSION_ABSOLUTE_SECONDS, validateSession } from "./sessions";
 import { signInWithPassword } from "./sign-in";
@@ -34,7 +35,7 @@ export const { auth, signIn, signOut } = NextAuth({
     // Auth.js logs a stack for every wrong password; a wrong password is not an error.
     error(error) {
       if (error instanceof CredentialsSignin) return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      console.error(`[auth] ${error.name}: ${describeFailure((error as { cause?: unknown }).cause ?? error)}`);
     },
   },
   providers: [

@@ -9,6 +9,7 @@ import { accessTokens, applications } from "@/lib/db/schema";
 import { DomainError, isUniqueViolation, NotFoundError, parseOrThrow } from "@/lib/errors";
 import { addApplicationSchema, rotateSecretSchema } from "@/lib/schemas/credentials";
 import { sha256Hex } from "@/lib/security/hashing";
+import { assertNotSuspended } from "@/lib/organisations/assert-not-suspended";
 import { createApplication, generateClientSecret } from "./create-application";
 import { firstApplicationName } from "./first-application";
 
@@ -26,6 +27,7 @@ export async function rotateClientSecret(db: Database, actor: Actor, input: unkn
   await verifyActionPin(db, actor, pin, request);
   const clientSecret = generateClientSecret();
   await db.transaction(async (tx) => {
+    await assertNotSuspended(tx, orgId, "client secrets cannot be issued or rotated");
     // Only if the secret is still the one read above: of two rotations at once, one wins.
     const [row] = await tx
       .update(applications)
@@ -56,6 +58,7 @@ export async function addApplication(db: Database, actor: Actor, input: unknown,
   if (taken) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `An application called “${name}” already exists` });
   await verifyActionPin(db, actor, pin, request);
   return db.transaction(async (tx) => {
+    await assertNotSuspended(tx, actor.org!.id, "applications cannot be added");
     let created: Awaited<ReturnType<typeof createApplication>>;
     try {
       created = await createApplication(tx, actor.org!.id, name);

@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
+import { describeFailure } from "@/lib/errors";
 import { runJobs } from "./run-jobs";
 
 /**
@@ -18,7 +19,7 @@ export function startJobTimer(): void {
     try {
       await runJobs(getDb());
     } catch (error) {
-      console.error(`[jobs] round failed: ${error instanceof Error ? error.message : "unknown error"}`);
+      console.error(`[jobs] round failed: ${describeFailure(error)}`);
     } finally {
       running = false;
     }

@@ -8,6 +8,7 @@ import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { accounts, payments, transactions } from "@/lib/db/schema";
 import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { assertNotSuspended } from "@/lib/organisations/assert-not-suspended";
 import { pinField } from "@/lib/schemas/keys";
 
 export const decidePaymentSchema = z.strictObject({
@@ -31,6 +32,7 @@ export async function decidePayment(db: Database, actor: Actor, input: unknown, 
   await verifyActionPin(db, actor, pin, request);
 
   return db.transaction(async (tx) => {
+    await assertNotSuspended(tx, orgId, "payments cannot be approved or rejected; they stay waiting");
     const [payment] = await tx
       .update(payments)
       .set({ status: decision === "approve" ? "executed" : "rejected", decidedAt: sql`now()`, decidedBy: actor.user.id })

@@ -10,7 +10,7 @@ export const addApplicationSchema = z.strictObject({
     .trim()
     .min(1, "Name the application")
     .max(64, "Keep the name to 64 characters")
-    .regex(/^[^<>\u0000-\u001f]*$/, "The name cannot contain < > or control characters"),
+    .regex(/^[^<>\u0000-\u001f\u007f]*$/, "The name cannot contain < > or control characters"),
   pin: pinField,
 });
 

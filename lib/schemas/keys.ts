@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "@/lib/schemas/text";
 import { isKeyPermission } from "@/lib/key-permissions";
 
 /** The wizard's steps, checked in the browser and again on the server. */
@@ -8,8 +9,8 @@ export const keyDetailsShape = {
     .trim()
     .min(1, "Give the key an alias")
     .max(64, "Keep the alias to 64 characters")
-    .regex(/^[^<>\u0000-\u001f]*$/, "The alias cannot contain < > or control characters"),
-  description: z.string().trim().max(280, "Keep the description to 280 characters"),
+    .regex(/^[^<>\u0000-\u001f\u007f]*$/, "The alias cannot contain < > or control characters"),
+  description: z.string().trim().max(280, "Keep the description to 280 characters").regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE),
   mode: z.enum(["live", "test"], { error: "Choose Live or Test" }),
   applicationId: z.uuid({ error: "Choose an application" }),
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "@/lib/schemas/text";
 import { MEMBER_PERMISSIONS } from "@/lib/permissions";
 import { pinField } from "./keys";
 
@@ -17,8 +18,8 @@ export const roleFieldsShape = {
     .trim()
     .min(1, "Name the role")
     .max(48, "Keep the name to 48 characters")
-    .regex(/^[^<>\u0000-\u001f]*$/, "The name cannot contain < > or control characters"),
-  description: z.string().trim().max(200, "Keep the description to 200 characters"),
+    .regex(/^[^<>\u0000-\u001f\u007f]*$/, "The name cannot contain < > or control characters"),
+  description: z.string().trim().max(200, "Keep the description to 200 characters").regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE),
   permissions: z
     .array(z.enum(MEMBER_PERMISSIONS, { error: "Unknown permission" }))
     .min(1, "Choose at least one permission")
@@ -35,7 +36,7 @@ const password = z.string().min(12, "Use at least 12 characters").max(200, "That
 export const acceptInvitationSchema = z
   .strictObject({
     token: z.string().regex(/^lkinv_[0-9A-Za-z]{43}$/, "This invitation link is not valid"),
-    name: z.string().trim().min(1, "Enter your name").max(100, "Keep your name to 100 characters"),
+    name: z.string().trim().min(1, "Enter your name").max(100, "Keep your name to 100 characters").regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE),
     password,
     confirmPassword: z.string().max(200),
   })

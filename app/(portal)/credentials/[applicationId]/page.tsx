@@ -163,7 +163,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
                       <KeyStatusBadge status={keyStatus(key, now)} />
                     </Td>
                     <Td className="text-zinc-700">
-                      <RelativeTime date={key.expiresAt} now={now} />
+                      <RelativeTime date={key.expiresAt} now={now} expiry />
                     </Td>
                   </tr>
                 ))}
