@@ -11,10 +11,8 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { deleteKeyAction } from "@/lib/actions/delete-key";
 import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
-import { renewKeyAction } from "@/lib/actions/renew-key";
-import { formatDate } from "@/lib/format";
-import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { PinDialog, settlePinResult, type ActionOutcome } from "./pin-dialog";
+import { RenewKeyDialog } from "./renew-key-dialog";
 import { SecretModal } from "./secret-modal";
 
 interface KeyActionsProps {
@@ -45,7 +43,6 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
   const [open, setOpen] = useState<Open>(null);
   const [typed, setTyped] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
-  const newExpiry = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
 
   const outcome = (result: ActionOutcome, success: () => void) => settlePinResult(result, { success, close: () => setOpen(null) });
 
@@ -78,25 +75,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
       </span>
       {!can.delete ? <Unavailable id="why-delete" roleName={roleName} what="delete" /> : null}
 
-      <PinDialog
-        open={open === "renew"}
-        onOpenChange={(o) => setOpen(o ? "renew" : null)}
-        title={`Renew “${alias}”`}
-        description={
-          <>
-            The key will work until <strong className="text-zinc-900">{newExpiry}</strong> ({KEY_LIFETIME_DAYS} days from today)
-            {frozen ? ", and the API accepts it again at once" : ""}.
-          </>
-        }
-        confirmLabel="Renew key"
-        onSubmit={async (pin) =>
-          outcome(await renewKeyAction({ keyId, pin }), () => {
-            setOpen(null);
-            toast.success(`“${alias}” renewed until ${newExpiry}`);
-            router.refresh();
-          })
-        }
-      />
+      <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
 
       <PinDialog
         open={open === "regenerate"}

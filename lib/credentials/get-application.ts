@@ -3,11 +3,11 @@ import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
-import { AccessError } from "@/lib/auth/errors";
 import type { Executor } from "@/lib/db";
 import { apiKeys, applications } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { secretIssued } from "./create-application";
+import { applicationViewer } from "./list-applications";
 
 const applicationIdSchema = z.uuid();
 
@@ -28,9 +28,7 @@ export interface ApplicationView {
  */
 export async function getApplicationView(db: Executor, actor: Actor, applicationId: unknown): Promise<ApplicationView> {
   authorize(actor, { organisation: true });
-  const seesCredentials = actor.permissions.has("credentials:view");
-  const seesKeys = actor.permissions.has("keys:view");
-  if (!seesCredentials && !seesKeys) throw new AccessError("forbidden");
+  const { seesCredentials, seesKeys } = applicationViewer(actor);
   const parsed = applicationIdSchema.safeParse(applicationId);
   if (!parsed.success) throw new NotFoundError("That application");
   const orgId = actor.org!.id;

@@ -40,9 +40,7 @@ export async function listApplicationNames(db: Executor, actor: Actor) {
  */
 export async function listApplicationSummaries(db: Executor, actor: Actor) {
   const { org } = authorize(actor, { organisation: true });
-  const seesCredentials = actor.permissions.has("credentials:view");
-  const seesKeys = actor.permissions.has("keys:view");
-  if (!seesCredentials && !seesKeys) throw new AccessError("forbidden");
+  const { seesCredentials, seesKeys } = applicationViewer(actor);
   const rows = await db
     .select({
       id: applications.id,
@@ -65,4 +63,15 @@ export async function listApplicationSummaries(db: Executor, actor: Actor) {
     credentials: seesCredentials ? { clientId: r.clientId, secretIssued: secretIssued(r), clientSecretLast4: r.clientSecretLast4, secretRotatedAt: r.secretRotatedAt } : null,
     keyCount: seesKeys ? r.keyCount : null,
   }));
+}
+
+/**
+ * What a member sees of applications: their credentials with `credentials:view`, their keys with
+ * `keys:view`; with neither, nothing.
+ */
+export function applicationViewer(actor: Actor): { seesCredentials: boolean; seesKeys: boolean } {
+  const seesCredentials = actor.permissions.has("credentials:view");
+  const seesKeys = actor.permissions.has("keys:view");
+  if (!seesCredentials && !seesKeys) throw new AccessError("forbidden");
+  return { seesCredentials, seesKeys };
 }
