@@ -201,8 +201,11 @@ test.describe("API keys", () => {
     await expect(page.getByText("This key freezes in 10 days")).toBeVisible();
     await expect(page.getByRole("button", { name: "Notifications: 2 unread" })).toBeVisible();
     await page.getByRole("button", { name: /Notifications/ }).click();
+    // The bell shows them read at once; wait for the server to have recorded it before reloading.
+    const recorded = page.waitForResponse((response) => response.request().method() === "POST" && !!response.request().headers()["next-action"]);
     await page.getByRole("dialog", { name: "Notifications" }).getByRole("button", { name: "Mark all read" }).click();
     await expect(page.getByRole("button", { name: "Notifications: none unread" })).toBeVisible();
+    await recorded;
     await page.reload();
     await expect(page.getByRole("button", { name: "Notifications: none unread" })).toBeVisible();
     await page.keyboard.press("Escape");
