@@ -6,6 +6,8 @@ import { invitations, memberships, organisations, roles, sessions, users } from 
 import { DomainError, parseOrThrow } from "@/lib/errors";
 import { acceptInvitationSchema } from "@/lib/schemas/members";
 import { hashSecret, sha256Hex } from "@/lib/security/hashing";
+import { isMemberPermission } from "@/lib/permissions";
+import { grantRefusal, loadRole } from "./rules";
 
 export interface PendingInvitation {
   id: string;
@@ -31,6 +33,24 @@ export async function findInvitation(db: Executor, token: string): Promise<Pendi
 }
 
 const GONE = "This invitation has been used, withdrawn or has expired. Ask for a new one.";
+const NO_LONGER_VALID = "This invitation is no longer valid — ask an admin to invite you again.";
+
+/**
+ * Authority is checked when it is used: the inviter must still be a member of the organisation who
+ * manages members and may grant the invited role (never Superadmin; an Admin only what they hold).
+ */
+async function assertInviterStillMayGrant(tx: Executor, invitation: typeof invitations.$inferSelect) {
+  const [inviter] = await tx
+    .select({ roleId: roles.id, roleName: roles.name, builtIn: roles.builtIn, permissions: roles.permissions })
+    .from(memberships)
+    .innerJoin(roles, eq(roles.id, memberships.roleId))
+    .where(and(eq(memberships.orgId, invitation.orgId), eq(memberships.userId, invitation.invitedBy)))
+    .limit(1);
+  const role = await loadRole(tx, invitation.orgId, invitation.roleId).catch(() => null);
+  if (!inviter || !role || !inviter.permissions.includes("members:manage")) throw new DomainError("invitation_invalid", NO_LONGER_VALID);
+  const granter = { role: { id: inviter.roleId, name: inviter.roleName, builtIn: inviter.builtIn }, permissions: new Set(inviter.permissions.filter(isMemberPermission)) };
+  if (grantRefusal(granter, role)) throw new DomainError("invitation_invalid", NO_LONGER_VALID);
+}
 
 /** Claims a pending invitation by its token — once: the claim is one conditional update. */
 async function claimInvitation(tx: Executor, token: string, email?: string) {
@@ -48,6 +68,7 @@ async function claimInvitation(tx: Executor, token: string, email?: string) {
     )
     .returning();
   if (!invitation) throw new DomainError("invitation_gone", email ? `${GONE} An invitation only works for the address it was sent to.` : GONE);
+  await assertInviterStillMayGrant(tx, invitation);
   return invitation;
 }
 

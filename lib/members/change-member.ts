@@ -1,11 +1,11 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
-import { memberships, roles } from "@/lib/db/schema";
+import { invitations, memberships, roles } from "@/lib/db/schema";
 import { DomainError, parseOrThrow } from "@/lib/errors";
 import { changeMemberRoleSchema, memberActionSchema } from "@/lib/schemas/members";
 import { assertMayGrant, assertMayManage, assertSuperadmin, loadMember, loadRole } from "./rules";
@@ -58,6 +58,11 @@ export async function removeMember(db: Database, actor: Actor, input: unknown, r
       .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
       .returning({ id: memberships.id });
     if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
+    // Their authority leaves with them: the invitations they sent and nobody has used are withdrawn.
+    await tx
+      .update(invitations)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.invitedBy, userId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
     await recordAuditEvent(tx, {
       ...actorFields(actor, request),
       action: "member.remove",

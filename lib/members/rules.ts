@@ -20,7 +20,10 @@ export interface MemberTarget {
   role: RoleRow;
 }
 
-export function isSuperadmin(actor: Actor): boolean {
+/** Who grants: an acting member, or an inviter whose authority is checked again when the invitation is used. */
+export type Granter = Pick<Actor, "role" | "permissions">;
+
+export function isSuperadmin(actor: Granter): boolean {
   return actor.role?.builtIn === "superadmin";
 }
 
@@ -49,7 +52,7 @@ export async function loadMember(db: Executor, orgId: string, userId: string): P
 }
 
 /** Permissions of `role` that the actor does not hold. */
-function beyondActor(actor: Actor, role: RoleRow): string[] {
+function beyondActor(actor: Granter, role: RoleRow): string[] {
   return role.permissions.filter((p) => !actor.permissions.has(p as never));
 }
 
@@ -73,7 +76,7 @@ async function refuse(
 type Refusal = { reason: string; message: string } | null;
 
 /** Why the actor may not grant `role`, or null: the Superadmin role is handed on, never granted; others grant only what they hold. */
-export function grantRefusal(actor: Actor, role: RoleRow): Refusal {
+export function grantRefusal(actor: Granter, role: RoleRow): Refusal {
   if (role.builtIn === "superadmin") return { reason: "grant_superadmin", message: "The Superadmin role cannot be granted; the Superadmin hands it on." };
   if (!isSuperadmin(actor) && beyondActor(actor, role).length > 0) return { reason: "grant_beyond_own", message: `You cannot grant ${role.name}: it holds permissions your role does not.` };
   return null;
