@@ -20,7 +20,7 @@ export async function signInAction(input: unknown, next?: unknown): Promise<Acti
         ok: false,
         error:
           error.code === "rate_limited"
-            ? "Too many sign-in attempts. Wait 15 minutes, then try again."
+            ? "Too many sign-in attempts. Wait a little (at most 15 minutes), then try again."
             : SIGN_IN_FAILED_MESSAGE,
       };
     }

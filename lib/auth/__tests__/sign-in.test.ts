@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { revokeAllSessions, revokeSession, validateSession } from "@/lib/auth/sessions";
-import { SIGN_IN_ACCOUNT_FAILURES, signInWithPassword, type SignInRequest } from "@/lib/auth/sign-in";
+import { SIGN_IN_ACCOUNT_ADDRESS_FAILURES, SIGN_IN_ACCOUNT_FAILURES, signInWithPassword, type SignInRequest } from "@/lib/auth/sign-in";
 import { auditEvents, sessions, users } from "@/lib/db/schema";
 import { DEMO_PASSWORD } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
@@ -61,30 +61,44 @@ describe("sign-in with email and password", () => {
     }
   });
 
-  it(`locks an account for 15 minutes after ${SIGN_IN_ACCOUNT_FAILURES} wrong passwords, even from many IPs, and audits it`, async () => {
-    for (let i = 0; i < SIGN_IN_ACCOUNT_FAILURES; i++) {
-      expect(await signInWithPassword(db(), attempt("johan@acme.example", `wrong-${i}`))).toEqual({ ok: false, reason: "invalid" });
+  it(`stops an address after ${SIGN_IN_ACCOUNT_ADDRESS_FAILURES} wrong passwords for 15 minutes, audited — and the owner still signs in from another`, async () => {
+    const attacker = "198.51.100.66";
+    for (let i = 0; i < SIGN_IN_ACCOUNT_ADDRESS_FAILURES; i++) {
+      expect(await signInWithPassword(db(), attempt("johan@acme.example", `wrong-${i}`, attacker))).toEqual({ ok: false, reason: "invalid" });
     }
-    const locked = await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD));
-    expect(locked.ok).toBe(false);
-    if (!locked.ok) expect(locked.reason).toBe("rate_limited");
-    if (!locked.ok && locked.reason === "rate_limited") {
-      expect(locked.retryAfterSeconds).toBeGreaterThan(14 * 60);
-      expect(locked.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    const stopped = await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD, attacker));
+    expect(stopped.ok).toBe(false);
+    if (!stopped.ok) expect(stopped.reason).toBe("rate_limited");
+    if (!stopped.ok && stopped.reason === "rate_limited") {
+      expect(stopped.retryAfterSeconds).toBeGreaterThan(14 * 60);
+      expect(stopped.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     }
     const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.actorLabel, "johan@acme.example"), eq(auditEvents.outcome, "denied")));
     expect(denied.length).toBeGreaterThanOrEqual(1);
-    // When the window has passed, the right password works again.
-    await db().execute(sql`update rate_limits set window_started_at = now() - interval '16 minutes' where bucket = 'sign-in:account:johan@acme.example'`);
-    expect((await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD))).ok).toBe(true);
+    // The owner, from home: the lockout is no weapon.
+    expect((await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD, "203.0.113.10"))).ok).toBe(true);
+    // When the window has passed, the right password works from the first address too.
+    await db().execute(sql`update rate_limits set window_started_at = now() - interval '16 minutes' where bucket = ${`sign-in:account-address:johan@acme.example:${attacker}`}`);
+    expect((await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD, attacker))).ok).toBe(true);
+  });
+
+  it(`slows guesses spread over many addresses: past ${SIGN_IN_ACCOUNT_FAILURES} a minute, Retry-After of at most a minute`, async () => {
+    for (let i = 0; i < SIGN_IN_ACCOUNT_FAILURES; i++) {
+      expect(await signInWithPassword(db(), attempt("thabo@nkosi.example", `spread-${i}`))).toEqual({ ok: false, reason: "invalid" });
+    }
+    const slowed = await signInWithPassword(db(), attempt("thabo@nkosi.example", DEMO_PASSWORD));
+    expect(slowed).toMatchObject({ ok: false, reason: "rate_limited" });
+    if (!slowed.ok && slowed.reason === "rate_limited") expect(slowed.retryAfterSeconds).toBeLessThanOrEqual(60);
+    await db().execute(sql`update rate_limits set window_started_at = now() - interval '2 minutes' where bucket = 'sign-in:account:thabo@nkosi.example'`);
+    expect((await signInWithPassword(db(), attempt("thabo@nkosi.example", DEMO_PASSWORD))).ok).toBe(true);
   });
 
   it("counts a parallel burst of wrong passwords atomically: at most the limit is ever checked", async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => signInWithPassword(db(), attempt("kagiso@pending.example", `burst-${i}`))),
+      Array.from({ length: 20 }, (_, i) => signInWithPassword(db(), attempt("kagiso@pending.example", `burst-${i}`, "198.51.100.99"))),
     );
     const checked = results.filter((r) => !r.ok && r.reason === "invalid").length;
-    expect(checked).toBeLessThanOrEqual(SIGN_IN_ACCOUNT_FAILURES);
+    expect(checked).toBeLessThanOrEqual(SIGN_IN_ACCOUNT_ADDRESS_FAILURES);
     expect(results.filter((r) => !r.ok && r.reason === "rate_limited").length).toBe(20 - checked);
   });
 
