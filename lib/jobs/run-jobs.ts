@@ -1,11 +1,13 @@
 import "server-only";
 import type { Database } from "@/lib/db";
 import { deliverOutbox } from "@/lib/mail/outbox";
+import { deleteExpiredRows } from "./delete-expired-rows";
 import { runExpiryReminders } from "./expiry-reminders";
 
-/** One round of the background work: expiry reminders, then delivery of queued e-mail. */
+/** One round of the background work: expiry reminders, delivery of queued e-mail, then deleting rows that can never be used again. */
 export async function runJobs(db: Database, now = new Date()) {
   const reminders = await runExpiryReminders(db, now);
   const mail = await deliverOutbox(db);
-  return { reminders: reminders.created, sent: mail.sent, failed: mail.failed };
+  const deleted = await deleteExpiredRows(db);
+  return { reminders: reminders.created, sent: mail.sent, failed: mail.failed, deleted };
 }
