@@ -7,7 +7,7 @@ import type { Executor } from "@/lib/db";
 import { apiKeys, applications } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { secretIssued } from "./create-application";
-import { applicationViewer } from "./list-applications";
+import { APPLICATION_COLUMNS, applicationViewer } from "./list-applications";
 
 const applicationIdSchema = z.uuid();
 
@@ -33,14 +33,7 @@ export async function getApplicationView(db: Executor, actor: Actor, application
   if (!parsed.success) throw new NotFoundError("That application");
   const orgId = actor.org!.id;
   const [row] = await db
-    .select({
-      id: applications.id,
-      name: applications.name,
-      createdAt: applications.createdAt,
-      clientId: applications.clientId,
-      clientSecretLast4: applications.clientSecretLast4,
-      secretRotatedAt: applications.secretRotatedAt,
-    })
+    .select(APPLICATION_COLUMNS)
     .from(applications)
     .where(and(eq(applications.id, parsed.data), eq(applications.orgId, orgId)))
     .limit(1);

@@ -34,6 +34,16 @@ export async function listApplicationNames(db: Executor, actor: Actor) {
     .orderBy(asc(applications.createdAt), asc(applications.name));
 }
 
+/** An application as its list and its own page show it: never the secret's hash. */
+export const APPLICATION_COLUMNS = {
+  id: applications.id,
+  name: applications.name,
+  createdAt: applications.createdAt,
+  clientId: applications.clientId,
+  clientSecretLast4: applications.clientSecretLast4,
+  secretRotatedAt: applications.secretRotatedAt,
+};
+
 /**
  * The applications as the credentials page lists them, each linking to its own view: client ID and
  * the secret's state for members with credentials:view, the number of keys for members with keys:view.
@@ -42,15 +52,7 @@ export async function listApplicationSummaries(db: Executor, actor: Actor) {
   const { org } = authorize(actor, { organisation: true });
   const { seesCredentials, seesKeys } = applicationViewer(actor);
   const rows = await db
-    .select({
-      id: applications.id,
-      name: applications.name,
-      createdAt: applications.createdAt,
-      clientId: applications.clientId,
-      clientSecretLast4: applications.clientSecretLast4,
-      secretRotatedAt: applications.secretRotatedAt,
-      keyCount: count(apiKeys.id),
-    })
+    .select({ ...APPLICATION_COLUMNS, keyCount: count(apiKeys.id) })
     .from(applications)
     .leftJoin(apiKeys, and(eq(apiKeys.applicationId, applications.id), eq(apiKeys.orgId, org!.id), isNull(apiKeys.revokedAt)))
     .where(eq(applications.orgId, org!.id))
