@@ -64,6 +64,11 @@ export const emailOutbox = pgTable(
     toAddress: text().notNull(),
     subject: text().notNull(),
     body: text().notNull(),
+    /**
+     * A one-time link the body refers to (an invitation's), sealed with a key derived from AUTH_SECRET
+     * so the table never holds a usable link; erased once the message is sent. Null for other mail.
+     */
+    sealedLink: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
     attempts: integer().notNull().default(0),

@@ -24,8 +24,14 @@ export const users = pgTable(
     sessionsValidAfter: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp({ withTimezone: true }),
+    /**
+     * SHA-256 of a one-time set-up link (`npm run operator:create`): whoever holds the link chooses the
+     * password and PIN once, before `setUpExpiresAt`. Null when no link is open.
+     */
+    setUpTokenHash: text(),
+    setUpExpiresAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex().on(t.email)],
+  (t) => [uniqueIndex().on(t.email), uniqueIndex().on(t.setUpTokenHash)],
 );
 
 /** A named set of member permissions in one organisation. Built-in roles carry a `builtIn` key. */
