@@ -1,58 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { rateLimits } from "@/lib/db/schema";
 import { databaseStore, redisStore } from "@/lib/security/rate-limit-store";
 import { db } from "@/lib/test/helpers";
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
-
-/** A private Redis for this test alone (never the shared one), started and stopped at will. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Ready to accept connections")) resolve(child);
-    });
-    child.on("exit", (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners("exit");
-    child.on("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
-
-function redisHas(port: number, key: string): boolean {
-  return spawnSync("redis-cli", ["-p", String(port), "exists", key], { encoding: "utf8" }).stdout.trim() === "1";
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { freePort, hasRedis, redisHas, startRedis, stopRedis, until } from "@/lib/test/redis";
 
 const running: ChildProcess[] = [];
 afterAll(async () => {
-  for (const child of running) if (child.exitCode === null) await stopRedis(child);
+  for (const child of running) await stopRedis(child);
 });
 
 describe("Redis is an optimisation, never a dependency", () => {
