@@ -1,10 +1,44 @@
+import type { AccessErrorCode } from "@/lib/auth/errors";
+
+/**
+ * Every reason the domain gives for refusing: programs (the portal's dialogs, the API's clients)
+ * branch on these codes, never on messages. A new refusal adds its code here, or does not compile.
+ */
+export const DOMAIN_ERROR_CODES = [
+  "invalid_request",
+  "not_found",
+  "conflict",
+  "forbidden",
+  "escalation_refused",
+  "pin_invalid",
+  "pin_locked",
+  "pin_busy",
+  "alias_taken",
+  "keys_changed",
+  "key_management_closed",
+  "organisation_suspended",
+  "not_business",
+  "insufficient_funds",
+  "already_decided",
+  "built_in_role",
+  "role_in_use",
+  "invitation_invalid",
+  "invitation_gone",
+  "existing_user",
+] as const;
+
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+/** Every code a server action can answer with. */
+export type ErrorCode = DomainErrorCode | AccessErrorCode | "sign_in_failed" | "rate_limited" | "service_unavailable" | "internal_error";
+
 /**
  * A refusal the domain explains to a person: a code for programs, a message for people, and the
  * fields at fault. Thrown by lib/<domain>, turned into an action result or API error at the boundary.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: DomainErrorCode,
     message: string,
     readonly fieldErrors?: Record<string, string>,
   ) {
@@ -20,12 +54,33 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** The parsed input, or a DomainError naming each failing field. */
-export function parseOrThrow<T>(result: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
-  if (result.success) return result.data;
+interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+/**
+ * The one mapping from validation issues to field errors: each field's first message, keyed by its
+ * dotted path (`accountIds.0`), or by the list itself for the `lists` named; `whole` names an issue
+ * about the input as a whole.
+ */
+export function fieldErrorsFrom(issues: readonly Issue[], { whole = "form", lists = [] }: { whole?: string; lists?: readonly string[] } = {}): Record<string, string> {
   const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
-  throw new DomainError("invalid_request", "Check the highlighted fields.", fieldErrors);
+  for (const issue of issues) {
+    const path = issue.path.map(String);
+    const field = lists.includes(path[0] ?? "") ? path[0]! : path.join(".") || whole;
+    fieldErrors[field] ??= issue.message;
+  }
+  return fieldErrors;
+}
+
+/** The parsed input, or a DomainError naming each failing field. */
+export function parseOrThrow<T>(
+  result: { success: true; data: T } | { success: false; error: { issues: readonly Issue[] } },
+  options: { lists?: readonly string[] } = {},
+): T {
+  if (result.success) return result.data;
+  throw new DomainError("invalid_request", "Check the highlighted fields.", fieldErrorsFrom(result.error.issues, options));
 }
 
 /** Whether a database error, or one it wraps (drizzle wraps the driver's), is a unique-constraint violation. */

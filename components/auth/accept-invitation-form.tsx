@@ -75,7 +75,7 @@ export function JoinWithInvitation({ token, orgName }: { token: string; orgName:
         disabled={!hydrated || pending}
         onClick={async () => {
           setPending(true);
-          const result = await joinWithInvitationAction(token);
+          const result = await joinWithInvitationAction({ token });
           setPending(false);
           if (result && !result.ok) setError(result.error);
         }}

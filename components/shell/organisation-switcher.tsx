@@ -63,7 +63,7 @@ export function OrganisationSwitcher({ current, organisations }: { current: Swit
               onSelect={() =>
                 startTransition(async () => {
                   if (org.orgId === current.orgId) return;
-                  const result = await switchOrganisationAction(org.orgId);
+                  const result = await switchOrganisationAction({ orgId: org.orgId });
                   if (!result.ok) toast.error(result.error);
                   else {
                     toast.success(`Switched to ${org.orgName}`);

@@ -1,11 +1,11 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { withActor } from "@/lib/auth/current";
+import { action } from "@/lib/auth/action";
 import { getDb } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 import { requestContext } from "@/lib/http/request-context";
-import { acceptInvitation, joinWithInvitation } from "@/lib/members/accept-invitation";
+import { acceptInvitation, joinOrganisation } from "@/lib/members/accept-invitation";
 import type { ActionResult } from "./result";
 
 /**
@@ -17,16 +17,15 @@ export async function acceptInvitationAction(input: unknown): Promise<ActionResu
   try {
     ({ email } = await acceptInvitation(getDb(), input, await requestContext()));
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, error: error.message, fieldErrors: error.fieldErrors };
+    if (error instanceof DomainError) return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors };
     throw error;
   }
   redirect(`/sign-in?joined=1&email=${encodeURIComponent(email)}`);
 }
 
 /** Someone already signed in joins the organisation an invitation to their address offers. */
-export async function joinWithInvitationAction(token: unknown) {
-  return withActor({ allowWithoutPin: true }, async (actor) => {
-    await joinWithInvitation(getDb(), actor.user, actor.sessionId, typeof token === "string" ? token : "", await requestContext());
+export const joinWithInvitationAction = action(joinOrganisation, {
+  result: () => {
     redirect("/keys");
-  });
-}
+  },
+});

@@ -1,16 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { withActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
-import { requestContext } from "@/lib/http/request-context";
+import { action } from "@/lib/auth/action";
 import { createKey } from "@/lib/keys/create-key";
 
 /** Creates a key; the response is the only place its secret ever appears. */
-export async function createKeyAction(input: unknown) {
-  return withActor({}, async (actor) => {
-    const created = await createKey(getDb(), actor, input, await requestContext());
-    revalidatePath("/keys");
-    return { ok: true as const, data: { id: created.id, key: created.key, prefix: created.prefix, alias: created.alias } };
-  });
-}
+export const createKeyAction = action(createKey, { revalidate: ["/keys"], result: ({ id, key, prefix, alias }) => ({ id, key, prefix, alias }) });

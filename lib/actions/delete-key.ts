@@ -1,15 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { withActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
-import { requestContext } from "@/lib/http/request-context";
+import { action } from "@/lib/auth/action";
 import { deleteKey } from "@/lib/keys/delete-key";
 
-export async function deleteKeyAction(input: unknown) {
-  return withActor({}, async (actor) => {
-    await deleteKey(getDb(), actor, input, await requestContext());
-    revalidatePath("/keys", "layout");
-    return { ok: true as const };
-  });
-}
+/** Deletes (revokes) a key at once; its alias typed and the PIN confirm it. */
+export const deleteKeyAction = action(deleteKey, { revalidate: [["/keys", "layout"]] });

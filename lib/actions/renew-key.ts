@@ -1,15 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { withActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
-import { requestContext } from "@/lib/http/request-context";
+import { action } from "@/lib/auth/action";
 import { renewKey } from "@/lib/keys/renew-key";
 
-export async function renewKeyAction(input: unknown) {
-  return withActor({}, async (actor) => {
-    const { expiresAt } = await renewKey(getDb(), actor, input, await requestContext());
-    revalidatePath("/keys", "layout");
-    return { ok: true as const, data: { expiresAt: expiresAt.toISOString() } };
-  });
-}
+/** Renews a key for 90 days from now (PIN). */
+export const renewKeyAction = action(renewKey, { revalidate: [["/keys", "layout"]], result: ({ expiresAt }) => ({ expiresAt: expiresAt.toISOString() }) });

@@ -1,14 +1,13 @@
 import type { ZodError } from "zod";
+import { type ErrorCode, fieldErrorsFrom } from "@/lib/errors";
 
 /** What every server action returns to the browser. */
 export type ActionResult<T = undefined> =
   | ({ ok: true } & (T extends undefined ? object : { data: T }))
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
+  | { ok: false; error: string; code: ErrorCode; fieldErrors?: Record<string, string> };
 
 export function fieldErrorsOf(error: ZodError): Record<string, string> {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
-  return fieldErrors;
+  return fieldErrorsFrom(error.issues);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { ActionResult } from "./result";
 export async function setPinAction(input: unknown): Promise<ActionResult> {
   return withActor({ allowWithoutPin: true }, async (actor) => {
     const result = await setInitialPin(getDb(), actor, input, await requestContext());
-    if (!result.ok) return result;
+    if (!result.ok) return { ...result, code: "invalid_request" as const };
     redirect(actor.org ? "/keys" : actor.user.isOperator ? "/ops" : "/");
   });
 }

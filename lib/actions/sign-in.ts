@@ -11,21 +11,17 @@ import { fieldErrorsOf, type ActionResult } from "./result";
 /** Public by nature: the one action that needs no session. Rate limited inside signInWithPassword. */
 export async function signInAction(input: unknown, next?: unknown): Promise<ActionResult> {
   const parsed = signInSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+  if (!parsed.success) return { ok: false, error: "Check the highlighted fields.", code: "invalid_request", fieldErrors: fieldErrorsOf(parsed.error) };
   try {
     await signIn("credentials", { ...parsed.data, redirect: false });
   } catch (error) {
     if (error instanceof CredentialsSignin) {
-      return {
-        ok: false,
-        error:
-          error.code === "rate_limited"
-            ? "Too many sign-in attempts. Wait a little (at most 15 minutes), then try again."
-            : SIGN_IN_FAILED_MESSAGE,
-      };
+      return error.code === "rate_limited"
+        ? { ok: false, code: "rate_limited", error: "Too many sign-in attempts. Wait a little (at most 15 minutes), then try again." }
+        : { ok: false, code: "sign_in_failed", error: SIGN_IN_FAILED_MESSAGE };
     }
     console.error("[sign-in] unexpected failure", error instanceof Error ? error.name : "unknown");
-    return { ok: false, error: "Signing in is not possible right now. Try again in a moment." };
+    return { ok: false, code: "service_unavailable", error: "Signing in is not possible right now. Try again in a moment." };
   }
   redirect(safeNextPath(next));
 }

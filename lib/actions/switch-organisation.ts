@@ -1,17 +1,13 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { withActor } from "@/lib/auth/current";
+import { action } from "@/lib/auth/action";
 import { switchOrganisation } from "@/lib/auth/switch-organisation";
-import { getDb } from "@/lib/db";
-import type { ActionResult } from "./result";
+import { DomainError } from "@/lib/errors";
 
-export async function switchOrganisationAction(orgId: unknown): Promise<ActionResult> {
-  return withActor({}, async (actor) => {
-    if (!(await switchOrganisation(getDb(), actor, orgId))) {
-      return { ok: false, error: "You are not a member of that organisation.", fieldErrors: { orgId: "Unknown organisation" } };
-    }
-    revalidatePath("/", "layout");
-    return { ok: true };
-  });
-}
+/** Moves this session to another of the member's organisations. */
+export const switchOrganisationAction = action(switchOrganisation, {
+  revalidate: [["/", "layout"]],
+  result: (switched) => {
+    if (!switched) throw new DomainError("not_found", "You are not a member of that organisation.", { orgId: "Unknown organisation" });
+  },
+});

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { fieldErrorsFrom } from "@/lib/errors";
 
 /** An API refusal in PRODUCT.md's shape: `{"error":{"code","message"}}`, with the failing fields for 422. */
 export class ApiError extends Error {
@@ -49,9 +50,8 @@ export function requestIdOf(request: Request): string {
 }
 
 /** Turns a zod failure into a 422 naming each failing field. */
-export function invalid(issues: { path: PropertyKey[]; message: string }[]): ApiError {
-  const fields: Record<string, string> = {};
-  for (const issue of issues) fields[issue.path.map(String).join(".") || "body"] ??= issue.message;
+export function invalid(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ApiError {
+  const fields = fieldErrorsFrom(issues, { whole: "body" });
   return new ApiError(422, "invalid_request", `Invalid request: ${Object.keys(fields).join(", ")}`, fields);
 }
 

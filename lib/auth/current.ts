@@ -4,7 +4,7 @@ import { cache } from "react";
 import { getDb } from "@/lib/db";
 import { loadActor, type Actor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
-import { DomainError, describeFailure, isDatabaseFailure } from "@/lib/errors";
+import { DomainError, describeFailure, type ErrorCode, isDatabaseFailure } from "@/lib/errors";
 import { AccessError } from "./errors";
 import { auth } from "./next-auth";
 
@@ -41,7 +41,7 @@ export async function requirePageActor(requirement: Requirement = {}): Promise<A
 export async function withActor<R>(
   requirement: Requirement,
   work: (actor: Actor) => Promise<R>,
-): Promise<R | { ok: false; error: string; code: string; fieldErrors?: Record<string, string> }> {
+): Promise<R | { ok: false; error: string; code: ErrorCode; fieldErrors?: Record<string, string> }> {
   try {
     return await work(await requireActor(requirement));
   } catch (error) {

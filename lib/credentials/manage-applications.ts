@@ -2,11 +2,10 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
+import { defineCommand } from "@/lib/auth/command";
 import type { Database } from "@/lib/db";
 import { accessTokens, applications } from "@/lib/db/schema";
-import { DomainError, isUniqueViolation, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { DomainError, isUniqueViolation, NotFoundError } from "@/lib/errors";
 import { addApplicationSchema, rotateSecretSchema } from "@/lib/schemas/credentials";
 import { sha256Hex } from "@/lib/security/hashing";
 import { assertNotSuspended } from "@/lib/organisations/assert-not-suspended";
@@ -18,13 +17,19 @@ import { firstApplicationName } from "./first-application";
  * and so do the access tokens issued with it. For an application whose secret was never shown (given at
  * approval), this issues its first one.
  */
-export async function rotateClientSecret(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ clientSecret: string; name: string }> {
-  const { applicationId, pin } = parseOrThrow(rotateSecretSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "credentials:view" }, { action: "credentials.rotate", targetType: "application", targetId: applicationId }, request);
-  const orgId = actor.org!.id;
-  const [app] = await db.select({ id: applications.id, name: applications.name, hash: applications.clientSecretHash, last4: applications.clientSecretLast4 }).from(applications).where(and(eq(applications.id, applicationId), eq(applications.orgId, orgId))).limit(1);
-  if (!app) throw new NotFoundError("That application");
-  await verifyActionPin(db, actor, pin, request);
+export const rotateClientSecret = defineCommand({
+  action: "credentials.rotate",
+  target: { type: "application", id: (input) => input.applicationId },
+  requires: { permission: "credentials:view" },
+  schema: rotateSecretSchema,
+  pin: true,
+  load: async ({ db, actor, input: { applicationId } }) => {
+    const [app] = await db.select({ id: applications.id, name: applications.name, hash: applications.clientSecretHash, last4: applications.clientSecretLast4 }).from(applications).where(and(eq(applications.id, applicationId), eq(applications.orgId, actor.org.id))).limit(1);
+    if (!app) throw new NotFoundError("That application");
+    return app;
+  },
+  run: async ({ db, actor, request }, app): Promise<{ clientSecret: string; name: string }> => {
+  const orgId = actor.org.id;
   const clientSecret = generateClientSecret();
   await db.transaction(async (tx) => {
     await assertNotSuspended(tx, orgId, "client secrets cannot be issued or rotated");
@@ -39,29 +44,35 @@ export async function rotateClientSecret(db: Database, actor: Actor, input: unkn
     await recordAuditEvent(tx, { ...actorFields(actor, request), action: "credentials.rotate", targetType: "application", targetId: app.id, outcome: "success", metadata: { application: app.name, ...(app.last4 === "" ? { first: "true" } : {}) } });
   });
   return { clientSecret, name: app.name };
-}
+  },
+});
 
 /**
  * A business organisation adds an application; its client secret is returned once. A private holder
  * without one (approved before approval gave one) makes its "Individual connection" the same way.
  */
-export async function addApplication(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ id: string; clientId: string; clientSecret: string }> {
-  const { name, pin } = parseOrThrow(addApplicationSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "credentials:view" }, { action: "credentials.application_add", targetType: "application" }, request);
-  if (actor.org!.kind !== "business") {
+export const addApplication = defineCommand({
+  action: "credentials.application_add",
+  target: { type: "application" },
+  requires: { permission: "credentials:view" },
+  schema: addApplicationSchema,
+  pin: true,
+  load: async ({ db, actor, input: { name } }) => {
+  if (actor.org.kind !== "business") {
     // A private holder has exactly one: theirs came with approval. Only one without it (an organisation
     // approved before approvals gave one) may make it, and only under its one name.
-    const [existing] = await db.select({ id: applications.id }).from(applications).where(eq(applications.orgId, actor.org!.id)).limit(1);
+    const [existing] = await db.select({ id: applications.id }).from(applications).where(eq(applications.orgId, actor.org.id)).limit(1);
     if (existing || name !== firstApplicationName("private")) throw new DomainError("not_business", "Private holders have one application; only business organisations add more.");
   }
-  const [taken] = await db.select({ id: applications.id }).from(applications).where(and(eq(applications.orgId, actor.org!.id), eq(applications.name, name))).limit(1);
+  const [taken] = await db.select({ id: applications.id }).from(applications).where(and(eq(applications.orgId, actor.org.id), eq(applications.name, name))).limit(1);
   if (taken) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `An application called “${name}” already exists` });
-  await verifyActionPin(db, actor, pin, request);
+  },
+  run: async ({ db, actor, input: { name }, request }): Promise<{ id: string; clientId: string; clientSecret: string }> => {
   return db.transaction(async (tx) => {
-    await assertNotSuspended(tx, actor.org!.id, "applications cannot be added");
+    await assertNotSuspended(tx, actor.org.id, "applications cannot be added");
     let created: Awaited<ReturnType<typeof createApplication>>;
     try {
-      created = await createApplication(tx, actor.org!.id, name);
+      created = await createApplication(tx, actor.org.id, name);
     } catch (error) {
       // Two people adding the same name at once: the unique index decides.
       if (isUniqueViolation(error)) throw new DomainError("invalid_request", "Check the highlighted fields.", { name: `An application called “${name}” already exists` });
@@ -70,4 +81,5 @@ export async function addApplication(db: Database, actor: Actor, input: unknown,
     await recordAuditEvent(tx, { ...actorFields(actor, request), action: "credentials.application_add", targetType: "application", targetId: created.id, outcome: "success", metadata: { application: name } });
     return created;
   });
-}
+  },
+});

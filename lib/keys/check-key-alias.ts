@@ -1,11 +1,8 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
-import type { RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import type { Executor } from "@/lib/db";
+import { defineCommand } from "@/lib/auth/command";
 import { apiKeys, applications } from "@/lib/db/schema";
-import { DomainError, parseOrThrow } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { checkKeyAliasSchema } from "@/lib/schemas/key-alias";
 import { assertKeyManagementOpen } from "./shared";
 
@@ -14,25 +11,29 @@ import { assertKeyManagementOpen } from "./shared";
  * submitted so a taken alias is caught before the PIN. Creating the key checks again (and the unique
  * index decides a race); this only spares the person a wasted walk through the wizard.
  */
-export async function checkKeyAlias(db: Executor, actor: Actor, input: unknown, request: RequestInfo): Promise<{ alias: string; available: true }> {
-  const data = parseOrThrow(checkKeyAliasSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "keys:create" }, { action: "key.create", targetType: "api_key" }, request);
-  const org = actor.org!;
-  assertKeyManagementOpen(org);
-  const [app] = await db
-    .select({ id: applications.id, name: applications.name })
-    .from(applications)
-    .where(and(eq(applications.id, data.applicationId), eq(applications.orgId, org.id)));
-  if (!app) throw new DomainError("invalid_request", "Check the highlighted fields.", { applicationId: "Choose one of your applications" });
-  const [taken] = await db
-    .select({ id: apiKeys.id })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.orgId, org.id), eq(apiKeys.applicationId, app.id), eq(apiKeys.alias, data.alias), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  if (taken) {
-    throw new DomainError("alias_taken", "Check the highlighted fields.", {
-      alias: `An active key in ${app.name} is already called “${data.alias}”. Choose another alias.`,
-    });
-  }
-  return { alias: data.alias, available: true };
-}
+export const checkKeyAlias = defineCommand({
+  action: "key.create",
+  target: { type: "api_key" },
+  requires: { permission: "keys:create" },
+  schema: checkKeyAliasSchema,
+  run: async ({ db, actor, input: data }): Promise<{ alias: string; available: true }> => {
+    const org = actor.org;
+    assertKeyManagementOpen(org);
+    const [app] = await db
+      .select({ id: applications.id, name: applications.name })
+      .from(applications)
+      .where(and(eq(applications.id, data.applicationId), eq(applications.orgId, org.id)));
+    if (!app) throw new DomainError("invalid_request", "Check the highlighted fields.", { applicationId: "Choose one of your applications" });
+    const [taken] = await db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.orgId, org.id), eq(apiKeys.applicationId, app.id), eq(apiKeys.alias, data.alias), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    if (taken) {
+      throw new DomainError("alias_taken", "Check the highlighted fields.", {
+        alias: `An active key in ${app.name} is already called “${data.alias}”. Choose another alias.`,
+      });
+    }
+    return { alias: data.alias, available: true };
+  },
+});

@@ -1,12 +1,9 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { defineCommand } from "@/lib/auth/command";
 import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies } from "@/lib/db/schema";
-import { DomainError, isUniqueViolation, parseOrThrow } from "@/lib/errors";
+import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { productOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { createKeySchema } from "@/lib/schemas/keys";
@@ -31,20 +28,25 @@ const aliasTaken = (alias: string) =>
  * company and account, the PIN, then writes the key (hash only), its accounts and the audit event
  * in one transaction.
  */
-export async function createKey(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<CreatedKey> {
-  const data = parseOrThrow(createKeySchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "keys:create" }, { action: "key.create", targetType: "api_key" }, request);
-  const org = actor.org!;
-  assertKeyManagementOpen(org);
-  const notEnabled = data.permissions.filter((p) => !org.products.includes(productOf(p)!));
-  if (notEnabled.length) {
-    throw new DomainError("invalid_request", "Check the highlighted fields.", {
-      permissions: "Some permissions belong to products not enabled for your organisation",
-    });
-  }
+export const createKey = defineCommand({
+  action: "key.create",
+  target: { type: "api_key" },
+  requires: { permission: "keys:create" },
+  schema: createKeySchema,
+  pin: true,
+  load: async ({ actor, input }) => {
+    assertKeyManagementOpen(actor.org);
+    const notEnabled = input.permissions.filter((p) => !actor.org.products.includes(productOf(p)!));
+    if (notEnabled.length) {
+      throw new DomainError("invalid_request", "Check the highlighted fields.", {
+        permissions: "Some permissions belong to products not enabled for your organisation",
+      });
+    }
+  },
+  run: async ({ db, actor, input: data, request }): Promise<CreatedKey> => {
+  const org = actor.org;
   const accountIds = [...new Set(data.accountIds)];
   const companyIds = [...new Set(data.companyIds)];
-  await verifyActionPin(db, actor, data.pin, request);
 
   try {
     return await db.transaction(async (tx) => {
@@ -115,4 +117,5 @@ export async function createKey(db: Database, actor: Actor, input: unknown, requ
     if (isUniqueViolation(error)) throw aliasTaken(data.alias);
     throw error;
   }
-}
+  },
+});

@@ -2,12 +2,11 @@ import "server-only";
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database, Transaction } from "@/lib/db";
+import { defineCommand } from "@/lib/auth/command";
+import type { Transaction } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
-import { type DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { type DomainError, NotFoundError } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { keyActionSchema } from "@/lib/schemas/keys";
@@ -59,16 +58,21 @@ export async function renewKeysInTransaction(
 }
 
 /** Renews a key, before or after it froze: it expires 90 days from now. */
-export async function renewKey(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ expiresAt: Date }> {
-  const { keyId, pin } = parseOrThrow(keyActionSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "keys:renew" }, { action: "key.renew", targetType: "api_key", targetId: keyId }, request);
-  assertKeyManagementOpen(actor.org!);
-  const key = await loadOwnKey(db, actor.org!.id, keyId);
-  await verifyActionPin(db, actor, pin, request);
-  return changingKeyAccess(db, () =>
-    db.transaction(async (tx) => {
-      const renewed = await renewKeysInTransaction(tx, actor, [key], request, { refusal: () => new NotFoundError("That API key") });
-      return { expiresAt: renewed.get(key.id)! };
-    }),
-  );
-}
+export const renewKey = defineCommand({
+  action: "key.renew",
+  target: { type: "api_key", id: (input) => input.keyId },
+  requires: { permission: "keys:renew" },
+  schema: keyActionSchema,
+  pin: true,
+  load: async ({ db, actor, input }) => {
+    assertKeyManagementOpen(actor.org);
+    return loadOwnKey(db, actor.org.id, input.keyId);
+  },
+  run: ({ db, actor, request }, key) =>
+    changingKeyAccess(db, () =>
+      db.transaction(async (tx) => {
+        const renewed = await renewKeysInTransaction(tx, actor, [key], request, { refusal: () => new NotFoundError("That API key") });
+        return { expiresAt: renewed.get(key.id)! };
+      }),
+    ),
+});

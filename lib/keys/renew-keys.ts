@@ -1,13 +1,10 @@
 import "server-only";
 import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { defineCommand } from "@/lib/auth/command";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
-import { DomainError, parseOrThrow } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { EXPIRING_WITHIN_DAYS } from "@/lib/key-status";
 import { renewKeysSchema } from "@/lib/schemas/keys";
 import { renewKeysInTransaction } from "./renew-key";
@@ -34,11 +31,16 @@ function changedSinceShown(): DomainError {
  * looks exactly like a missing one, and the attempt is audited as denied), when any key is no longer
  * expiring or frozen, or when the PIN is wrong.
  */
-export async function renewKeys(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ renewed: number; expiresAt: Date }> {
-  const { keyIds, pin } = parseInput(input);
-  await authorizeAudited(db, actor, { permission: "keys:renew" }, { action: "key.renew", targetType: "api_key", targetId: null }, request);
-  assertKeyManagementOpen(actor.org!);
-  const orgId = actor.org!.id;
+export const renewKeys = defineCommand({
+  action: "key.renew",
+  target: { type: "api_key", id: () => null },
+  requires: { permission: "keys:renew" },
+  schema: renewKeysSchema,
+  lists: ["keyIds"],
+  pin: true,
+  load: async ({ db, actor, input: { keyIds }, request }) => {
+  assertKeyManagementOpen(actor.org);
+  const orgId = actor.org.id;
 
   const found = await db
     .select({ id: apiKeys.id, alias: apiKeys.alias, prefix: apiKeys.prefix, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt })
@@ -61,7 +63,9 @@ export async function renewKeys(db: Database, actor: Actor, input: unknown, requ
   const soon = Date.now() + EXPIRING_WITHIN_DAYS * 86_400_000;
   if (keys.some((k) => k.expiresAt.getTime() > soon)) throw changedSinceShown();
 
-  await verifyActionPin(db, actor, pin, request);
+    return keys;
+  },
+  run: async ({ db, actor, request }, keys): Promise<{ renewed: number; expiresAt: Date }> => {
   const renewed = await changingKeyAccess(db, () =>
     db.transaction(async (tx) => {
       // Rows are locked by the update; a key renewed or deleted between the check above and now no
@@ -70,17 +74,5 @@ export async function renewKeys(db: Database, actor: Actor, input: unknown, requ
     }),
   );
   return { renewed: renewed.size, expiresAt: [...renewed.values()][0]! };
-}
-
-/** The schema's field errors, with every fault inside the list named by the list itself. */
-function parseInput(input: unknown) {
-  try {
-    return parseOrThrow(renewKeysSchema.safeParse(input));
-  } catch (error) {
-    if (!(error instanceof DomainError) || !error.fieldErrors) throw error;
-    const fieldErrors: Record<string, string> = {};
-    for (const [field, message] of Object.entries(error.fieldErrors)) fieldErrors[field.startsWith("keyIds.") ? "keyIds" : field] ??= message;
-    throw new DomainError(error.code, error.message, fieldErrors);
-  }
-}
-
+  },
+});

@@ -1,6 +1,8 @@
 import "server-only";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
 import { recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import { defineCommand } from "@/lib/auth/command";
 import type { Database, Executor } from "@/lib/db";
 import { invitations, memberships, organisations, roles, sessions, users } from "@/lib/db/schema";
 import { DomainError, parseOrThrow } from "@/lib/errors";
@@ -115,3 +117,12 @@ export async function joinWithInvitation(db: Database, user: { id: string; email
     return { orgId: invitation.orgId };
   });
 }
+
+/** `joinWithInvitation` as the signed-in person's own command: the invitation to their address is the authority. */
+export const joinOrganisation = defineCommand({
+  action: "member.join",
+  target: { type: "invitation" },
+  requires: { self: "the invitation to the caller's own address is the authority", allowWithoutPin: true },
+  schema: z.strictObject({ token: z.string().max(200) }),
+  run: ({ db, actor, input: { token }, request }) => joinWithInvitation(db, actor.user, actor.sessionId, token, request),
+});

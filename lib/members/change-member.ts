@@ -1,14 +1,11 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { defineCommand } from "@/lib/auth/command";
 import { invitations, memberships, roles } from "@/lib/db/schema";
-import { DomainError, parseOrThrow } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { changeMemberRoleSchema, memberActionSchema } from "@/lib/schemas/members";
-import { assertMayGrant, assertMayManage, assertSuperadmin, loadMember, loadRole } from "./rules";
+import { loadMember } from "./rules";
 
 const CHANGED_MEANWHILE = "This member's role changed while you were confirming. Reload the page and try again.";
 
@@ -17,15 +14,14 @@ const CHANGED_MEANWHILE = "This member's role changed while you were confirming.
  * from the database on each one. The update only applies if the member still holds the role read
  * at the start, so it cannot undo a concurrent change (a hand-on of the Superadmin role, say).
  */
-export async function changeMemberRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { userId, roleId, pin } = parseOrThrow(changeMemberRoleSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.role_change", targetType: "member", targetId: userId }, request);
-  const orgId = actor.org!.id;
-  const member = await loadMember(db, orgId, userId);
-  const role = await loadRole(db, orgId, roleId);
-  await assertMayManage(db, actor, member, request, "member.role_change");
-  await assertMayGrant(db, actor, role, request, { action: "member.role_change", targetType: "member", targetId: userId });
-  await verifyActionPin(db, actor, pin, request);
+export const changeMemberRole = defineCommand({
+  action: "member.role_change",
+  target: { type: "member", id: (input) => input.userId },
+  requires: { permission: "members:manage", manages: (input) => input.userId, grants: (input) => input.roleId },
+  schema: changeMemberRoleSchema,
+  pin: true,
+  run: async ({ db, actor, input: { userId }, request, member, role }) => {
+  const orgId = actor.org.id;
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(memberships)
@@ -42,16 +38,18 @@ export async function changeMemberRole(db: Database, actor: Actor, input: unknow
       metadata: { email: member.email, from: member.role.name, to: role.name },
     });
   });
-}
+  },
+});
 
 /** Removes a member from the organisation; their next request no longer sees it. */
-export async function removeMember(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { userId, pin } = parseOrThrow(memberActionSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.remove", targetType: "member", targetId: userId }, request);
-  const orgId = actor.org!.id;
-  const member = await loadMember(db, orgId, userId);
-  await assertMayManage(db, actor, member, request, "member.remove");
-  await verifyActionPin(db, actor, pin, request);
+export const removeMember = defineCommand({
+  action: "member.remove",
+  target: { type: "member", id: (input) => input.userId },
+  requires: { permission: "members:manage", manages: (input) => input.userId },
+  schema: memberActionSchema,
+  pin: true,
+  run: async ({ db, actor, input: { userId }, request, member }) => {
+  const orgId = actor.org.id;
   await db.transaction(async (tx) => {
     const [row] = await tx
       .delete(memberships)
@@ -72,21 +70,27 @@ export async function removeMember(db: Database, actor: Actor, input: unknown, r
       metadata: { email: member.email, role: member.role.name },
     });
   });
-}
+  },
+});
 
 /**
  * The Superadmin hands the role on to another member and becomes an Admin, in one transaction.
  * The Superadmin's own membership is changed first and only if it still holds the role, so two
  * hand-ons at once leave exactly one Superadmin.
  */
-export async function handOnSuperadmin(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { userId, pin } = parseOrThrow(memberActionSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.superadmin_handover", targetType: "member", targetId: userId }, request);
-  const orgId = actor.org!.id;
-  await assertSuperadmin(db, actor, request, { action: "member.superadmin_handover", targetType: "member", targetId: userId }, { message: "Only the Superadmin can hand the role on." });
-  const member = await loadMember(db, orgId, userId);
-  if (member.userId === actor.user.id) throw new DomainError("invalid_request", "Choose another member to hand the role on to.", { userId: "Choose another member" });
-  await verifyActionPin(db, actor, pin, request);
+export const handOnSuperadmin = defineCommand({
+  action: "member.superadmin_handover",
+  target: { type: "member", id: (input) => input.userId },
+  requires: { permission: "members:manage", superadmin: { message: "Only the Superadmin can hand the role on." } },
+  schema: memberActionSchema,
+  pin: true,
+  load: async ({ db, actor, input: { userId } }) => {
+    const member = await loadMember(db, actor.org.id, userId);
+    if (member.userId === actor.user.id) throw new DomainError("invalid_request", "Choose another member to hand the role on to.", { userId: "Choose another member" });
+    return member;
+  },
+  run: async ({ db, actor, input: { userId }, request }, member) => {
+  const orgId = actor.org.id;
   const builtIn = await db.select({ id: roles.id, builtIn: roles.builtIn }).from(roles).where(eq(roles.orgId, orgId));
   const superadminRole = builtIn.find((r) => r.builtIn === "superadmin")!.id;
   const adminRole = builtIn.find((r) => r.builtIn === "admin")!.id;
@@ -112,4 +116,5 @@ export async function handOnSuperadmin(db: Database, actor: Actor, input: unknow
       metadata: { email: member.email, from: member.role.name },
     });
   });
-}
+  },
+});

@@ -4,7 +4,7 @@ import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/rec
 import type { Actor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { memberships, roles, users } from "@/lib/db/schema";
-import { DomainError, NotFoundError } from "@/lib/errors";
+import { DomainError, type DomainErrorCode, NotFoundError } from "@/lib/errors";
 
 export interface RoleRow {
   id: string;
@@ -67,7 +67,7 @@ async function refuse(
   attempted: { action: string; targetType: string; targetId: string | null },
   reason: string,
   message: string,
-  { field, code = "escalation_refused" }: { field?: string; code?: string } = {},
+  { field, code = "escalation_refused" }: { field?: string; code?: DomainErrorCode } = {},
 ): Promise<never> {
   await recordAuditEvent(db, { ...actorFields(actor, request), ...attempted, outcome: "denied", metadata: { reason } });
   throw new DomainError(code, message, field ? { [field]: message } : undefined);
@@ -96,7 +96,7 @@ export async function assertSuperadmin(
   actor: Actor,
   request: RequestInfo,
   attempted: { action: string; targetType: string; targetId: string | null },
-  refusal: { message: string; code?: string },
+  refusal: { message: string; code?: DomainErrorCode },
 ) {
   if (!isSuperadmin(actor)) await refuse(db, actor, request, attempted, "not_superadmin", refusal.message, { code: refusal.code });
 }

@@ -2,9 +2,9 @@ import "server-only";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
-import type { Database, Executor } from "@/lib/db";
+import { defineCommand } from "@/lib/auth/command";
+import type { Executor } from "@/lib/db";
 import { notifications } from "@/lib/db/schema";
-import { parseOrThrow } from "@/lib/errors";
 import { z } from "zod";
 
 /** The member's latest notifications in the active organisation, newest first, with the unread count. */
@@ -26,11 +26,16 @@ export async function listNotifications(db: Executor, actor: Actor, limit = 15) 
 const markReadSchema = z.strictObject({ ids: z.array(z.uuid({ error: "Unknown notification" })).max(100).optional() });
 
 /** Marks the given notifications — or all of them — read; only the member's own. Returns how many changed. */
-export async function markNotificationsRead(db: Database, actor: Actor, input: unknown): Promise<number> {
-  const { ids } = parseOrThrow(markReadSchema.safeParse(input));
-  const { user, org } = authorize(actor, { organisation: true });
-  const filters = [eq(notifications.userId, user.id), eq(notifications.orgId, org!.id), isNull(notifications.readAt)];
-  if (ids) filters.push(inArray(notifications.id, ids.length ? ids : ["00000000-0000-0000-0000-000000000000"]));
-  const changed = await db.update(notifications).set({ readAt: sql`now()` }).where(and(...filters)).returning({ id: notifications.id });
-  return changed.length;
-}
+export const markNotificationsRead = defineCommand({
+  action: "notification.read",
+  target: { type: "notification" },
+  requires: { self: "the caller's own notifications" },
+  schema: markReadSchema,
+  run: async ({ db, actor, input: { ids } }): Promise<number> => {
+    const { user, org } = authorize(actor, { organisation: true });
+    const filters = [eq(notifications.userId, user.id), eq(notifications.orgId, org!.id), isNull(notifications.readAt)];
+    if (ids) filters.push(inArray(notifications.id, ids.length ? ids : ["00000000-0000-0000-0000-000000000000"]));
+    const changed = await db.update(notifications).set({ readAt: sql`now()` }).where(and(...filters)).returning({ id: notifications.id });
+    return changed.length;
+  },
+});

@@ -2,13 +2,12 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
+import { defineCommand } from "@/lib/auth/command";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { ensureFirstApplication } from "@/lib/credentials/first-application";
 import type { Database } from "@/lib/db";
 import { organisations } from "@/lib/db/schema";
-import { NotFoundError, parseOrThrow } from "@/lib/errors";
+import { NotFoundError } from "@/lib/errors";
 import { organisationProductsSchema, organisationStatusSchema } from "@/lib/schemas/credentials";
 
 async function loadOrganisation(db: Database, orgId: string) {
@@ -23,12 +22,15 @@ async function loadOrganisation(db: Database, orgId: string) {
  * Approval gives an organisation without an application its first one, in the same transaction, so
  * its members can reach a working key (a private organisation's one and only "Individual connection").
  */
-export async function setOrganisationStatus(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { orgId, status, pin } = parseOrThrow(organisationStatusSchema.safeParse(input));
+export const setOrganisationStatus = defineCommand({
+  action: (input) => (input.status === "approved" ? "organisation.approve" : "organisation.suspend"),
+  target: { type: "organisation", id: (input) => input.orgId },
+  requires: { operator: true },
+  schema: organisationStatusSchema,
+  pin: true,
+  load: ({ db, input }) => loadOrganisation(db, input.orgId),
+  run: async ({ db, actor, input: { orgId, status }, request }, org) => {
   const action = status === "approved" ? "organisation.approve" : "organisation.suspend";
-  await authorizeAudited(db, actor, { operator: true }, { action, targetType: "organisation", targetId: orgId }, request);
-  const org = await loadOrganisation(db, orgId);
-  await verifyActionPin(db, actor, pin, request);
   await changingKeyAccess(db, () =>
     db.transaction(async (tx) => {
       await tx
@@ -40,14 +42,18 @@ export async function setOrganisationStatus(db: Database, actor: Actor, input: u
       if (status === "approved") await ensureFirstApplication(tx, actor, { id: org.id, name: org.name, kind: org.kind }, request);
     }),
   );
-}
+  },
+});
 
 /** A bank operator enables or disables the organisation's API products. */
-export async function setOrganisationProducts(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { orgId, products, pin } = parseOrThrow(organisationProductsSchema.safeParse(input));
-  await authorizeAudited(db, actor, { operator: true }, { action: "organisation.products", targetType: "organisation", targetId: orgId }, request);
-  const org = await loadOrganisation(db, orgId);
-  await verifyActionPin(db, actor, pin, request);
+export const setOrganisationProducts = defineCommand({
+  action: "organisation.products",
+  target: { type: "organisation", id: (input) => input.orgId },
+  requires: { operator: true },
+  schema: organisationProductsSchema,
+  pin: true,
+  load: ({ db, input }) => loadOrganisation(db, input.orgId),
+  run: async ({ db, actor, input: { orgId, products }, request }, org) => {
   const next = [...new Set(products)];
   await changingKeyAccess(db, () =>
     db.transaction(async (tx) => {
@@ -55,4 +61,5 @@ export async function setOrganisationProducts(db: Database, actor: Actor, input:
       await recordAuditEvent(tx, { ...actorFields(actor, request), orgId, action: "organisation.products", targetType: "organisation", targetId: orgId, outcome: "success", metadata: { name: org.name, from: org.products.join(" "), to: next.join(" ") } });
     }),
   );
-}
+  },
+});

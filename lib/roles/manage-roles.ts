@@ -1,14 +1,12 @@
 import "server-only";
 import { and, asc, count, eq, isNull } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database, Executor } from "@/lib/db";
+import { defineCommand } from "@/lib/auth/command";
+import type { Executor } from "@/lib/db";
 import { invitations, memberships, roles } from "@/lib/db/schema";
-import { DomainError, isUniqueViolation, NotFoundError, parseOrThrow } from "@/lib/errors";
-import { assertSuperadmin } from "@/lib/members/rules";
+import { DomainError, isUniqueViolation, NotFoundError } from "@/lib/errors";
 import { createRoleSchema, deleteRoleSchema, updateRoleSchema } from "@/lib/schemas/members";
 
 export interface RoleListRow {
@@ -35,13 +33,10 @@ export async function listRoles(db: Executor, actor: Actor): Promise<RoleListRow
 }
 
 /** Custom roles are the Superadmin's: checked, and a refusal audited, before anything is read. */
-async function requireSuperadmin(db: Executor, actor: Actor, request: RequestInfo, action: string, targetId?: string) {
-  await authorizeAudited(db, actor, { permission: "members:manage" }, { action, targetType: "role", targetId }, request);
-  await assertSuperadmin(db, actor, request, { action, targetType: "role", targetId: targetId ?? null }, {
-    code: "forbidden",
-    message: "Only the Superadmin creates, edits and deletes roles.",
-  });
-}
+const SUPERADMIN_ONLY = {
+  permission: "members:manage",
+  superadmin: { code: "forbidden", message: "Only the Superadmin creates, edits and deletes roles." },
+} as const;
 
 /** Runs a write that names a role; a name the organisation already uses is the name field's error. */
 async function withFreeName<T>(name: string, write: () => Promise<T>): Promise<T> {
@@ -61,34 +56,41 @@ async function loadCustomRole(db: Executor, orgId: string, roleId: string) {
 }
 
 /** Creates a custom role from the member permissions. */
-export async function createRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ id: string }> {
-  const { pin, ...fields } = parseOrThrow(createRoleSchema.safeParse(input));
-  await requireSuperadmin(db, actor, request, "role.create");
-  await verifyActionPin(db, actor, pin, request);
+export const createRole = defineCommand({
+  action: "role.create",
+  target: { type: "role" },
+  requires: SUPERADMIN_ONLY,
+  schema: createRoleSchema,
+  pin: true,
+  run: async ({ db, actor, input: fields, request }): Promise<{ id: string }> => {
   return withFreeName(fields.name, () =>
     db.transaction(async (tx) => {
       const [role] = await tx
         .insert(roles)
-        .values({ orgId: actor.org!.id, name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
+        .values({ orgId: actor.org.id, name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
         .returning({ id: roles.id });
       await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.create", targetType: "role", targetId: role!.id, outcome: "success", metadata: { name: fields.name, permissions: fields.permissions.join(" ") } });
       return { id: role!.id };
     }),
   );
-}
+  },
+});
 
 /** Edits a custom role; its members feel the new permissions on their very next request. */
-export async function updateRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { roleId, pin, ...fields } = parseOrThrow(updateRoleSchema.safeParse(input));
-  await requireSuperadmin(db, actor, request, "role.update", roleId);
-  const before = await loadCustomRole(db, actor.org!.id, roleId);
-  await verifyActionPin(db, actor, pin, request);
+export const updateRole = defineCommand({
+  action: "role.update",
+  target: { type: "role", id: (input) => input.roleId },
+  requires: SUPERADMIN_ONLY,
+  schema: updateRoleSchema,
+  pin: true,
+  load: ({ db, actor, input }) => loadCustomRole(db, actor.org.id, input.roleId),
+  run: async ({ db, actor, input: { roleId, ...fields }, request }, before) => {
   await withFreeName(fields.name, () =>
     db.transaction(async (tx) => {
       await tx
         .update(roles)
         .set({ name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
-        .where(and(eq(roles.id, roleId), eq(roles.orgId, actor.org!.id), isNull(roles.builtIn)));
+        .where(and(eq(roles.id, roleId), eq(roles.orgId, actor.org.id), isNull(roles.builtIn)));
       await recordAuditEvent(tx, {
         ...actorFields(actor, request),
         action: "role.update",
@@ -99,14 +101,18 @@ export async function updateRole(db: Database, actor: Actor, input: unknown, req
       });
     }),
   );
-}
+  },
+});
 
 /** Deletes a custom role nobody holds and no pending invitation offers. */
-export async function deleteRole(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<void> {
-  const { roleId, pin } = parseOrThrow(deleteRoleSchema.safeParse(input));
-  await requireSuperadmin(db, actor, request, "role.delete", roleId);
-  const role = await loadCustomRole(db, actor.org!.id, roleId);
-  await verifyActionPin(db, actor, pin, request);
+export const deleteRole = defineCommand({
+  action: "role.delete",
+  target: { type: "role", id: (input) => input.roleId },
+  requires: SUPERADMIN_ONLY,
+  schema: deleteRoleSchema,
+  pin: true,
+  load: ({ db, actor, input }) => loadCustomRole(db, actor.org.id, input.roleId),
+  run: async ({ db, input: { roleId }, actor, request }, role) => {
   await db.transaction(async (tx) => {
     // Locks the role row: a member cannot be given it between the count and the delete.
     await tx.select({ id: roles.id }).from(roles).where(eq(roles.id, roleId)).for("update");
@@ -117,4 +123,5 @@ export async function deleteRole(db: Database, actor: Actor, input: unknown, req
     await tx.delete(roles).where(eq(roles.id, roleId));
     await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.delete", targetType: "role", targetId: roleId, outcome: "success", metadata: { name: role.name } });
   });
-}
+  },
+});

@@ -3,14 +3,27 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 /**
- * Every exported server action is a public POST endpoint. Each must reach the one authorization
- * helper (withActor / requireActor / currentActor in lib/auth/current.ts) — except the actions
- * listed here, which are public by nature.
+ * Every exported server action is a public POST endpoint. Each is `action(command)`: a command
+ * declared with defineCommand (lib/auth/command.ts), whose requirement — a member permission, bank
+ * staff, or one's own account — is read here from the declaration itself. Only these are not.
  */
 const PUBLIC_ACTIONS: Record<string, string> = {
   signInAction: "signs a visitor in; rate limited per account and IP inside signInWithPassword",
   acceptInvitationAction: "the invitation's one-time token (≈ 256 bits, stored hashed, single use) is the credential",
+  signOutAction: "ends the caller's own session, whatever state it is in",
 };
+
+/**
+ * The commands a person runs on their own account alone, needing no member permission. A command
+ * declared `self` that is not listed here fails the test: a permission check cannot quietly go.
+ */
+const SELF_SERVICE: Record<string, string> = {
+  setInitialPin: "the first PIN, set once at first sign-in",
+  switchOrganisation: "moves the caller's own session to another of their organisations",
+  markNotificationsRead: "the caller's own notifications",
+  joinOrganisation: "the invitation to the caller's own address is the authority",
+};
+
 const GUARDS = /\b(withActor|requireActor|currentActor)\(/;
 
 function actionFiles(dir: string): string[] {
@@ -30,27 +43,62 @@ function exportedFunctions(source: string): Map<string, string> {
   return found;
 }
 
+interface Declared {
+  definition: { requires: { permission?: string; operator?: true; self?: string }; pin: boolean };
+}
+
+/** `export const nameAction = action(command, …)` and the module the command is imported from. */
+function declaredActions(source: string): { name: string; command: string; from: string }[] {
+  return [...source.matchAll(/^export const (\w+) = action\((\w+)\b/gm)].map(([, name, command]) => {
+    const from = new RegExp(`import \\{[^}]*\\b${command}\\b[^}]*\\} from "(@/[^"]+)"`).exec(source)?.[1];
+    return { name: name!, command: command!, from: from ?? "" };
+  });
+}
+
 describe("server actions", () => {
   const files = [...actionFiles("lib/actions"), ...actionFiles("app")].filter((f) => /^["']use server["']/m.test(readFileSync(f, "utf8")));
 
   it("finds the action files", () => {
-    expect(files.length).toBeGreaterThanOrEqual(4);
+    expect(files.length).toBeGreaterThanOrEqual(20);
   });
 
-  it("each goes through the authorization helper unless it is public by nature", () => {
-    const unguarded: string[] = [];
-    for (const file of files) {
-      for (const [name, body] of exportedFunctions(readFileSync(file, "utf8"))) {
-        if (!GUARDS.test(body) && !(name in PUBLIC_ACTIONS)) unguarded.push(`${file}: ${name}`);
-      }
-    }
-    expect(unguarded).toEqual([]);
-  });
-
-  it("exports nothing but async functions from a 'use server' file", () => {
+  it("each is one declared command, unless it is public by nature", () => {
+    const undeclared: string[] = [];
     for (const file of files) {
       const source = readFileSync(file, "utf8");
-      const exports = [...source.matchAll(/^export\s+(?!async\s+function)(\w+)/gm)].map((m) => `${file}: ${m[1]}`);
+      for (const name of exportedFunctions(source).keys()) if (!(name in PUBLIC_ACTIONS)) undeclared.push(`${file}: ${name}`);
+      for (const match of source.matchAll(/^export const (\w+) = (?!action\()/gm)) undeclared.push(`${file}: ${match[1]}`);
+    }
+    expect(undeclared).toEqual([]);
+  });
+
+  it("each command declares who may run it: a member permission, bank staff, or (listed above) one's own account", async () => {
+    const undeclared: string[] = [];
+    let checked = 0;
+    for (const file of files) {
+      for (const { name, command, from } of declaredActions(readFileSync(file, "utf8"))) {
+        const module = (await import(/* @vite-ignore */ from.replace(/^@\//, "../../../"))) as Record<string, Declared | undefined>;
+        const requires = module[command]?.definition?.requires;
+        checked += 1;
+        if (!requires) undeclared.push(`${name}: ${command} is not a declared command`);
+        else if (requires.self !== undefined ? !(command in SELF_SERVICE) : !requires.permission && requires.operator !== true) {
+          undeclared.push(`${name}: ${command} declares no permission`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+    expect(undeclared).toEqual([]);
+  });
+
+  it("the public sign-out still reaches the session through the authorization helper", () => {
+    const file = files.find((f) => f.endsWith("sign-out.ts"))!;
+    expect(GUARDS.test(exportedFunctions(readFileSync(file, "utf8")).get("signOutAction") ?? "")).toBe(true);
+  });
+
+  it("exports nothing but actions from a 'use server' file", () => {
+    for (const file of files) {
+      const source = readFileSync(file, "utf8");
+      const exports = [...source.matchAll(/^export\s+(?!async\s+function|const\s+\w+\s*=\s*action\()(\S+\s+\w+)/gm)].map((m) => `${file}: ${m[1]}`);
       expect(exports).toEqual([]);
     }
   });

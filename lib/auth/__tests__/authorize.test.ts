@@ -12,7 +12,7 @@ import { seedDemoData } from "@/lib/demo/seed";
 import { listMembers } from "@/lib/members/list-members";
 import { listOrganisationsForOperator } from "@/lib/ops/list-organisations";
 import { MEMBER_PERMISSIONS } from "@/lib/permissions";
-import { actorFor, db } from "@/lib/test/helpers";
+import { actorFor, context, db } from "@/lib/test/helpers";
 
 function codeOf(fn: () => unknown): string | null {
   try {
@@ -101,7 +101,7 @@ describe("switching organisation", () => {
     const pieter = await actorFor("pieter@acme.example");
     expect(pieter.memberships.map((m) => m.orgName).sort()).toEqual([ORG_NAMES.acme, ORG_NAMES.pending]);
     const pending = pieter.memberships.find((m) => m.orgName === ORG_NAMES.pending)!;
-    expect(await switchOrganisation(db(), pieter, pending.orgId)).toBe(true);
+    expect(await switchOrganisation(db(), pieter, { orgId: pending.orgId }, context)).toBe(true);
     const after = await loadActor(db(), pieter.sessionId);
     expect(after!.org!.name).toBe(ORG_NAMES.pending);
     expect(after!.org!.status).toBe("pending");
@@ -111,8 +111,8 @@ describe("switching organisation", () => {
   it("refuses an organisation the member does not belong to, leaving the session as it was", async () => {
     const aisha = await actorFor("aisha@acme.example");
     const [nkosi] = await db().select().from(organisations).where(eq(organisations.name, ORG_NAMES.nkosi));
-    expect(await switchOrganisation(db(), aisha, nkosi!.id)).toBe(false);
-    expect(await switchOrganisation(db(), aisha, "not-a-uuid")).toBe(false);
+    expect(await switchOrganisation(db(), aisha, { orgId: nkosi!.id }, context)).toBe(false);
+    expect(await switchOrganisation(db(), aisha, { orgId: "not-a-uuid" }, context)).toBe(false);
     const [session] = await db().select().from(sessions).where(eq(sessions.id, aisha.sessionId));
     expect(session!.activeOrgId).toBe(aisha.org!.id);
   });
@@ -120,7 +120,7 @@ describe("switching organisation", () => {
   it("falls back to a remaining organisation when the member is removed from the active one", async () => {
     const pieter = await actorFor("pieter@acme.example");
     const pending = pieter.memberships.find((m) => m.orgName === ORG_NAMES.pending)!;
-    await switchOrganisation(db(), pieter, pending.orgId);
+    await switchOrganisation(db(), pieter, { orgId: pending.orgId }, context);
     await db().delete(memberships).where(eq(memberships.orgId, pending.orgId));
     const after = await loadActor(db(), pieter.sessionId);
     expect(after!.org!.name).toBe(ORG_NAMES.acme);

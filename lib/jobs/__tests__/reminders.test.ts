@@ -8,7 +8,7 @@ import { runExpiryReminders } from "@/lib/jobs/expiry-reminders";
 import { deliverOutbox, type MailTransport } from "@/lib/mail/outbox";
 import { listNotifications, markNotificationsRead } from "@/lib/notifications/notifications";
 import type { TestDatabase } from "@/lib/test/database";
-import { actorFor, db } from "@/lib/test/helpers";
+import { actorFor, context, db } from "@/lib/test/helpers";
 
 const run = promisify(execFile);
 
@@ -74,13 +74,13 @@ describe("expiry reminders", () => {
   it("the bell marks notifications read: one, then all — only the member's own", async () => {
     const thabo = await actorFor("thabo@nkosi.example");
     const { items } = await listNotifications(db(), thabo);
-    expect(await markNotificationsRead(db(), thabo, { ids: [items[0]!.id] })).toBe(1);
+    expect(await markNotificationsRead(db(), thabo, { ids: [items[0]!.id] }, context)).toBe(1);
     expect((await listNotifications(db(), thabo)).unread).toBe(items.length - 1);
     const naledi = await actorFor("naledi@acme.example");
-    expect(await markNotificationsRead(db(), naledi, { ids: [items[1]!.id] })).toBe(0);
-    expect(await markNotificationsRead(db(), thabo, {})).toBe(items.length - 1);
+    expect(await markNotificationsRead(db(), naledi, { ids: [items[1]!.id] }, context)).toBe(0);
+    expect(await markNotificationsRead(db(), thabo, {}, context)).toBe(items.length - 1);
     expect((await listNotifications(db(), thabo)).unread).toBe(0);
-    await expect(markNotificationsRead(db(), thabo, { ids: ["nope"] })).rejects.toMatchObject({ code: "invalid_request" });
+    await expect(markNotificationsRead(db(), thabo, { ids: ["nope"] }, context)).rejects.toMatchObject({ code: "invalid_request" });
   });
 });
 

@@ -82,7 +82,7 @@ async function refusal(promise: Promise<unknown>) {
     await promise;
   } catch (error) {
     if (error instanceof DomainError) return { code: error.code, message: error.message, fields: error.fieldErrors ?? {} };
-    if (error instanceof AccessError) return { code: error.code, message: error.message, fields: {} };
+    if (error instanceof AccessError) return { code: error.code, message: error.message, fields: {} as Record<string, string> };
     throw error;
   }
   throw new Error("expected a refusal");
