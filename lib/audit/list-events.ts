@@ -133,7 +133,7 @@ function present<T extends Joined>(rows: T[]) {
 function prepare(db: Executor, actor: Actor, input: unknown) {
   const { org } = authorize(actor, { permission: "audit:view" });
   const filters = parseOrThrow(auditFiltersSchema.safeParse(input));
-  return { filters, orgId: org!.id, where: auditWhere(db, org!.id, filters) };
+  return { filters, orgId: org.id, where: auditWhere(db, org.id, filters) };
 }
 
 /** One page of matching events, and whether another follows. Bad filters are a DomainError naming the field. */

@@ -29,6 +29,9 @@ export interface Actor {
   memberships: ActorMembership[];
 }
 
+/** An actor acting inside an organisation: what authorization hands back once it required one. */
+export type MemberActor = Actor & { org: ActorOrganisation; role: NonNullable<Actor["role"]> };
+
 export async function loadActor(db: Executor, sessionId: string): Promise<Actor | null> {
   const [row] = await db
     .select({

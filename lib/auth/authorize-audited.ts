@@ -1,11 +1,26 @@
 import "server-only";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import type { Executor } from "@/lib/db";
-import type { Actor } from "./actor";
+import type { MemberPermission } from "@/lib/permissions";
+import type { Actor, MemberActor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
 import { AccessError } from "./errors";
 
 /** `authorize`, and when it refuses, one audit row saying who was refused what. */
+export async function authorizeAudited(
+  db: Executor,
+  actor: Actor | null,
+  requirement: Requirement & ({ organisation: true } | { permission: MemberPermission }),
+  attempted: { action: string; targetType: string; targetId?: string | null },
+  request: RequestInfo,
+): Promise<MemberActor>;
+export async function authorizeAudited(
+  db: Executor,
+  actor: Actor | null,
+  requirement: Requirement,
+  attempted: { action: string; targetType: string; targetId?: string | null },
+  request: RequestInfo,
+): Promise<Actor>;
 export async function authorizeAudited(
   db: Executor,
   actor: Actor | null,

@@ -1,6 +1,6 @@
 import "server-only";
 import type { MemberPermission } from "@/lib/permissions";
-import type { Actor } from "./actor";
+import type { Actor, MemberActor } from "./actor";
 import { AccessError } from "./errors";
 
 /** What a page, action or handler needs of the person calling it. */
@@ -19,6 +19,8 @@ export interface Requirement {
  * The one authorization rule. Every page, server action and route handler reaches it through
  * `requireActor` (lib/auth/current.ts); tests call it with actors they build.
  */
+export function authorize(actor: Actor | null, requirement: Requirement & ({ organisation: true } | { permission: MemberPermission })): MemberActor;
+export function authorize(actor: Actor | null, requirement?: Requirement): Actor;
 export function authorize(actor: Actor | null, requirement: Requirement = {}): Actor {
   if (!actor) throw new AccessError("unauthenticated");
   if (!actor.user.hasPin && !requirement.allowWithoutPin) throw new AccessError("pin_setup_required");

@@ -5,12 +5,11 @@ import type { Database } from "@/lib/db";
 import { type DomainErrorCode, parseOrThrow } from "@/lib/errors";
 import { assertMayGrant, assertMayManage, assertSuperadmin, loadMember, loadRole, type MemberTarget, type RoleRow } from "@/lib/members/rules";
 import type { MemberPermission } from "@/lib/permissions";
-import type { Actor, ActorOrganisation } from "./actor";
+import type { Actor, MemberActor } from "./actor";
 import { authorizeAudited } from "./authorize-audited";
 import { verifyActionPin } from "./pin";
 
-/** An actor acting inside an organisation: what the body of every member command receives. */
-export type MemberActor = Actor & { org: ActorOrganisation; role: NonNullable<Actor["role"]> };
+export type { MemberActor };
 
 /**
  * Who may run a command — declared once, checked before anything is read, and every refusal audited.
@@ -94,8 +93,8 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
     } else if ("self" in requires) {
       await authorizeAudited(db, actor, { allowWithoutPin: requires.allowWithoutPin }, attempted, request);
     } else {
-      await authorizeAudited(db, actor, { permission: requires.permission }, attempted, request);
-      const orgId = actor.org!.id;
+      const member = await authorizeAudited(db, actor, { permission: requires.permission }, attempted, request);
+      const orgId = member.org.id;
       if (requires.superadmin) await assertSuperadmin(db, actor, request, attempted, requires.superadmin);
       if (requires.manages) {
         subjects.member = await loadMember(db, orgId, requires.manages(input));

@@ -27,11 +27,11 @@ export interface ApplicationView {
  * neither is refused. Another organisation's application, or an id that is not one, is not found.
  */
 export async function getApplicationView(db: Executor, actor: Actor, applicationId: unknown): Promise<ApplicationView> {
-  authorize(actor, { organisation: true });
+  const { org } = authorize(actor, { organisation: true });
   const { seesCredentials, seesKeys } = applicationViewer(actor);
   const parsed = applicationIdSchema.safeParse(applicationId);
   if (!parsed.success) throw new NotFoundError("That application");
-  const orgId = actor.org!.id;
+  const orgId = org.id;
   const [row] = await db
     .select(APPLICATION_COLUMNS)
     .from(applications)
@@ -63,6 +63,6 @@ export async function getApplicationView(db: Executor, actor: Actor, application
 /** The application a member lands on from /credentials: the first one. */
 export async function firstApplicationId(db: Executor, actor: Actor): Promise<string | null> {
   const { org } = authorize(actor, { organisation: true });
-  const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.orgId, org!.id)).orderBy(asc(applications.createdAt), asc(applications.name)).limit(1);
+  const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.orgId, org.id)).orderBy(asc(applications.createdAt), asc(applications.name)).limit(1);
   return row?.id ?? null;
 }

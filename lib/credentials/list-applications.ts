@@ -20,7 +20,7 @@ export async function listApplications(db: Executor, actor: Actor) {
       createdAt: applications.createdAt,
     })
     .from(applications)
-    .where(eq(applications.orgId, org!.id))
+    .where(eq(applications.orgId, org.id))
     .orderBy(asc(applications.createdAt), asc(applications.name));
 }
 
@@ -30,7 +30,7 @@ export async function listApplicationNames(db: Executor, actor: Actor) {
   return db
     .select({ id: applications.id, name: applications.name })
     .from(applications)
-    .where(eq(applications.orgId, org!.id))
+    .where(eq(applications.orgId, org.id))
     .orderBy(asc(applications.createdAt), asc(applications.name));
 }
 
@@ -54,8 +54,8 @@ export async function listApplicationSummaries(db: Executor, actor: Actor) {
   const rows = await db
     .select({ ...APPLICATION_COLUMNS, keyCount: count(apiKeys.id) })
     .from(applications)
-    .leftJoin(apiKeys, and(eq(apiKeys.applicationId, applications.id), eq(apiKeys.orgId, org!.id), isNull(apiKeys.revokedAt)))
-    .where(eq(applications.orgId, org!.id))
+    .leftJoin(apiKeys, and(eq(apiKeys.applicationId, applications.id), eq(apiKeys.orgId, org.id), isNull(apiKeys.revokedAt)))
+    .where(eq(applications.orgId, org.id))
     .groupBy(applications.id)
     .orderBy(asc(applications.createdAt), asc(applications.name));
   return rows.map((r) => ({

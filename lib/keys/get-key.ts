@@ -15,7 +15,7 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
   const id = z.uuid().safeParse(keyId);
   if (!id.success) throw new NotFoundError("That API key");
   const [row] = await selectKeyRows(db)
-    .where(and(eq(apiKeys.id, id.data), eq(apiKeys.orgId, org!.id)))
+    .where(and(eq(apiKeys.id, id.data), eq(apiKeys.orgId, org.id)))
     .limit(1);
   if (!row || row.revokedAt) throw new NotFoundError("That API key");
   const access = await keyAccessSummaries(db, [row.id]);
@@ -29,7 +29,7 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
       ip: auditEvents.ip,
     })
     .from(auditEvents)
-    .where(and(eq(auditEvents.orgId, org!.id), eq(auditEvents.targetType, "api_key"), eq(auditEvents.targetId, row.id)))
+    .where(and(eq(auditEvents.orgId, org.id), eq(auditEvents.targetType, "api_key"), eq(auditEvents.targetId, row.id)))
     .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
     .limit(100);
   const accountIds = access.accountsOf(row.id).map((a) => a.id);

@@ -111,7 +111,7 @@ export async function keyAccessSummaries(db: Executor, keyIds: string[]) {
 export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery, now = new Date()) {
   const { org } = authorize(actor, { permission: "keys:view" });
   const soon = new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000);
-  const base = and(eq(apiKeys.orgId, org!.id), isNull(apiKeys.revokedAt));
+  const base = and(eq(apiKeys.orgId, org.id), isNull(apiKeys.revokedAt));
   const filters: (SQL | undefined)[] = [base];
   if (query.status === "frozen") filters.push(lte(apiKeys.expiresAt, now));
   if (query.status === "expiring") filters.push(and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon)));

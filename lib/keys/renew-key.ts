@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
+import type { MemberActor } from "@/lib/auth/actor";
 import { defineCommand } from "@/lib/auth/command";
 import type { Transaction } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
@@ -30,7 +30,7 @@ export interface KeyToRenew {
  */
 export async function renewKeysInTransaction(
   tx: Transaction,
-  actor: Actor,
+  actor: MemberActor,
   keys: readonly KeyToRenew[],
   request: RequestInfo,
   options: { stillDue?: SQL; refusal: () => DomainError },
@@ -39,7 +39,7 @@ export async function renewKeysInTransaction(
   const rows = await tx
     .update(apiKeys)
     .set({ expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`, renewedAt: sql`now()` })
-    .where(and(inArray(apiKeys.id, ids), eq(apiKeys.orgId, actor.org!.id), isNull(apiKeys.revokedAt), options.stillDue))
+    .where(and(inArray(apiKeys.id, ids), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt), options.stillDue))
     .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
   if (rows.length !== keys.length) throw options.refusal();
   const renewed = new Map(rows.map((r) => [r.id, r.expiresAt]));

@@ -10,15 +10,15 @@ import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 export async function loadWizardOptions(db: Executor, actor: Actor) {
   const { org } = authorize(actor, { permission: "keys:create" });
   const [apps, comps, accts] = await Promise.all([
-    db.select({ id: applications.id, name: applications.name }).from(applications).where(eq(applications.orgId, org!.id)).orderBy(asc(applications.createdAt)),
-    db.select({ id: companies.id, name: companies.name }).from(companies).where(eq(companies.orgId, org!.id)).orderBy(asc(companies.name)),
+    db.select({ id: applications.id, name: applications.name }).from(applications).where(eq(applications.orgId, org.id)).orderBy(asc(applications.createdAt)),
+    db.select({ id: companies.id, name: companies.name }).from(companies).where(eq(companies.orgId, org.id)).orderBy(asc(companies.name)),
     db
       .select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency, mode: accounts.mode, companyId: accounts.companyId })
       .from(accounts)
-      .where(eq(accounts.orgId, org!.id))
+      .where(eq(accounts.orgId, org.id))
       .orderBy(asc(accounts.name)),
   ]);
-  return { orgKind: org!.kind, products: org!.products, applications: apps, companies: comps, accounts: accts, canManageCredentials: actor.permissions.has("credentials:view") };
+  return { orgKind: org.kind, products: org.products, applications: apps, companies: comps, accounts: accts, canManageCredentials: actor.permissions.has("credentials:view") };
 }
 
 export type WizardOptions = Awaited<ReturnType<typeof loadWizardOptions>>;
@@ -35,7 +35,7 @@ export type NewKeyBlocker =
  * sent to the Credentials page) instead of being shown a wizard that cannot finish.
  */
 export async function loadNewKeyPage(db: Executor, actor: Actor): Promise<{ blocker: NewKeyBlocker; options: null } | { blocker: null; options: WizardOptions }> {
-  const org = actor.org!;
+  const { org } = authorize(actor, { organisation: true });
   const onboarding = keyManagementBlockers(org);
   if (onboarding.length) return { blocker: { kind: "onboarding", title: "API keys are not available yet", message: onboarding.join(" ") }, options: null };
   if (!actor.permissions.has("keys:create")) {

@@ -13,6 +13,6 @@ export async function listPendingInvitations(db: Executor, actor: Actor) {
     .from(invitations)
     .innerJoin(roles, eq(roles.id, invitations.roleId))
     .innerJoin(users, eq(users.id, invitations.invitedBy))
-    .where(and(eq(invitations.orgId, org!.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`)))
+    .where(and(eq(invitations.orgId, org.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`)))
     .orderBy(desc(invitations.createdAt));
 }

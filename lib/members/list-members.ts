@@ -35,7 +35,7 @@ export async function listMembers(db: Executor, actor: Actor): Promise<MemberRow
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(roles, eq(roles.id, memberships.roleId))
-    .where(eq(memberships.orgId, org!.id))
+    .where(eq(memberships.orgId, org.id))
     .orderBy(asc(users.name));
   return rows.map(({ pinSetAt, ...row }) => ({ ...row, pinSet: pinSetAt !== null }));
 }

@@ -10,7 +10,7 @@ import { z } from "zod";
 /** The member's latest notifications in the active organisation, newest first, with the unread count. */
 export async function listNotifications(db: Executor, actor: Actor, limit = 15) {
   const { org, user } = authorize(actor, { organisation: true });
-  const mine = and(eq(notifications.userId, user.id), eq(notifications.orgId, org!.id));
+  const mine = and(eq(notifications.userId, user.id), eq(notifications.orgId, org.id));
   const [items, [unread]] = await Promise.all([
     db
       .select({ id: notifications.id, kind: notifications.kind, title: notifications.title, body: notifications.body, subjectType: notifications.subjectType, subjectId: notifications.subjectId, createdAt: notifications.createdAt, readAt: notifications.readAt })
@@ -33,7 +33,7 @@ export const markNotificationsRead = defineCommand({
   schema: markReadSchema,
   run: async ({ db, actor, input: { ids } }): Promise<number> => {
     const { user, org } = authorize(actor, { organisation: true });
-    const filters = [eq(notifications.userId, user.id), eq(notifications.orgId, org!.id), isNull(notifications.readAt)];
+    const filters = [eq(notifications.userId, user.id), eq(notifications.orgId, org.id), isNull(notifications.readAt)];
     if (ids) filters.push(inArray(notifications.id, ids.length ? ids : ["00000000-0000-0000-0000-000000000000"]));
     const changed = await db.update(notifications).set({ readAt: sql`now()` }).where(and(...filters)).returning({ id: notifications.id });
     return changed.length;

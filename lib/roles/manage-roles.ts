@@ -25,7 +25,7 @@ export async function listRoles(db: Executor, actor: Actor): Promise<RoleListRow
     .select({ id: roles.id, name: roles.name, description: roles.description, builtIn: roles.builtIn, permissions: roles.permissions, members: count(memberships.id) })
     .from(roles)
     .leftJoin(memberships, eq(memberships.roleId, roles.id))
-    .where(eq(roles.orgId, org!.id))
+    .where(eq(roles.orgId, org.id))
     .groupBy(roles.id)
     .orderBy(asc(roles.createdAt), asc(roles.name));
   const order = ["superadmin", "admin", "developer", "viewer"];
