@@ -50,7 +50,7 @@ describe("a transfer's destination must be within the key's accounts", () => {
     ["another organisation's account", () => otherOrg, 404, "not_found", "No such account."],
   ] as const)("refuses %s, writing nothing and moving no money", async (_, destination, status, code, message) => {
     const before = await ledgerSnapshot();
-    for (const headers of [{}, { "idempotency-key": `scope-${destination().id}` }]) {
+    for (const headers of [{}, { "idempotency-key": `scope-${destination().id}` }] as Record<string, string>[]) {
       const refused = await call(createTransfer, {
         path: `/api/v1/accounts/${source.id}/transfers`,
         key,
