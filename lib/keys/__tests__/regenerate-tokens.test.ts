@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAccounts } from "@/lib/api/accounts";
 import { issueToken } from "@/lib/api/oauth";
@@ -64,6 +65,50 @@ describe("regenerating a key ends the access tokens issued for its old secret", 
     const renewed = await token(fresh, applicationId);
     expect(renewed.status).toBe(200);
     expect((await accountsWith({ bearer: renewed.json.access_token })).status).toBe(200);
+    expect((await accountsWith({ key: fresh })).status).toBe(200);
+  });
+
+  it("a token asked for with the old secret while the key is being regenerated does not outlive the regeneration", async () => {
+    const created = await makeKey("naledi@acme.example", { permissions: ["accounts:view"] });
+    const { applicationId } = await keyRow(created.id);
+    const url = (globalThis.__latchkeyDatabase as { url?: string } | undefined)?.url;
+    let issuing: ReturnType<typeof token>;
+    let regenerating: ReturnType<typeof regenerate>;
+    if (url) {
+      // On PostgreSQL, the worst order, made certain: the token request has checked the old secret and
+      // is about to store its token (held up by a lock on the tokens table) when the regeneration runs.
+      const blocker = new pg.Client({ connectionString: url });
+      const observer = new pg.Client({ connectionString: url });
+      await Promise.all([blocker.connect(), observer.connect()]);
+      const waiting = async () => Number((await observer.query("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].count);
+      const until = async (condition: () => Promise<boolean>) => {
+        for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      };
+      try {
+        await blocker.query("begin");
+        await blocker.query("lock table access_tokens in share mode");
+        issuing = token(created.key, applicationId);
+        await until(async () => (await waiting()) >= 1);
+        let regenerated = false;
+        regenerating = regenerate(created.id).finally(() => (regenerated = true));
+        // The regeneration gets as far as it can: to the tokens table, or to the key the token request holds.
+        await until(async () => regenerated || (await waiting()) >= 2);
+        await blocker.query("commit");
+      } finally {
+        await Promise.all([blocker.end(), observer.end()]);
+      }
+    } else {
+      // The embedded database runs one transaction at a time: the two only race for its turn.
+      issuing = token(created.key, applicationId);
+      regenerating = regenerate(created.id);
+    }
+    const [issued, { key: fresh }] = await Promise.all([issuing, regenerating]);
+    expect([200, 401]).toContain(issued.status);
+    if (issued.status === 200) {
+      const refused = await accountsWith({ bearer: issued.json.access_token });
+      expect([refused.status, refused.json.error.code]).toEqual([401, "invalid_key"]);
+    }
+    expect(await db().$count(accessTokens, eq(accessTokens.keyId, created.id))).toBe(0);
     expect((await accountsWith({ key: fresh })).status).toBe(200);
   });
 });
