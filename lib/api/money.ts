@@ -1,7 +1,8 @@
 import "server-only";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/record-event";
-import { accounts, payments, transactions, transfers } from "@/lib/db/schema";
+import { payments } from "@/lib/db/schema";
+import { keyAccountScope, LedgerRefusal, lockTransfer, postTransfer } from "@/lib/ledger";
 import { apiAuditFields, apiHandler } from "./handler";
 import { ApiError, invalid, json, parseJsonBody } from "./http";
 import { idempotent } from "./idempotency";
@@ -10,10 +11,42 @@ import { keyAccount } from "./scope";
 
 type AccountParams = { id: string };
 
+/** A ledger refusal as the bank API states it: PRODUCT.md's error codes, the same words as every endpoint. */
+function apiRefusal(refusal: LedgerRefusal): ApiError | undefined {
+  const detail = refusal.detail;
+  switch (detail.reason) {
+    case "account_not_found":
+      return new ApiError(404, "not_found", "No such account.");
+    case "account_not_allowed":
+      return new ApiError(403, "account_not_allowed", `This key may not use that account${detail.otherMode ? ` (a ${detail.keyMode} key sees only ${detail.keyMode} accounts)` : ""}.`);
+    case "same_account":
+      return new ApiError(422, "invalid_request", "Invalid request: toAccountId", { toAccountId: "Choose a different account to transfer to" });
+    case "currency_mismatch":
+      return new ApiError(422, "invalid_request", "Invalid request: toAccountId", {
+        toAccountId: `Transfers stay in one currency: ${detail.fromCurrency} to ${detail.toCurrency} is not possible`,
+      });
+    case "insufficient_funds":
+      return new ApiError(422, "invalid_request", "Invalid request: amount", { amount: "The account does not have enough funds for this transfer" });
+    default:
+      // Not a refusal any endpoint here can meet (payments are executed in the portal).
+      return undefined;
+  }
+}
+
+async function inLedger<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw (error instanceof LedgerRefusal && apiRefusal(error)) || error;
+  }
+}
+
 /**
  * POST /api/v1/accounts/{id}/transfers — between two of the key's accounts in one currency.
- * Both rows are locked in id order (no deadlock), the debit only happens if the balance covers it,
- * and both legs, the transfer and the audit event commit together or not at all.
+ * The ledger locks both accounts (in id order: no deadlock) and checks both against the key's
+ * accounts in the same transaction as the money moves; then the Idempotency-Key is claimed (a
+ * retry gets the first answer), and the debit (only if the balance covers it), the credit, the
+ * transfer and the audit event commit together or not at all.
  */
 export const createTransfer = apiHandler<AccountParams>("transfers:edit", async (context) => {
   const { db, caller, params, request } = context;
@@ -21,43 +54,24 @@ export const createTransfer = apiHandler<AccountParams>("transfers:edit", async 
   const parsed = transferRequest.safeParse(parseJsonBody(raw));
   if (!parsed.success) throw invalid(parsed.error.issues);
   const { toAccountId, amount, reference } = parsed.data;
-  const from = await keyAccount(db, caller, params.id);
-  if (toAccountId === from.id) throw new ApiError(422, "invalid_request", "Invalid request: toAccountId", { toAccountId: "Choose a different account to transfer to" });
-  const to = await keyAccount(db, caller, toAccountId);
-  if (to.currency !== from.currency) {
-    throw new ApiError(422, "invalid_request", "Invalid request: toAccountId", { toAccountId: `Transfers stay in one currency: ${from.currency} to ${to.currency} is not possible` });
-  }
+  const scope = keyAccountScope(caller);
 
-  return idempotent(db, caller, request, raw, async (tx) => {
-    await tx.select({ id: accounts.id }).from(accounts).where(inArray(accounts.id, [from.id, to.id])).orderBy(asc(accounts.id)).for("update");
-    const [debited] = await tx
-      .update(accounts)
-      .set({ balance: sql`${accounts.balance} - ${amount}` })
-      .where(and(eq(accounts.id, from.id), sql`${accounts.balance} >= ${amount}`))
-      .returning({ balance: accounts.balance });
-    if (!debited) throw new ApiError(422, "invalid_request", "Invalid request: amount", { amount: "The account does not have enough funds for this transfer" });
-    const [credited] = await tx
-      .update(accounts)
-      .set({ balance: sql`${accounts.balance} + ${amount}` })
-      .where(eq(accounts.id, to.id))
-      .returning({ balance: accounts.balance });
-    const postedAt = new Date();
-    await tx.insert(transactions).values([
-      { accountId: from.id, postedAt, amount: BigInt(-amount), currency: from.currency, description: `TRANSFER to ${to.name}: ${reference}`, type: "transfer", balanceAfter: debited.balance },
-      { accountId: to.id, postedAt, amount: BigInt(amount), currency: to.currency, description: `TRANSFER from ${from.name}: ${reference}`, type: "transfer", balanceAfter: credited!.balance },
-    ]);
-    const [row] = await tx
-      .insert(transfers)
-      .values({ orgId: caller.orgId, fromAccountId: from.id, toAccountId: to.id, amount: BigInt(amount), currency: from.currency, reference, createdByKeyId: caller.keyId })
-      .returning();
-    await recordAuditEvent(tx, { ...apiAuditFields(context), action: "api.transfer", targetType: "transfer", targetId: row!.id, outcome: "success", metadata: { amount, currency: from.currency } });
-    return {
-      status: 201,
-      body: {
-        transfer: { id: row!.id, fromAccountId: from.id, toAccountId: to.id, amount, currency: from.currency, reference, createdAt: row!.createdAt.toISOString() },
-      },
-    };
-  });
+  return inLedger(() =>
+    db.transaction(async (tx) => {
+      const legs = await lockTransfer(tx, scope, { fromAccountId: params.id, toAccountId });
+      return idempotent(tx, caller, request, raw, async (write) => {
+        const row = await postTransfer(write, legs, { amount, reference, createdByKeyId: caller.keyId });
+        const currency = legs.from.currency;
+        await recordAuditEvent(write, { ...apiAuditFields(context), action: "api.transfer", targetType: "transfer", targetId: row.id, outcome: "success", metadata: { amount, currency } });
+        return {
+          status: 201,
+          body: {
+            transfer: { id: row.id, fromAccountId: legs.from.id, toAccountId: legs.to.id, amount, currency, reference, createdAt: row.createdAt.toISOString() },
+          },
+        };
+      });
+    }),
+  );
 });
 
 function paymentBody(p: typeof payments.$inferSelect) {

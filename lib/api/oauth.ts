@@ -1,10 +1,10 @@
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
-import { accessTokens, applications } from "@/lib/db/schema";
+import { accessTokens, apiKeys, applications } from "@/lib/db/schema";
 import { sha256Hex } from "@/lib/security/hashing";
 import { randomBase62 } from "@/lib/security/random";
 import { authenticate } from "./authenticate";
@@ -40,7 +40,8 @@ export async function issueToken(request: Request): Promise<Response> {
     await enforceLimit(`token:client:${sha256Hex(clientId).slice(0, 32)}`, env.LATCHKEY_TOKEN_RATE_LIMIT, "Too many token requests for this client ID. Slow down and retry.");
 
     const db = getDb();
-    const caller = await authenticate(db, new Request(request.url, { headers: { "x-api-key": request.headers.get("x-api-key") ?? "" } }));
+    const presentedKey = request.headers.get("x-api-key") ?? "";
+    const caller = await authenticate(db, new Request(request.url, { headers: { "x-api-key": presentedKey } }));
     const [app] = await db.select().from(applications).where(eq(applications.clientId, clientId)).limit(1);
     const expected = Buffer.from(app?.clientSecretHash ?? "0".repeat(64), "hex");
     const given = Buffer.from(sha256Hex(clientSecret), "hex");
@@ -48,12 +49,20 @@ export async function issueToken(request: Request): Promise<Response> {
       return oauthError(401, "invalid_client", "The client credentials are wrong, or do not belong to this key's application.", { "www-authenticate": 'Basic realm="latchkey"' });
     }
     const token = `lkat_${randomBase62(43)}`;
-    await db.insert(accessTokens).values({
-      tokenHash: sha256Hex(token),
-      keyId: caller.keyId,
-      applicationId: app.id,
-      expiresAt: new Date(Date.now() + ACCESS_TOKEN_SECONDS * 1000),
+    // Issued only while the key still has the secret that was shown, its row held FOR SHARE: a
+    // regeneration or deletion that got there first wins (this finds nothing), and one that comes
+    // after waits for this token and then ends it with the rest of the key's tokens.
+    const issued = await db.transaction(async (tx) => {
+      const [current] = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, caller.keyId), eq(apiKeys.secretHash, sha256Hex(presentedKey)), isNull(apiKeys.revokedAt)))
+        .for("share");
+      if (!current) return false;
+      await tx.insert(accessTokens).values({ tokenHash: sha256Hex(token), keyId: caller.keyId, applicationId: app.id, expiresAt: new Date(Date.now() + ACCESS_TOKEN_SECONDS * 1000) });
+      return true;
     });
+    if (!issued) return oauthError(401, "invalid_client", "That is not a valid API key.");
     return json({ access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_SECONDS, scope: [...caller.permissions].sort().join(" ") });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return oauthError(401, "invalid_client", error.message);

@@ -5,9 +5,10 @@ import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/rec
 import type { Actor } from "@/lib/auth/actor";
 import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
-import { accounts, payments, transactions } from "@/lib/db/schema";
+import type { Database, Transaction } from "@/lib/db";
+import { payments } from "@/lib/db/schema";
 import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { executePayment, LedgerRefusal, organisationAccountScope } from "@/lib/ledger";
 import { assertNotSuspended } from "@/lib/organisations/assert-not-suspended";
 import { pinField } from "@/lib/schemas/keys";
 
@@ -17,10 +18,35 @@ export const decidePaymentSchema = z.strictObject({
   pin: pinField,
 });
 
+const ALREADY_DECIDED = "Someone has already decided this payment. Reload to see its status.";
+
+/** Executes the payment through the ledger, within the organisation's accounts. */
+async function approve(tx: Transaction, orgId: string, paymentId: string, decidedBy: string) {
+  try {
+    return await executePayment(tx, organisationAccountScope(orgId), { paymentId, decidedBy });
+  } catch (error) {
+    if (!(error instanceof LedgerRefusal)) throw error;
+    if (error.detail.reason === "payment_not_pending") throw new DomainError("already_decided", ALREADY_DECIDED);
+    if (error.detail.reason === "insufficient_funds") throw new DomainError("insufficient_funds", "The account does not have enough funds. The payment stays waiting.");
+    throw new NotFoundError("That payment's account");
+  }
+}
+
+/** Rejects the payment: no money moves. Only from pending_approval, like approval. */
+async function reject(tx: Transaction, orgId: string, paymentId: string, decidedBy: string) {
+  const [payment] = await tx
+    .update(payments)
+    .set({ status: "rejected", decidedAt: sql`now()`, decidedBy })
+    .where(and(eq(payments.id, paymentId), eq(payments.orgId, orgId), eq(payments.status, "pending_approval")))
+    .returning();
+  if (!payment) throw new DomainError("already_decided", ALREADY_DECIDED);
+  return payment;
+}
+
 /**
  * Approves (executes) or rejects a payment waiting for approval, with the member's PIN. The status
  * changes only from pending_approval, so however many people press Approve at once, the payment
- * executes once; the debit only happens if the balance covers it, and the payment, the debit, its
+ * executes once; the ledger debits only if the balance covers it, and the payment, the debit, its
  * transaction and the audit event commit together.
  */
 export async function decidePayment(db: Database, actor: Actor, input: unknown, request: RequestInfo) {
@@ -33,33 +59,7 @@ export async function decidePayment(db: Database, actor: Actor, input: unknown, 
 
   return db.transaction(async (tx) => {
     await assertNotSuspended(tx, orgId, "payments cannot be approved or rejected; they stay waiting");
-    const [payment] = await tx
-      .update(payments)
-      .set({ status: decision === "approve" ? "executed" : "rejected", decidedAt: sql`now()`, decidedBy: actor.user.id })
-      .where(and(eq(payments.id, paymentId), eq(payments.orgId, orgId), eq(payments.status, "pending_approval")))
-      .returning();
-    if (!payment) throw new DomainError("already_decided", "Someone has already decided this payment. Reload to see its status.");
-    if (decision === "approve") {
-      const [debited] = await tx
-        .update(accounts)
-        .set({ balance: sql`${accounts.balance} - ${payment.amount}` })
-        .where(and(eq(accounts.id, payment.accountId), sql`${accounts.balance} >= ${payment.amount}`))
-        .returning({ balance: accounts.balance });
-      if (!debited) throw new DomainError("insufficient_funds", "The account does not have enough funds. The payment stays waiting.");
-      const [posted] = await tx
-        .insert(transactions)
-        .values({
-          accountId: payment.accountId,
-          postedAt: new Date(),
-          amount: -payment.amount,
-          currency: payment.currency,
-          description: `PAYMENT to ${payment.beneficiaryName}: ${payment.reference}`,
-          type: "payment",
-          balanceAfter: debited.balance,
-        })
-        .returning({ id: transactions.id });
-      await tx.update(payments).set({ transactionId: posted!.id }).where(eq(payments.id, payment.id));
-    }
+    const payment = decision === "approve" ? await approve(tx, orgId, paymentId, actor.user.id) : await reject(tx, orgId, paymentId, actor.user.id);
     await recordAuditEvent(tx, {
       ...actorFields(actor, request),
       action: `payment.${decision}`,
