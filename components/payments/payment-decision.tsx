@@ -29,6 +29,7 @@ export function PaymentDecision({ paymentId, summary }: { paymentId: string; sum
         confirmLabel={decision === "approve" ? "Approve and pay" : "Reject"}
         destructive={decision === "reject"}
         onSubmit={async (pin) => {
+          if (!decision) return { ok: false, error: "Choose Approve or Reject first." };
           const result = await decidePaymentAction({ paymentId, decision, pin });
           if (result.ok) {
             setDecision(null);

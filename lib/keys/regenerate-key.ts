@@ -1,13 +1,10 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { defineCommand } from "@/lib/auth/command";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
-import { DomainError, parseOrThrow } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { keyActionSchema } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { generateApiKey } from "./key-format";
@@ -18,12 +15,17 @@ import { assertKeyManagementOpen, loadOwnKey } from "./shared";
  * is still the one read at the start, so of several simultaneous regenerations exactly one wins,
  * and a key deleted meanwhile stays deleted.
  */
-export async function regenerateKey(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ key: string; prefix: string }> {
-  const { keyId, pin } = parseOrThrow(keyActionSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "keys:create" }, { action: "key.regenerate", targetType: "api_key", targetId: keyId }, request);
-  assertKeyManagementOpen(actor.org!);
-  const current = await loadOwnKey(db, actor.org!.id, keyId);
-  await verifyActionPin(db, actor, pin, request);
+export const regenerateKey = defineCommand({
+  action: "key.regenerate",
+  target: { type: "api_key", id: (input) => input.keyId },
+  requires: { permission: "keys:create" },
+  schema: keyActionSchema,
+  pin: true,
+  load: ({ db, actor, input: { keyId } }) => {
+    assertKeyManagementOpen(actor.org);
+    return loadOwnKey(db, actor.org.id, keyId);
+  },
+  run: async ({ db, actor, request }, current): Promise<{ key: string; prefix: string }> => {
   const { key, prefix } = generateApiKey(current.mode);
   return changingKeyAccess(db, () => db.transaction(async (tx) => {
     const [row] = await tx
@@ -44,4 +46,5 @@ export async function regenerateKey(db: Database, actor: Actor, input: unknown, 
     });
     return { key, prefix };
   }));
-}
+  },
+});

@@ -1,13 +1,11 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database, Transaction } from "@/lib/db";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
+import { defineCommand } from "@/lib/auth/command";
+import type { Transaction } from "@/lib/db";
 import { payments } from "@/lib/db/schema";
-import { DomainError, NotFoundError, parseOrThrow } from "@/lib/errors";
+import { DomainError, NotFoundError } from "@/lib/errors";
 import { executePayment, LedgerRefusal, organisationAccountScope } from "@/lib/ledger";
 import { assertNotSuspended } from "@/lib/organisations/assert-not-suspended";
 import { pinField } from "@/lib/schemas/keys";
@@ -49,14 +47,18 @@ async function reject(tx: Transaction, orgId: string, paymentId: string, decided
  * executes once; the ledger debits only if the balance covers it, and the payment, the debit, its
  * transaction and the audit event commit together.
  */
-export async function decidePayment(db: Database, actor: Actor, input: unknown, request: RequestInfo) {
-  const { paymentId, decision, pin } = parseOrThrow(decidePaymentSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "payments:approve" }, { action: `payment.${decision}`, targetType: "payment", targetId: paymentId }, request);
-  const orgId = actor.org!.id;
-  const [existing] = await db.select({ id: payments.id }).from(payments).where(and(eq(payments.id, paymentId), eq(payments.orgId, orgId)));
-  if (!existing) throw new NotFoundError("That payment");
-  await verifyActionPin(db, actor, pin, request);
-
+export const decidePayment = defineCommand({
+  action: (input) => `payment.${input.decision}`,
+  target: { type: "payment", id: (input) => input.paymentId },
+  requires: { permission: "payments:approve" },
+  schema: decidePaymentSchema,
+  pin: true,
+  load: async ({ db, actor, input: { paymentId } }) => {
+    const [existing] = await db.select({ id: payments.id }).from(payments).where(and(eq(payments.id, paymentId), eq(payments.orgId, actor.org.id)));
+    if (!existing) throw new NotFoundError("That payment");
+  },
+  run: async ({ db, actor, input: { paymentId, decision }, request }) => {
+  const orgId = actor.org.id;
   return db.transaction(async (tx) => {
     await assertNotSuspended(tx, orgId, "payments cannot be approved or rejected; they stay waiting");
     const payment = decision === "approve" ? await approve(tx, orgId, paymentId, actor.user.id) : await reject(tx, orgId, paymentId, actor.user.id);
@@ -70,4 +72,5 @@ export async function decidePayment(db: Database, actor: Actor, input: unknown, 
     });
     return { status: payment.status };
   });
-}
+  },
+});
