@@ -156,6 +156,7 @@ describe("an e-mailed invitation keeps no usable link at rest", () => {
   it("a failed send keeps the sealed link for the next try, which sends the working link", async () => {
     const link = await invite("bounce.once@acme.example", "Viewer");
     const sealed = (await outboxRow("bounce.once@acme.example")).sealed_link;
+    expect(sealed).toMatch(/^v1\./);
     expect((await deliver()).failed).toBeGreaterThanOrEqual(1);
 
     const released = await outboxRow("bounce.once@acme.example");
