@@ -26,7 +26,7 @@ function Status({ message, mailConfigured, maxAttempts }: { message: OutboxMessa
   return (
     <div className="max-w-xs">
       <Badge tone="danger">Failed</Badge>
-      <p className="mt-1 text-xs text-zinc-600">{message.willRetry ? "Will be tried again." : `Given up after ${maxAttempts} attempts.`}</p>
+      <p className="mt-1 text-xs text-zinc-600">{message.willRetry ? (mailConfigured ? "Will be tried again." : "Will be tried again once SMTP_URL is set.") : `Given up after ${maxAttempts} attempts.`}</p>
       {message.lastError ? <p className="mt-1 text-xs break-words text-red-800">Last error: {message.lastError}</p> : null}
     </div>
   );
@@ -65,7 +65,7 @@ export function OutboxTable({ outbox }: { outbox: Outbox }) {
           Expiry reminders{mailConfigured ? " and invitations" : ""} appear here once they are queued.
         </Notice>
       ) : (
-        <Table aria-label="E-mail messages, newest first">
+        <Table aria-label="E-mail messages, newest first" className="min-w-[760px]">
           <thead>
             <tr>
               <Th>To</Th>
@@ -78,8 +78,8 @@ export function OutboxTable({ outbox }: { outbox: Outbox }) {
           <tbody>
             {messages.map((m) => (
               <tr key={m.id}>
-                <Td className="align-top break-all text-zinc-700">{m.toAddress}</Td>
-                <Td className="align-top">
+                <Td className="align-top whitespace-nowrap text-zinc-700">{m.toAddress}</Td>
+                <Td className="min-w-64 align-top">
                   {m.body === null ? (
                     <span className="font-medium text-zinc-900">{m.subject}</span>
                   ) : (
