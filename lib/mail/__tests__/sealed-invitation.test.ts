@@ -202,6 +202,23 @@ describe("an e-mailed invitation keeps no usable link at rest", () => {
   });
 });
 
+describe("deliveries running at the same moment", () => {
+  it("send each sealed message once, with its own link, and leave no link behind", async () => {
+    const links = Array.from({ length: 12 }, (_, i) => `http://portal.test/invite/lkinv_Concurrent${String(i).padStart(2, "0")}ConcurrentConcurrentConcurrent`);
+    for (const [i, link] of links.entries()) {
+      await queueEmail(db(), { dedupeKey: `concurrent:${i}`, to: `concurrent${i}@acme.example`, subject: "Join", body: `Accept:\n${LINK_PLACEHOLDER}`, link });
+    }
+    const results = await Promise.all([deliver(), deliver(), deliver()]);
+    expect(results.reduce((sum, r) => sum + r.sent, 0)).toBeGreaterThanOrEqual(12);
+    for (const [i, link] of links.entries()) {
+      const texts = textTo(`concurrent${i}@acme.example`);
+      expect(texts).toHaveLength(1);
+      expect(texts[0]).toContain(`Accept:\r\n${link}`);
+      expect(await outboxRow(`concurrent${i}@acme.example`)).toMatchObject({ attempts: 1, sealed_link: null });
+    }
+  });
+});
+
 describe("a tampered sealed link never sends a broken or forged link", () => {
   const REAL = "http://portal.test/invite/lkinv_RealRealRealRealRealRealRealRealRealRealRea";
   const FORGED = "http://evil.test/invite/lkinv_ForgedForgedForgedForgedForgedForgedForged";
