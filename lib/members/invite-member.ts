@@ -7,7 +7,7 @@ import { verifyActionPin } from "@/lib/auth/pin";
 import type { Database } from "@/lib/db";
 import { invitations, memberships, users } from "@/lib/db/schema";
 import { DomainError, parseOrThrow } from "@/lib/errors";
-import { mailConfigured, queueEmail } from "@/lib/mail/outbox";
+import { LINK_PLACEHOLDER, mailConfigured, queueEmail } from "@/lib/mail/outbox";
 import { inviteMemberSchema } from "@/lib/schemas/members";
 import { sha256Hex } from "@/lib/security/hashing";
 import { randomBase62 } from "@/lib/security/random";
@@ -17,7 +17,8 @@ export const INVITATION_DAYS = 7;
 
 /**
  * Invites someone by e-mail with a role. The link carries a one-time token (≈ 256 bits) kept only
- * as a hash; it is returned once, for the inviter to pass on, and e-mailed when mail is configured.
+ * as a hash; it is returned once, for the inviter to pass on, and e-mailed when mail is configured
+ * (the outbox holds it only sealed until it is sent, and not at all after).
  * A new invitation to the same address replaces the pending one.
  */
 export async function inviteMember(db: Database, actor: Actor, input: unknown, request: RequestInfo & { origin: string }): Promise<{ link: string; emailed: boolean }> {
@@ -48,11 +49,14 @@ export async function inviteMember(db: Database, actor: Actor, input: unknown, r
       .values({ orgId, email, roleId: role.id, tokenHash: sha256Hex(token), invitedBy: actor.user.id, expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})` })
       .returning({ id: invitations.id });
     if (emailed) {
+      // The outbox keeps the body with a placeholder and the link only sealed: nobody who reads the
+      // table or /ops/outbox can accept the invitation.
       await queueEmail(tx, {
         dedupeKey: `invitation:${invitation!.id}`,
         to: email,
         subject: `${actor.user.name} invited you to ${actor.org!.name} on Latchkey`,
-        body: `${actor.user.name} invited you to join ${actor.org!.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days: ${link}\n\nThe link works once. If you did not expect this, ignore this message.`,
+        body: `${actor.user.name} invited you to join ${actor.org!.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days:\n${LINK_PLACEHOLDER}\n\nThe link works once. If you did not expect this, ignore this message.`,
+        link,
       });
     }
     await recordAuditEvent(tx, {

@@ -1,85 +1,19 @@
-import { createServer, type Server } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailOutbox } from "@/lib/db/schema";
 import { deliverOutbox, queueEmail, smtpTransportFor } from "@/lib/mail/outbox";
 import { db } from "@/lib/test/helpers";
-
-interface Received {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-/**
- * A small SMTP server (RFC 5321's plain dialogue, no TLS, no auth): enough for nodemailer to hand it
- * messages over a real socket, and for the test to read what arrived.
- */
-function smtpServer(received: Received[], refuse?: (to: string) => boolean): Server {
-  return createServer((socket) => {
-    let buffer = "";
-    let inData = false;
-    let current: Received = { from: "", to: [], data: "" };
-    const reply = (line: string) => socket.write(`${line}\r\n`);
-    reply("220 mail.test ESMTP");
-    socket.on("data", (chunk) => {
-      buffer += chunk.toString("utf8");
-      for (;;) {
-        if (inData) {
-          const end = buffer.indexOf("\r\n.\r\n");
-          if (end < 0) return;
-          current.data = buffer.slice(0, end);
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          received.push(current);
-          current = { from: "", to: [], data: "" };
-          reply("250 2.0.0 queued");
-          continue;
-        }
-        const eol = buffer.indexOf("\r\n");
-        if (eol < 0) return;
-        const line = buffer.slice(0, eol);
-        buffer = buffer.slice(eol + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") reply("250 mail.test");
-        else if (verb === "MAIL") {
-          current.from = line.match(/<(.*)>/)?.[1] ?? "";
-          reply("250 2.1.0 ok");
-        } else if (verb === "RCPT") {
-          const to = line.match(/<(.*)>/)?.[1] ?? "";
-          if (refuse?.(to)) reply("550 5.1.1 mailbox unavailable");
-          else {
-            current.to.push(to);
-            reply("250 2.1.5 ok");
-          }
-        } else if (verb === "DATA") {
-          inData = true;
-          reply("354 end with <CRLF>.<CRLF>");
-        } else if (verb === "RSET") {
-          current = { from: "", to: [], data: "" };
-          reply("250 ok");
-        } else if (verb === "QUIT") {
-          reply("221 bye");
-          socket.end();
-        } else reply("502 5.5.2 not implemented");
-      }
-    });
-  });
-}
+import { type Received, startSmtpServer } from "./smtp-server";
 
 const received: Received[] = [];
-let server: Server;
 let url: string;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  server = smtpServer(received, (to) => to.startsWith("bounce@"));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("no port");
-  url = `smtp://127.0.0.1:${address.port}`;
+  ({ url, close } = await startSmtpServer(received, (to) => to.startsWith("bounce@")));
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => close());
 
 describe("delivery through SMTP_URL", () => {
   it("hands each queued message to the SMTP server once, and marks it sent", async () => {
