@@ -1,17 +1,13 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
-import { verifyActionPin } from "@/lib/auth/pin";
-import type { Database } from "@/lib/db";
+import { type CommandContext, defineCommand } from "@/lib/auth/command";
 import { invitations, memberships, users } from "@/lib/db/schema";
-import { DomainError, parseOrThrow } from "@/lib/errors";
+import { DomainError } from "@/lib/errors";
 import { LINK_PLACEHOLDER, mailConfigured, queueEmail } from "@/lib/mail/outbox";
 import { inviteMemberSchema } from "@/lib/schemas/members";
 import { sha256Hex } from "@/lib/security/hashing";
 import { randomBase62 } from "@/lib/security/random";
-import { assertMayGrant, loadRole } from "./rules";
 
 export const INVITATION_DAYS = 7;
 
@@ -21,21 +17,23 @@ export const INVITATION_DAYS = 7;
  * (the outbox holds it only sealed until it is sent, and not at all after).
  * A new invitation to the same address replaces the pending one.
  */
-export async function inviteMember(db: Database, actor: Actor, input: unknown, request: RequestInfo & { origin: string }): Promise<{ link: string; emailed: boolean }> {
-  const { email, roleId, pin } = parseOrThrow(inviteMemberSchema.safeParse(input));
-  await authorizeAudited(db, actor, { permission: "members:manage" }, { action: "member.invite", targetType: "invitation" }, request);
-  const orgId = actor.org!.id;
-  const role = await loadRole(db, orgId, roleId);
-  await assertMayGrant(db, actor, role, request, { action: "member.invite", targetType: "role", targetId: role.id });
-  const [existing] = await db
-    .select({ id: users.id })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.orgId, orgId), eq(users.email, email)))
-    .limit(1);
-  if (existing) throw new DomainError("invalid_request", "Check the highlighted fields.", { email: `${email} is already a member` });
-  await verifyActionPin(db, actor, pin, request);
-
+export const inviteMember = defineCommand({
+  action: "member.invite",
+  target: { type: "invitation" },
+  requires: { permission: "members:manage", grants: (input) => input.roleId },
+  schema: inviteMemberSchema,
+  pin: true,
+  load: async ({ db, actor, input: { email } }) => {
+    const [existing] = await db
+      .select({ id: users.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, actor.org.id), eq(users.email, email)))
+      .limit(1);
+    if (existing) throw new DomainError("invalid_request", "Check the highlighted fields.", { email: `${email} is already a member` });
+  },
+  run: async ({ db, actor, input: { email }, request, role }: CommandContext<{ email: string; roleId: string }, { permission: "members:manage"; grants: (input: { roleId: string }) => string }, RequestInfo & { origin: string }>): Promise<{ link: string; emailed: boolean }> => {
+  const orgId = actor.org.id;
   const token = `lkinv_${randomBase62(43)}`;
   const link = `${request.origin}/invite/${token}`;
   const emailed = mailConfigured();
@@ -54,8 +52,8 @@ export async function inviteMember(db: Database, actor: Actor, input: unknown, r
       await queueEmail(tx, {
         dedupeKey: `invitation:${invitation!.id}`,
         to: email,
-        subject: `${actor.user.name} invited you to ${actor.org!.name} on Latchkey`,
-        body: `${actor.user.name} invited you to join ${actor.org!.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days:\n${LINK_PLACEHOLDER}\n\nThe link works once. If you did not expect this, ignore this message.`,
+        subject: `${actor.user.name} invited you to ${actor.org.name} on Latchkey`,
+        body: `${actor.user.name} invited you to join ${actor.org.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days:\n${LINK_PLACEHOLDER}\n\nThe link works once. If you did not expect this, ignore this message.`,
         link,
       });
     }
@@ -69,4 +67,5 @@ export async function inviteMember(db: Database, actor: Actor, input: unknown, r
     });
   });
   return { link, emailed };
-}
+  },
+});
