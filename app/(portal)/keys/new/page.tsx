@@ -5,7 +5,7 @@ import { NewKeyWizard } from "@/components/keys/new-key-wizard";
 import { Notice } from "@/components/shell/notice";
 import { Button } from "@/components/ui/button";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
-import { requirePageActor } from "@/lib/auth/current";
+import { pageTargetMissing, requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/get-key";
@@ -62,6 +62,7 @@ export default async function NewKeyPage({ searchParams }: { searchParams: Promi
       };
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
+      await pageTargetMissing(actor, { action: "key.view", targetType: "api_key", targetId: like });
     }
   }
   return (
