@@ -1,7 +1,7 @@
-import { test } from "@playwright/test";
+import { test, type Browser, type Page } from "@playwright/test";
 import { DEMO_PEOPLE } from "@/lib/demo/people";
 import { expect, formAlert, screenshot, signIn } from "./support/fixtures";
-import { E2E_NEWCOMERS, E2E_PASSWORD } from "./support/people";
+import { E2E_NEWCOMERS, E2E_PASSWORD, E2E_SESSION_PEOPLE, E2E_SESSION_PIN } from "./support/people";
 
 test.describe("signing in", () => {
   test("a signed-out visitor is sent to sign in, then back to the page they asked for", async ({ page }) => {
@@ -53,7 +53,7 @@ test.describe("signing in", () => {
   });
 
   test("every demo sign-in printed by npm start works", async ({ page }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(180_000);
     for (const person of DEMO_PEOPLE) {
       await page.context().clearCookies();
       await signIn(page, person.email);
@@ -173,5 +173,122 @@ test.describe("signing out", () => {
     await other.goto("/members");
     await expect(other).toHaveURL(/\/sign-in/);
     await replay.close();
+  });
+});
+
+const FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const SAFARI_IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+
+/** One person signed in on several devices: browser contexts with their own cookies and user agents. */
+async function devices(browser: Browser, email: string, userAgents: (string | undefined)[] = [undefined, FIREFOX_WINDOWS]) {
+  const pages: Page[] = [];
+  for (const userAgent of userAgents) {
+    const page = await (await browser.newContext({ userAgent })).newPage();
+    await signIn(page, email, E2E_PASSWORD);
+    await expect(page).toHaveURL(/\/keys$/, { timeout: 30_000 });
+    pages.push(page);
+  }
+  return { here: pages[0]!, there: pages[1]!, pages, close: () => Promise.all(pages.map((p) => p.context().close())) };
+}
+
+test.describe("sessions", () => {
+  // Several browsers, each signing in: more than one page's worth of time on a busy machine.
+  test.setTimeout(180_000);
+
+  test("signing out of all other sessions with the PIN sends the other browser to sign in and keeps this one", async ({ browser }) => {
+    const { here, there, pages, close } = await devices(browser, E2E_SESSION_PEOPLE[0]!, [undefined, FIREFOX_WINDOWS, SAFARI_IPHONE]);
+    const phone = pages[2]!;
+
+    // The account menu leads to the sessions.
+    await here.getByRole("link", { name: "Your sign-in and sessions" }).click();
+    await expect(here).toHaveURL(/\/settings#sessions$/);
+    const list = here.getByRole("list", { name: "Your sessions" });
+    await expect(list.getByRole("listitem")).toHaveCount(3);
+    await expect(list.getByRole("listitem").first()).toContainText("This device");
+    await expect(list.getByRole("listitem").first()).toContainText("Active now");
+    await expect(list.getByRole("listitem").filter({ hasText: "Firefox on Windows" })).toContainText(/Last active/);
+    await expect(list.getByRole("listitem").filter({ hasText: "Safari on iOS" })).toBeVisible();
+    await screenshot(here, "settings-sessions");
+    await here.setViewportSize({ width: 390, height: 844 });
+    await screenshot(here, "settings-sessions-390");
+    await here.setViewportSize({ width: 1280, height: 860 });
+
+    await here.getByRole("button", { name: "Sign out of all other sessions" }).click();
+    const dialog = here.getByRole("dialog", { name: "Sign out of all other sessions" });
+    await expect(dialog).toContainText("All 2 other sessions end at once");
+    await dialog.getByLabel("Your 6-digit PIN").fill("111333");
+    await expect(dialog.getByRole("alert")).toContainText("Wrong PIN. 4 tries left");
+    await dialog.getByLabel("Your 6-digit PIN").fill(E2E_SESSION_PIN);
+    await expect(here.getByText("Signed out of 2 other sessions")).toBeVisible();
+    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(here.getByRole("button", { name: "Sign out of all other sessions" })).toBeDisabled();
+
+    // The others are sent to sign in on their next navigation; this browser stays signed in.
+    for (const other of [there, phone]) {
+      await other.goto("/members");
+      await expect(other).toHaveURL(/\/sign-in/);
+    }
+    await here.goto("/keys");
+    await expect(here).toHaveURL(/\/keys$/);
+    await expect(here.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+    await close();
+  });
+
+  test("changing the PIN ends the other sessions, refuses a trivial PIN, and the new PIN is the one asked for next", async ({ browser }) => {
+    const { here, there, close } = await devices(browser, E2E_SESSION_PEOPLE[1]!);
+    await here.goto("/settings");
+
+    await here.getByRole("button", { name: "Change PIN" }).click();
+    const form = here.getByRole("dialog", { name: "Change your PIN" });
+    await form.getByLabel("New PIN", { exact: true }).fill("123456");
+    await form.getByLabel("Repeat the new PIN").fill("123456");
+    await form.getByRole("button", { name: "Continue" }).click();
+    await expect(form.getByText("A PIN of consecutive digits is too easy to guess")).toBeVisible();
+    await form.getByLabel("New PIN", { exact: true }).fill("264813");
+    await form.getByLabel("Repeat the new PIN").fill("264813");
+    await form.getByRole("button", { name: "Continue" }).click();
+    const confirm = here.getByRole("dialog", { name: "Confirm with your current PIN" });
+    await confirm.getByLabel("Your 6-digit PIN").fill(E2E_SESSION_PIN);
+    await expect(here.getByText("PIN changed; 1 other session ended")).toBeVisible();
+
+    await there.goto("/keys");
+    await expect(there).toHaveURL(/\/sign-in/);
+
+    // The old PIN no longer confirms anything; the new one does (changing it back).
+    await here.getByRole("button", { name: "Change PIN" }).click();
+    await form.getByLabel("New PIN", { exact: true }).fill(E2E_SESSION_PIN);
+    await form.getByLabel("Repeat the new PIN").fill(E2E_SESSION_PIN);
+    await form.getByRole("button", { name: "Continue" }).click();
+    await confirm.getByLabel("Your 6-digit PIN").fill(E2E_SESSION_PIN);
+    await expect(confirm.getByRole("alert")).toContainText("Wrong PIN");
+    await confirm.getByLabel("Your 6-digit PIN").fill("264813");
+    await expect(here.getByText("PIN changed", { exact: true })).toBeVisible();
+    await close();
+  });
+
+  test("changing the password ends the other sessions and the new password signs in", async ({ browser }) => {
+    const email = E2E_SESSION_PEOPLE[2]!;
+    const { here, there, close } = await devices(browser, email);
+    await here.goto("/settings");
+    const next = "Another-e2e-password-2";
+
+    await here.getByRole("button", { name: "Change password" }).click();
+    const dialog = here.getByRole("dialog", { name: "Change your password" });
+    await dialog.getByLabel("Current password").fill("not my password");
+    await dialog.getByLabel("New password", { exact: true }).fill(next);
+    await dialog.getByLabel("Repeat the new password").fill(next);
+    await dialog.getByRole("button", { name: "Change password" }).click();
+    await expect(dialog.getByText("That is not your current password")).toBeVisible();
+    await dialog.getByLabel("Current password").fill(E2E_PASSWORD);
+    await dialog.getByRole("button", { name: "Change password" }).click();
+    await expect(here.getByText("Password changed; 1 other session ended")).toBeVisible();
+
+    await there.goto("/keys");
+    await expect(there).toHaveURL(/\/sign-in/);
+    await signIn(there, email, E2E_PASSWORD);
+    await expect(formAlert(there)).toContainText("The email or password is incorrect.");
+    await signIn(there, email, next);
+    await expect(there).toHaveURL(/\/keys$/);
+    await close();
   });
 });

@@ -25,12 +25,13 @@ export const DOMAIN_ERROR_CODES = [
   "invitation_invalid",
   "invitation_gone",
   "existing_user",
+  "rate_limited",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
 /** Every code a server action can answer with. */
-export type ErrorCode = DomainErrorCode | AccessErrorCode | "sign_in_failed" | "rate_limited" | "service_unavailable" | "internal_error";
+export type ErrorCode = DomainErrorCode | AccessErrorCode | "sign_in_failed" | "service_unavailable" | "database_unavailable" | "internal_error";
 
 /**
  * A refusal the domain explains to a person: a code for programs, a message for people, and the

@@ -1,5 +1,6 @@
 // The production server: the bank API's framework-free handlers on plain node:http (the hot path),
 // and everything else — the portal — through Next's request handler, in one process.
+import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -87,6 +88,29 @@ async function send(res, response) {
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }
 
+/**
+ * Each portal request runs with a small store the session check marks when the database could not
+ * answer (lib/auth/session-actor.ts); the error page Next then renders goes out as 503 Service
+ * Unavailable with Retry-After, instead of Next's 500 — an outage, not a fault, and never a sign-out.
+ */
+const portalRequests = new AsyncLocalStorage();
+globalThis[Symbol.for("latchkey.portalRequest")] = portalRequests;
+
+function handlePortal(req, res) {
+  const store = { databaseUnavailable: false };
+  let status = res.statusCode;
+  Object.defineProperty(res, "statusCode", {
+    configurable: true,
+    enumerable: true,
+    get: () => status,
+    set(value) {
+      status = value === 500 && store.databaseUnavailable ? 503 : value;
+      if (status === 503 && !res.headersSent) res.setHeader("retry-after", "5");
+    },
+  });
+  return portalRequests.run(store, () => handle(req, res));
+}
+
 const server = http.createServer(async (req, res) => {
   // The client's address, resolved here once from the socket (and trusted proxies only); whatever
   // a client sent in this header is replaced.
@@ -94,7 +118,7 @@ const server = http.createServer(async (req, res) => {
   const pathname = (req.url ?? "/").split("?")[0];
   // Everything under /api/ is the bank API's to answer — never handed on to Next, whose page
   // renderer would wait for a body already read.
-  if (!isApiPath(pathname)) return handle(req, res);
+  if (!isApiPath(pathname)) return handlePortal(req, res);
   try {
     await send(res, await dispatchApi(await toRequest(req), req.method));
   } catch (error) {

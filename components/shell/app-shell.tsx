@@ -1,7 +1,10 @@
+import { MonitorSmartphone } from "lucide-react";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "./logo";
 import { NavLinks } from "./nav-links";
 import { OrganisationSwitcher, type SwitcherOrganisation } from "./organisation-switcher";
+import { ShellSidebar } from "./shell-sidebar";
 import { SignOutButton } from "./sign-out-button";
 
 export interface ShellProps {
@@ -24,14 +27,11 @@ function initials(name: string) {
 
 export function AppShell({ user, current, organisations, bell, children }: ShellProps) {
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50/80">
-        <div className="px-4 pt-4 pb-3">
-          <Logo />
-        </div>
+      <ShellSidebar logo={<Logo />}>
         <div className="border-y border-zinc-200 px-2 py-2">
           <OrganisationSwitcher current={current} organisations={organisations} />
         </div>
@@ -50,11 +50,18 @@ export function AppShell({ user, current, organisations, bell, children }: Shell
               </span>
             </span>
           </div>
-          <SignOutButton className="mt-2 w-full justify-start" />
+          <Link
+            href="/settings#sessions"
+            className="mt-2 flex w-full items-center gap-1.5 rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900"
+          >
+            <MonitorSmartphone className="size-4" aria-hidden />
+            Your sign-in and sessions
+          </Link>
+          <SignOutButton className="w-full justify-start" />
         </div>
-      </aside>
+      </ShellSidebar>
       <div id="content" className="relative min-w-0 flex-1">
-        {bell ? <div className="absolute top-3 right-6 z-10">{bell}</div> : null}
+        {bell ? <div className="absolute top-3 right-4 z-10 md:right-6">{bell}</div> : null}
         {children}
       </div>
     </div>

@@ -21,8 +21,8 @@ export function PageHeader({
 }) {
   return (
     <header className="border-b border-zinc-200 bg-white">
-      <div className="mx-auto max-w-[1200px] px-8 pt-4 pb-6">
-        <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-xs text-zinc-500">
+      <div className="mx-auto max-w-[1200px] px-4 pt-4 pb-6 md:px-8">
+        <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-1 pr-12 text-xs text-zinc-500 md:pr-0">
           {crumbs.map((crumb, i) => (
             <span key={crumb.label} className="flex items-center gap-1">
               {i > 0 ? <ChevronRight className="size-3" aria-hidden /> : null}
@@ -36,7 +36,7 @@ export function PageHeader({
             </span>
           ))}
         </nav>
-        <div className="mt-3 flex items-end justify-between gap-6">
+        <div className="mt-3 flex flex-wrap items-end justify-between gap-x-6 gap-y-3">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight text-zinc-900">{title}</h1>
             <p className="mt-1 text-sm text-zinc-600">{description}</p>
@@ -49,5 +49,5 @@ export function PageHeader({
 }
 
 export function PageBody({ children }: { children: ReactNode }) {
-  return <div className="mx-auto max-w-[1200px] space-y-6 px-8 py-6">{children}</div>;
+  return <div className="mx-auto max-w-[1200px] space-y-6 px-4 py-6 md:px-8">{children}</div>;
 }

@@ -12,7 +12,7 @@ import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
 import { runExpiryReminders } from "@/lib/jobs/expiry-reminders";
 import { hashSecret } from "@/lib/security/hashing";
-import { E2E_NEWCOMERS, E2E_PASSWORD } from "./people";
+import { E2E_NEWCOMERS, E2E_PASSWORD, E2E_SESSION_PEOPLE, E2E_SESSION_PIN } from "./people";
 
 async function main() {
   const handle = databaseHandle();
@@ -32,6 +32,17 @@ async function main() {
         .insert(users)
         .values({ email, name: `Newcomer ${i + 1}`, passwordHash })
         .returning({ id: users.id });
+      await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
+    }
+  }
+  const sessionPeople = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, E2E_SESSION_PEOPLE[0]!));
+  if (sessionPeople.length === 0) {
+    const [acme] = await handle.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, ORG_NAMES.acme));
+    const [developer] = await handle.db.select({ id: roles.id }).from(roles).where(and(eq(roles.orgId, acme!.id), eq(roles.builtIn, "developer")));
+    const passwordHash = await hashSecret(E2E_PASSWORD);
+    const pinHash = await hashSecret(E2E_SESSION_PIN);
+    for (const [i, email] of E2E_SESSION_PEOPLE.entries()) {
+      const [user] = await handle.db.insert(users).values({ email, name: `Session Tester ${i + 1}`, passwordHash, pinHash, pinSetAt: new Date() }).returning({ id: users.id });
       await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
     }
   }

@@ -5,8 +5,13 @@ import type { MemberPermission } from "@/lib/permissions";
 import type { Actor, MemberActor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
 import { AccessError } from "./errors";
+import { noteAttempt } from "./tenancy";
 
-/** `authorize`, and when it refuses, one audit row saying who was refused what. */
+/**
+ * `authorize`, and when it refuses, one audit row saying who was refused what. When it lets the actor
+ * go ahead, it notes the target, so that an action ending in "not found" for another organisation's
+ * id is audited as denied at the boundary (lib/auth/tenancy.ts).
+ */
 export async function authorizeAudited(
   db: Executor,
   actor: Actor | null,
@@ -29,7 +34,9 @@ export async function authorizeAudited(
   request: RequestInfo,
 ): Promise<Actor> {
   try {
-    return authorize(actor, requirement);
+    const allowed = authorize(actor, requirement);
+    noteAttempt(allowed, attempted);
+    return allowed;
   } catch (error) {
     if (error instanceof AccessError && actor) {
       await recordAuditEvent(db, {

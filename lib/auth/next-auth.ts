@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { describeFailure } from "@/lib/errors";
 import { clientIp } from "@/lib/http/request-context";
-import { SESSION_ABSOLUTE_SECONDS, validateSession } from "./sessions";
+import { SESSION_ABSOLUTE_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
 
 class SignInRateLimited extends CredentialsSignin {
@@ -23,8 +23,9 @@ declare module "next-auth" {
 
 /**
  * Auth.js with email + password. The encrypted cookie carries only the id of a server-side session
- * row; idle time (30 min), absolute life (12 h) and revocation are all decided by that row, so a
- * signed-out or expired session is refused on its very next request.
+ * row; idle time (30 min), absolute life (12 h) and revocation are all decided by that row (checked
+ * in lib/auth/session-actor.ts on every request), so a signed-out or expired session is refused on
+ * its very next request.
  */
 export const { auth, signIn, signOut } = NextAuth({
   secret: env.AUTH_SECRET,
@@ -56,9 +57,12 @@ export const { auth, signIn, signOut } = NextAuth({
     }),
   ],
   callbacks: {
-    async jwt({ token, user }) {
+    // The cookie only names the session. Whether it can still be used is decided by its row, in
+    // currentActor (lib/auth/current.ts), not here: Auth.js turns any error in this callback into
+    // "no session" and clears the cookie, so a database outage would sign everyone out.
+    jwt({ token, user }) {
       if (user?.sessionId) return { sub: user.id, sid: user.sessionId };
-      if (typeof token.sid !== "string" || !(await validateSession(getDb(), token.sid))) return null;
+      if (typeof token.sid !== "string") return null;
       return token;
     },
     session({ session, token }) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, ne, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { memberships, organisations, sessions, users } from "@/lib/db/schema";
 
@@ -70,4 +70,58 @@ export async function revokeAllSessions(db: Executor, userId: string): Promise<v
     .update(sessions)
     .set({ revokedAt: sql`now()` })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+/** A session that may still be used: not revoked, not past its end, not idle too long, not voided. */
+function stillValid(userId: string) {
+  return and(
+    eq(sessions.userId, userId),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, sql`now()`),
+    gt(sessions.lastSeenAt, sql`now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`),
+    gte(sessions.createdAt, sql`(select ${users.sessionsValidAfter} from ${users} where ${users.id} = ${userId})`),
+  );
+}
+
+export interface SessionSummary {
+  /** Whether this is the session the list is shown to. */
+  current: boolean;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+}
+
+/**
+ * The user's sessions that can still be used, this one first, then the most recently active. Never
+ * the session ids: they are not the browser's to know.
+ */
+export async function listActiveSessions(db: Executor, userId: string, currentSessionId: string): Promise<SessionSummary[]> {
+  const rows = await db
+    .select({ id: sessions.id, ip: sessions.ip, userAgent: sessions.userAgent, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
+    .from(sessions)
+    .where(stillValid(userId))
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
+    .limit(100);
+  return rows
+    .map(({ id, ...row }) => ({ ...row, current: id === currentSessionId }))
+    .sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/**
+ * Ends every session of the user but `keepSessionId` (the one asking), on every device, in one
+ * statement; returns how many of them could still have been used. A session that signs in on another
+ * device at the same instant is either ended here or starts after this — none survives unseen.
+ */
+export async function revokeOtherSessions(db: Executor, userId: string, keepSessionId: string): Promise<number> {
+  const ended = await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ne(sessions.id, keepSessionId)))
+    .returning({
+      usable: sql<boolean>`${sessions.expiresAt} > now()
+        and ${sessions.lastSeenAt} > now() - make_interval(secs => ${SESSION_IDLE_SECONDS})
+        and ${sessions.createdAt} >= (select ${users.sessionsValidAfter} from ${users} where ${users.id} = ${userId})`,
+    });
+  return ended.filter((row) => row.usable).length;
 }

@@ -49,7 +49,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader
-        crumbs={[{ label: actor.org!.name }, { label: "Audit log" }]}
+        crumbs={[{ label: actor.org.name }, { label: "Audit log" }]}
         title="Audit log"
         description="Who did what, when and from where. Entries can never be changed or removed."
         action={

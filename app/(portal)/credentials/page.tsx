@@ -21,11 +21,11 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
   const seesCredentials = actor.permissions.has("credentials:view");
   const allowed = seesCredentials || actor.permissions.has("keys:view");
   const apps = allowed ? await listApplicationSummaries(getDb(), actor) : [];
-  const business = actor.org!.kind === "business";
+  const business = actor.org.kind === "business";
   return (
     <>
       <PageHeader
-        crumbs={[{ label: actor.org!.name }, { label: "Credentials" }]}
+        crumbs={[{ label: actor.org.name }, { label: "Credentials" }]}
         title="Credentials"
         description={
           business
@@ -41,7 +41,7 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
           </Notice>
         ) : apps.length === 0 ? (
           <Notice icon={KeySquare} title="No applications yet">
-            {actor.org!.status === "pending" ? (
+            {actor.org.status === "pending" ? (
               "Your organisation gets its first application when the bank approves it."
             ) : !seesCredentials ? (
               "A member whose role includes client credentials can create the first one."

@@ -15,7 +15,7 @@ export default async function DocsPage() {
   return (
     <>
       <PageHeader
-        crumbs={[{ label: actor.org!.name }, { label: "API docs" }]}
+        crumbs={[{ label: actor.org.name }, { label: "API docs" }]}
         title="API docs"
         description="Every endpoint your keys can open, with a request to copy and the answer to expect."
         action={

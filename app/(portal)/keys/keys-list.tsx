@@ -27,7 +27,7 @@ export type SearchParams = Promise<Record<string, string | string[] | undefined>
  */
 export async function KeysList({ searchParams, crumbs, basePath }: { searchParams: SearchParams; crumbs: (orgName: string) => Crumb[]; basePath: string }) {
   const actor = await requirePageActor({ organisation: true });
-  const org = actor.org!;
+  const org = actor.org;
   const blockers = keyManagementBlockers(org);
   const canCreate = actor.permissions.has("keys:create");
   const canRenew = actor.permissions.has("keys:renew");

@@ -26,7 +26,7 @@ export default async function MembersPage() {
   return (
     <>
       <PageHeader
-        crumbs={[{ label: actor.org!.name }, { label: "Members" }]}
+        crumbs={[{ label: actor.org.name }, { label: "Members" }]}
         title="Members"
         description="Everyone who can sign in to this organisation, and the role that decides what they may do."
         action={canManage ? <InviteMember roles={roleOptions} /> : undefined}

@@ -16,7 +16,7 @@ export default async function PaymentsPage() {
   const actor = await requirePageActor({ organisation: true });
   const header = (
     <PageHeader
-      crumbs={[{ label: actor.org!.name }, { label: "Payment approvals" }]}
+      crumbs={[{ label: actor.org.name }, { label: "Payment approvals" }]}
       title="Payment approvals"
       description="Payments your software creates through the API wait here until a member approves them with a PIN."
     />

@@ -1,18 +1,29 @@
-import { ChevronRight, KeyRound, ShieldCheck } from "lucide-react";
+import { ChevronRight, KeyRound, Monitor, ShieldCheck, Smartphone } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ChangePasswordButton } from "@/components/account/change-password-button";
+import { ChangePinButton } from "@/components/account/change-pin-button";
+import { SignOutOthersButton } from "@/components/account/sign-out-others-button";
+import { RelativeTime } from "@/components/keys/relative-time";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
+import { listActiveSessions } from "@/lib/auth/sessions";
+import { describeUserAgent } from "@/lib/auth/user-agent";
+import { getDb } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const actor = await requirePageActor({ organisation: true });
+  const now = new Date();
+  const sessions = (await listActiveSessions(getDb(), actor.user.id, actor.sessionId)).map((s) => ({ ...s, device: describeUserAgent(s.userAgent) }));
+  const others = sessions.filter((s) => !s.current).length;
   return (
     <>
       <PageHeader
-        crumbs={[{ label: actor.org!.name }, { label: "Settings" }]}
+        crumbs={[{ label: actor.org.name }, { label: "Settings" }]}
         title="Settings"
         description="Your organisation's developer options and your own sign-in."
       />
@@ -30,22 +41,70 @@ export default async function SettingsPage() {
             <ChevronRight className="size-4 text-zinc-400" aria-hidden />
           </Link>
         </Card>
-        <Card>
-          <h2 className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">Your sign-in</h2>
-          <dl className="grid grid-cols-[10rem_1fr] gap-y-3 px-5 py-4 text-sm">
+        <Card aria-labelledby="sign-in-heading">
+          <h2 id="sign-in-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
+            Your sign-in
+          </h2>
+          <dl className="grid grid-cols-1 gap-y-1 px-5 py-4 text-sm sm:grid-cols-[10rem_1fr] sm:gap-y-3">
             <dt className="text-zinc-500">Name</dt>
-            <dd>{actor.user.name}</dd>
+            <dd className="mb-2 sm:mb-0">{actor.user.name}</dd>
             <dt className="text-zinc-500">Email</dt>
-            <dd>{actor.user.email}</dd>
+            <dd className="mb-2 break-all sm:mb-0">{actor.user.email}</dd>
             <dt className="text-zinc-500">Role</dt>
-            <dd>
-              {actor.role?.name} in {actor.org!.name}
+            <dd className="mb-2 sm:mb-0">
+              {actor.role?.name} in {actor.org.name}
             </dd>
-            <dt className="text-zinc-500">PIN</dt>
-            <dd className="flex items-center gap-1.5">
-              <ShieldCheck className="size-4 text-emerald-600" aria-hidden /> Set
+            <dt className="self-center text-zinc-500">PIN</dt>
+            <dd className="mb-2 flex flex-wrap items-center justify-between gap-2 sm:mb-0">
+              <span className="flex items-center gap-1.5">
+                <ShieldCheck className="size-4 text-emerald-600" aria-hidden /> Set
+              </span>
+              <ChangePinButton />
+            </dd>
+            <dt className="self-center text-zinc-500">Password</dt>
+            <dd className="flex flex-wrap items-center justify-between gap-2">
+              <span className="text-zinc-500">Changing it signs you out everywhere else.</span>
+              <ChangePasswordButton />
             </dd>
           </dl>
+        </Card>
+        <Card aria-labelledby="sessions">
+          <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-5 py-3">
+            <div>
+              <h2 id="sessions" className="scroll-mt-4 text-sm font-semibold text-zinc-900">
+                Sessions
+              </h2>
+              <p className="text-sm text-zinc-500">
+                Where you are signed in now. A session ends after 30 idle minutes, and 12 hours after sign-in.
+              </p>
+            </div>
+            <SignOutOthersButton others={others} />
+          </div>
+          <ul aria-label="Your sessions" className="divide-y divide-zinc-100">
+            {sessions.map((session, i) => {
+              const Icon = session.device.os === "iOS" || session.device.os === "Android" ? Smartphone : Monitor;
+              return (
+                <li key={i} className="flex items-start gap-3 px-5 py-4" aria-current={session.current ? "true" : undefined}>
+                  <Icon className="mt-0.5 size-5 shrink-0 text-zinc-400" aria-hidden />
+                  <div className="min-w-0 flex-1">
+                    <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
+                      {session.device.label}
+                      {session.current ? <Badge tone="success">This device</Badge> : null}
+                    </p>
+                    <p className="mt-0.5 text-sm text-zinc-500">
+                      <span className="font-mono tabular">{session.ip ?? "Address unknown"}</span>
+                      <span aria-hidden> · </span>
+                      <span>
+                        Signed in <RelativeTime date={session.createdAt} now={now} />
+                      </span>
+                      <span aria-hidden> · </span>
+                      <span>{session.current ? "Active now" : <>Last active <RelativeTime date={session.lastSeenAt} now={now} /></>}</span>
+                    </p>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
         </Card>
       </PageBody>
     </>

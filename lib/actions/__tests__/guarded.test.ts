@@ -21,6 +21,9 @@ const SELF_SERVICE: Record<string, string> = {
   setInitialPin: "the first PIN, set once at first sign-in",
   switchOrganisation: "moves the caller's own session to another of their organisations",
   markNotificationsRead: "the caller's own notifications",
+  signOutOtherSessions: "ends the caller's own other sessions, with their PIN",
+  changePin: "the caller's own PIN, confirmed with the current one",
+  changePassword: "the caller's own password, proven with the current one",
   joinOrganisation: "the invitation to the caller's own address is the authority",
 };
 

@@ -1,6 +1,7 @@
 import { exportAuditEvents, auditCsv } from "@/lib/audit/list-events";
 import { requireActor } from "@/lib/auth/current";
 import { AccessError } from "@/lib/auth/errors";
+import { isDatabaseUnavailable } from "@/lib/database-unavailable";
 import { getDb } from "@/lib/db";
 import { DomainError } from "@/lib/errors";
 
@@ -21,6 +22,7 @@ export async function GET(request: Request) {
     });
   } catch (error) {
     if (error instanceof AccessError) return new Response(error.message, { status: error.code === "unauthenticated" ? 401 : 403 });
+    if (isDatabaseUnavailable(error)) return new Response(error.message, { status: 503, headers: { "retry-after": "5", "cache-control": "no-store" } });
     if (error instanceof DomainError) return new Response(`${error.message} ${Object.entries(error.fieldErrors ?? {}).map(([f, m]) => `${f}: ${m}`).join("; ")}`, { status: 422 });
     throw error;
   }

@@ -1,7 +1,6 @@
 import { KeyRound, Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ApplicationSwitcher, RotateSecret } from "@/components/admin/credentials";
 import { KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { RelativeTime } from "@/components/keys/relative-time";
@@ -11,7 +10,7 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Table, Td, Th } from "@/components/ui/table";
-import { requirePageActor } from "@/lib/auth/current";
+import { pageNotFound, requirePageActor } from "@/lib/auth/current";
 import { getApplicationView, type ApplicationView } from "@/lib/credentials/get-application";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -23,7 +22,7 @@ export const metadata: Metadata = { title: "Application" };
 
 export default async function ApplicationPage({ params }: { params: Promise<{ applicationId: string }> }) {
   const actor = await requirePageActor({ organisation: true });
-  const org = actor.org!;
+  const org = actor.org;
   if (!actor.permissions.has("credentials:view") && !actor.permissions.has("keys:view")) {
     return (
       <>
@@ -41,7 +40,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
   try {
     view = await getApplicationView(getDb(), actor, applicationId);
   } catch (error) {
-    if (error instanceof NotFoundError) notFound();
+    if (error instanceof NotFoundError) await pageNotFound(actor, { action: "credentials.view", targetType: "application", targetId: applicationId });
     throw error;
   }
   const { application, credentials, keys } = view;

@@ -1,7 +1,6 @@
 import { Copy, Lock, ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
@@ -13,7 +12,7 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { ENDPOINTS } from "@/lib/api/openapi";
-import { requirePageActor } from "@/lib/auth/current";
+import { pageNotFound, requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { formatDateTime, maskedNumber } from "@/lib/format";
@@ -26,7 +25,7 @@ export const metadata: Metadata = { title: "API key" };
 
 export default async function KeyPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor({ organisation: true });
-  const org = actor.org!;
+  const org = actor.org;
   if (!actor.permissions.has("keys:view")) {
     return (
       <PageBody>
@@ -41,7 +40,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
   try {
     key = await getKey(getDb(), actor, id);
   } catch (error) {
-    if (error instanceof NotFoundError) notFound();
+    if (error instanceof NotFoundError) await pageNotFound(actor, { action: "key.view", targetType: "api_key", targetId: id });
     throw error;
   }
   const now = new Date();

@@ -5,7 +5,7 @@ import { NewKeyWizard } from "@/components/keys/new-key-wizard";
 import { Notice } from "@/components/shell/notice";
 import { Button } from "@/components/ui/button";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
-import { requirePageActor } from "@/lib/auth/current";
+import { pageTargetMissing, requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/get-key";
@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Create an API key" };
 
 export default async function NewKeyPage({ searchParams }: { searchParams: Promise<{ like?: string }> }) {
   const actor = await requirePageActor({ organisation: true });
-  const org = actor.org!;
+  const org = actor.org;
   const header = (
     <PageHeader
       crumbs={[{ label: org.name }, { label: "API keys", href: "/keys" }, { label: "New key" }]}
@@ -62,6 +62,7 @@ export default async function NewKeyPage({ searchParams }: { searchParams: Promi
       };
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
+      await pageTargetMissing(actor, { action: "key.view", targetType: "api_key", targetId: like });
     }
   }
   return (

@@ -1,0 +1,61 @@
+import "server-only";
+import { DrizzleQueryError } from "drizzle-orm/errors";
+import { DatabaseUnavailableError } from "@/lib/database-unavailable";
+import type { Executor } from "@/lib/db";
+import { describeFailure, isDatabaseFailure } from "@/lib/errors";
+import { loadActor, type Actor } from "./actor";
+import { validateSession } from "./sessions";
+
+/** Error codes of a connection that could not be made or was lost (node's socket errors). */
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ECONNABORTED"]);
+
+/** Whether `error` came from the database or the way to it — as opposed to a bug in our code. */
+export function isDatabaseOutage(error: unknown): boolean {
+  if (isDatabaseFailure(error)) return true;
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    if (current instanceof DrizzleQueryError) return true;
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+    // node-postgres and PGlite say these in words only.
+    if (typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error/i.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** An outage for a log line: the connection's error code or SQL state, never a query or its parameters. */
+function describeOutage(error: unknown): string {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 5; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) return `connection ${code}`;
+    current = (current as { cause?: unknown }).cause;
+  }
+  const failure = describeFailure(error);
+  return failure === "Error" ? "no answer from the database" : failure;
+}
+
+/**
+ * The actor of a session that can still be used, or null when there is none (revoked, expired,
+ * idle, unknown). A database that cannot answer is a DatabaseUnavailableError — never "no session":
+ * an outage must not look like a sign-out.
+ */
+export async function loadSessionActor(db: Executor, sessionId: string): Promise<Actor | null> {
+  try {
+    if (!(await validateSession(db, sessionId))) return null;
+    return await loadActor(db, sessionId);
+  } catch (error) {
+    if (!isDatabaseOutage(error)) throw error;
+    console.error(`[session] database unavailable: ${describeOutage(error)}`);
+    markDatabaseUnavailable();
+    throw new DatabaseUnavailableError();
+  }
+}
+
+/**
+ * Tells the production server (scripts/serve.mjs) that this request met a database outage, so the
+ * error page it renders goes out as 503 Service Unavailable rather than 500. A no-op elsewhere.
+ */
+function markDatabaseUnavailable(): void {
+  const store = (globalThis as Record<symbol, { getStore(): { databaseUnavailable?: boolean } | undefined } | undefined>)[Symbol.for("latchkey.portalRequest")]?.getStore();
+  if (store) store.databaseUnavailable = true;
+}
