@@ -3,9 +3,12 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
 import type { Database } from "@/lib/db";
 import { users } from "@/lib/db/schema";
-import { setPinSchema } from "@/lib/schemas/auth";
+import { z } from "zod";
+import { DomainError } from "@/lib/errors";
+import { type SetPinInput, setPinSchema } from "@/lib/schemas/auth";
 import { hashSecret } from "@/lib/security/hashing";
 import type { Actor } from "./actor";
+import { defineCommand } from "./command";
 
 export type SetPinResult = { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
@@ -40,3 +43,19 @@ export async function setInitialPin(
     return { ok: true } as const;
   });
 }
+
+/**
+ * The first PIN as the signed-in person's own command. The input is validated by setInitialPin,
+ * whose messages the set-up page shows; a refusal becomes an action result like any other.
+ */
+export const setFirstPin = defineCommand({
+  action: "auth.pin_set",
+  target: { type: "user" },
+  requires: { self: "the caller's first PIN, set once", allowWithoutPin: true },
+  schema: z.custom<SetPinInput>(),
+  run: async ({ db, actor, input, request }) => {
+    const result = await setInitialPin(db, actor, input, request);
+    if (!result.ok) throw new DomainError("invalid_request", result.error, result.fieldErrors);
+    return actor;
+  },
+});

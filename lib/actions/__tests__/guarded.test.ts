@@ -18,7 +18,7 @@ const PUBLIC_ACTIONS: Record<string, string> = {
  * declared `self` that is not listed here fails the test: a permission check cannot quietly go.
  */
 const SELF_SERVICE: Record<string, string> = {
-  setInitialPin: "the first PIN, set once at first sign-in",
+  setFirstPin: "the first PIN, set once at first sign-in",
   switchOrganisation: "moves the caller's own session to another of their organisations",
   markNotificationsRead: "the caller's own notifications",
   signOutOtherSessions: "ends the caller's own other sessions, with their PIN",
