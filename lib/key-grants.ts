@@ -2,11 +2,11 @@
  * What a key can do, said briefly for lists: its products, its grants in words per product, and
  * whether it can move money. Built on the catalogue in lib/key-permissions.ts; shared, pure.
  */
-import { KEY_PRODUCT_GROUPS, type KeyAccess } from "./key-permissions";
+import { KEY_PRODUCT_GROUPS, type KeyAccess, type KeyEntityName, type KeyPermission } from "./key-permissions";
 import { API_PRODUCT_LABELS, type ApiProduct } from "./permissions";
 
 /** Grants that let a key move money out of, or between, accounts. */
-export const MONEY_MOVING_PERMISSIONS = ["transfers:edit", "payments:edit"] as const;
+export const MONEY_MOVING_PERMISSIONS = ["transfers:edit", "payments:edit"] as const satisfies readonly KeyPermission[];
 
 export function movesMoney(permissions: readonly string[]): boolean {
   return MONEY_MOVING_PERMISSIONS.some((p) => permissions.includes(p));
@@ -32,7 +32,7 @@ export interface ProductGrants {
   lines: string[];
 }
 
-const EDIT_WORDS: Record<string, string> = {
+const EDIT_WORDS: Partial<Record<KeyEntityName, string>> = {
   transfers: "Move money between its accounts",
   payments: "Create payments",
   card_code: "Change card codes",

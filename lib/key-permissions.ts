@@ -1,17 +1,61 @@
 /**
- * What an API key may do in the bank API: entity × {view, edit}, grouped by API product. Only the
- * grants that a real endpoint enforces exist. Shared by the wizard and the server; holds no secrets.
+ * What an API key may do in the bank API: entity × {view, edit}, grouped by API product. The wizard
+ * offers only the access declared here, each grant enforced by at least one endpoint of the registry
+ * (lib/api/endpoints.ts), which also names the endpoints each grant opens. Shared by the wizard and
+ * the server; holds no secrets.
  */
+import { endpointsEnforcing } from "./api/endpoints";
 import type { ApiProduct } from "./permissions";
 
 export type KeyAccess = "view" | "edit";
 
-export interface KeyEntity {
+interface KeyEntityDeclaration {
   entity: string;
   label: string;
   description: string;
-  /** The grants that exist for this entity, each enforced by an endpoint. */
-  grants: Partial<Record<KeyAccess, string>>;
+  /** The access the wizard offers on the entity. */
+  access: readonly KeyAccess[];
+}
+
+/** The wizard's catalogue as declared; KeyPermission is read from it. */
+const KEY_CATALOGUE = [
+  {
+    product: "account_information",
+    label: "Account information",
+    entities: [
+      { entity: "accounts", label: "Accounts", description: "Account names and numbers", access: ["view"] },
+      { entity: "balances", label: "Balances", description: "Current and available balance", access: ["view"] },
+      { entity: "transactions", label: "Transactions", description: "Posted transactions, paged", access: ["view"] },
+      { entity: "statements", label: "Statements", description: "Monthly opening and closing balances", access: ["view"] },
+      { entity: "tax_certificates", label: "Tax certificates", description: "The account's yearly tax certificates (PDF)", access: ["view"] },
+    ],
+  },
+  {
+    product: "payments",
+    label: "Payments",
+    entities: [
+      { entity: "transfers", label: "Transfers", description: "Between the key's own accounts", access: ["edit"] },
+      { entity: "payments", label: "Payments", description: "To beneficiaries; each waits for a member's approval", access: ["view", "edit"] },
+    ],
+  },
+  {
+    product: "cards",
+    label: "Cards",
+    entities: [{ entity: "card_code", label: "Card code", description: "A card's programmable code", access: ["view", "edit"] }],
+  },
+] as const satisfies readonly { product: ApiProduct; label: string; entities: readonly KeyEntityDeclaration[] }[];
+
+type DeclaredEntity = (typeof KEY_CATALOGUE)[number]["entities"][number];
+type PermissionsOf<E> = E extends { entity: infer Name extends string; access: readonly (infer Access extends KeyAccess)[] } ? `${Name}:${Access}` : never;
+
+/** A key permission the wizard offers, as a literal: "balances:view", "payments:edit"… */
+export type KeyPermission = PermissionsOf<DeclaredEntity>;
+export type KeyEntityName = DeclaredEntity["entity"];
+
+export interface KeyEntity extends KeyEntityDeclaration {
+  entity: KeyEntityName;
+  /** The endpoints each offered grant opens, from the registry: { view: ["GET /accounts/{id}/balance"] }. */
+  grants: Partial<Record<KeyAccess, string[]>>;
 }
 
 export interface KeyProductGroup {
@@ -20,46 +64,21 @@ export interface KeyProductGroup {
   entities: KeyEntity[];
 }
 
-export const KEY_PRODUCT_GROUPS: KeyProductGroup[] = [
-  {
-    product: "account_information",
-    label: "Account information",
-    entities: [
-      { entity: "accounts", label: "Accounts", description: "Account names and numbers", grants: { view: "GET /accounts" } },
-      { entity: "balances", label: "Balances", description: "Current and available balance", grants: { view: "GET /accounts/{id}/balance" } },
-      { entity: "transactions", label: "Transactions", description: "Posted transactions, paged", grants: { view: "GET /accounts/{id}/transactions" } },
-      { entity: "statements", label: "Statements", description: "Monthly opening and closing balances", grants: { view: "GET /accounts/{id}/statements" } },
-      { entity: "tax_certificates", label: "Tax certificates", description: "The account's yearly tax certificates (PDF)", grants: { view: "GET /accounts/{id}/tax-certificates" } },
-    ],
-  },
-  {
-    product: "payments",
-    label: "Payments",
-    entities: [
-      { entity: "transfers", label: "Transfers", description: "Between the key's own accounts", grants: { edit: "POST /accounts/{id}/transfers" } },
-      {
-        entity: "payments",
-        label: "Payments",
-        description: "To beneficiaries; each waits for a member's approval",
-        grants: { view: "GET /accounts/{id}/payments", edit: "POST /accounts/{id}/payments" },
-      },
-    ],
-  },
-  {
-    product: "cards",
-    label: "Cards",
-    entities: [
-      { entity: "card_code", label: "Card code", description: "A card's programmable code", grants: { view: "GET /cards/{id}/code", edit: "PUT /cards/{id}/code" } },
-    ],
-  },
-];
+export const KEY_PRODUCT_GROUPS: KeyProductGroup[] = KEY_CATALOGUE.map((group) => ({
+  product: group.product,
+  label: group.label,
+  entities: group.entities.map((e) => ({
+    ...e,
+    grants: Object.fromEntries(e.access.map((access) => [access, endpointsEnforcing(`${e.entity}:${access}`)])),
+  })),
+}));
 
-export const ALL_KEY_PERMISSIONS: string[] = KEY_PRODUCT_GROUPS.flatMap((g) =>
-  g.entities.flatMap((e) => (Object.keys(e.grants) as KeyAccess[]).map((access) => `${e.entity}:${access}`)),
+export const ALL_KEY_PERMISSIONS: readonly KeyPermission[] = KEY_CATALOGUE.flatMap((g) =>
+  g.entities.flatMap((e) => e.access.map((access) => `${e.entity}:${access}` as KeyPermission)),
 );
 
 export function isKeyPermission(value: string): boolean {
-  return ALL_KEY_PERMISSIONS.includes(value);
+  return (ALL_KEY_PERMISSIONS as readonly string[]).includes(value);
 }
 
 /** The product a permission belongs to. */
@@ -150,7 +169,7 @@ export function presetUnavailableReason(preset: AppliedPreset, products: readonl
   return null;
 }
 
-const VIEW_WORDS: Record<string, string> = {
+const VIEW_WORDS: Partial<Record<KeyEntityName, string>> = {
   accounts: "account details",
   balances: "balances",
   transactions: "transactions",
@@ -165,8 +184,8 @@ const VIEW_WORDS: Record<string, string> = {
  * ••1234 and ••5678 and create payments that wait for approval. It expires on 20 Feb 2027."
  */
 export function describeKey(input: { mode: "live" | "test"; permissions: readonly string[]; accounts: string[]; expiresOn: string }): string {
-  const has = (p: string) => input.permissions.includes(p);
-  const views = Object.keys(VIEW_WORDS).filter((e) => has(`${e}:view`)).map((e) => VIEW_WORDS[e]!);
+  const has = (p: KeyPermission) => input.permissions.includes(p);
+  const views = (Object.keys(VIEW_WORDS) as KeyEntityName[]).filter((e) => input.permissions.includes(`${e}:view`)).map((e) => VIEW_WORDS[e]!);
   const actions: string[] = [];
   if (has("transfers:edit")) actions.push("move money between its accounts");
   if (has("payments:edit")) actions.push("create payments that wait for approval");
