@@ -1,24 +1,30 @@
 /**
  * What an API key may do in the bank API: entity × {view, edit}, grouped by API product. The wizard
- * offers only the access declared here, each grant enforced by at least one endpoint of the registry
- * (lib/api/endpoints.ts), which also names the endpoints each grant opens. Shared by the wizard and
- * the server; holds no secrets.
+ * offers only the access declared here. KeyPermission is read from it, and every endpoint of the
+ * registry (lib/api/endpoints.ts) names one of these as the permission it enforces, so the two cannot
+ * drift: a permission no endpoint enforces fails lib/api/__tests__/endpoints.test.ts, one the wizard
+ * does not offer fails to compile. Which endpoints a grant opens is the registry's to say.
+ * Shared by the wizard and the server; holds no secrets.
  */
-import { endpointsEnforcing } from "./api/endpoints";
 import type { ApiProduct } from "./permissions";
 
 export type KeyAccess = "view" | "edit";
 
-interface KeyEntityDeclaration {
+export interface KeyEntity {
   entity: string;
   label: string;
   description: string;
-  /** The access the wizard offers on the entity. */
+  /** The access the wizard offers on the entity, each enforced by at least one endpoint. */
   access: readonly KeyAccess[];
 }
 
-/** The wizard's catalogue as declared; KeyPermission is read from it. */
-const KEY_CATALOGUE = [
+export interface KeyProductGroup {
+  product: ApiProduct;
+  label: string;
+  entities: readonly KeyEntity[];
+}
+
+const CATALOGUE = [
   {
     product: "account_information",
     label: "Account information",
@@ -43,37 +49,17 @@ const KEY_CATALOGUE = [
     label: "Cards",
     entities: [{ entity: "card_code", label: "Card code", description: "A card's programmable code", access: ["view", "edit"] }],
   },
-] as const satisfies readonly { product: ApiProduct; label: string; entities: readonly KeyEntityDeclaration[] }[];
+] as const satisfies readonly KeyProductGroup[];
 
-type DeclaredEntity = (typeof KEY_CATALOGUE)[number]["entities"][number];
+export const KEY_PRODUCT_GROUPS: readonly KeyProductGroup[] = CATALOGUE;
+
+type DeclaredEntity = (typeof CATALOGUE)[number]["entities"][number];
 type PermissionsOf<E> = E extends { entity: infer Name extends string; access: readonly (infer Access extends KeyAccess)[] } ? `${Name}:${Access}` : never;
 
 /** A key permission the wizard offers, as a literal: "balances:view", "payments:edit"… */
 export type KeyPermission = PermissionsOf<DeclaredEntity>;
-export type KeyEntityName = DeclaredEntity["entity"];
 
-export interface KeyEntity extends KeyEntityDeclaration {
-  entity: KeyEntityName;
-  /** The endpoints each offered grant opens, from the registry: { view: ["GET /accounts/{id}/balance"] }. */
-  grants: Partial<Record<KeyAccess, string[]>>;
-}
-
-export interface KeyProductGroup {
-  product: ApiProduct;
-  label: string;
-  entities: KeyEntity[];
-}
-
-export const KEY_PRODUCT_GROUPS: KeyProductGroup[] = KEY_CATALOGUE.map((group) => ({
-  product: group.product,
-  label: group.label,
-  entities: group.entities.map((e) => ({
-    ...e,
-    grants: Object.fromEntries(e.access.map((access) => [access, endpointsEnforcing(`${e.entity}:${access}`)])),
-  })),
-}));
-
-export const ALL_KEY_PERMISSIONS: readonly KeyPermission[] = KEY_CATALOGUE.flatMap((g) =>
+export const ALL_KEY_PERMISSIONS: readonly KeyPermission[] = CATALOGUE.flatMap((g) =>
   g.entities.flatMap((e) => e.access.map((access) => `${e.entity}:${access}` as KeyPermission)),
 );
 
@@ -169,7 +155,7 @@ export function presetUnavailableReason(preset: AppliedPreset, products: readonl
   return null;
 }
 
-const VIEW_WORDS: Partial<Record<KeyEntityName, string>> = {
+const VIEW_WORDS: Record<string, string> = {
   accounts: "account details",
   balances: "balances",
   transactions: "transactions",
@@ -184,8 +170,8 @@ const VIEW_WORDS: Partial<Record<KeyEntityName, string>> = {
  * ••1234 and ••5678 and create payments that wait for approval. It expires on 20 Feb 2027."
  */
 export function describeKey(input: { mode: "live" | "test"; permissions: readonly string[]; accounts: string[]; expiresOn: string }): string {
-  const has = (p: KeyPermission) => input.permissions.includes(p);
-  const views = (Object.keys(VIEW_WORDS) as KeyEntityName[]).filter((e) => input.permissions.includes(`${e}:view`)).map((e) => VIEW_WORDS[e]!);
+  const has = (p: string) => input.permissions.includes(p);
+  const views = Object.keys(VIEW_WORDS).filter((e) => has(`${e}:view`)).map((e) => VIEW_WORDS[e]!);
   const actions: string[] = [];
   if (has("transfers:edit")) actions.push("move money between its accounts");
   if (has("payments:edit")) actions.push("create payments that wait for approval");

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import type { KeyPermission } from "@/lib/key-permissions";
 import * as s from "./schemas";
@@ -5,11 +6,13 @@ import * as s from "./schemas";
 /**
  * The bank API's endpoints, each declared once: method, path, the key permission it enforces, what
  * it takes and answers, and an example. The route table (lib/api/routes.ts), the OpenAPI document
- * and the docs page (lib/api/openapi.ts), the per-key samples (lib/api/samples.ts) and the wizard's
- * grants (lib/key-permissions.ts) are all derived from this list; each handler is bound to its
- * declaration with `endpointHandler` (lib/api/handler.ts).
+ * and the docs page (lib/api/openapi.ts) and a key's samples (lib/api/samples.ts, endpointsOpenedBy)
+ * are all derived from this list; each handler is bound to its declaration with `endpointHandler`
+ * (lib/api/handler.ts). A permission must be one the key wizard offers (KeyPermission, from
+ * lib/key-permissions.ts), and the tests hold each one the wizard offers to at least one endpoint.
  *
- * Pure data, no server code: the key wizard (a client component) reads it too.
+ * Pure data, but kept off the browser: its zod schemas would bring zod into every page that shows
+ * a key's grants.
  */
 
 export type HttpMethod = "GET" | "POST" | "PUT";
@@ -255,12 +258,7 @@ export const ENDPOINT_LIST: EndpointDeclaration[] = Object.values(API_ENDPOINTS)
 /** The endpoints a key calls: the docs page's entries and a key's samples. */
 export const KEY_ENDPOINTS: KeyEndpoint[] = ENDPOINT_LIST.filter(isKeyEndpoint);
 
-/** How the wizard names an endpoint a grant opens: "GET /accounts/{id}/balance". */
-export function grantLabel(endpoint: Pick<EndpointDeclaration, "method" | "path">): string {
-  return `${endpoint.method} ${endpoint.path.replace(/^\/api\/v1(?=\/)/, "")}`;
-}
-
-/** The endpoints that enforce a permission, as the wizard names them. */
-export function endpointsEnforcing(permission: string): string[] {
-  return KEY_ENDPOINTS.filter((e) => e.permission === permission).map(grantLabel);
+/** The endpoints a key holding these permissions may call, in route order: its page's samples. */
+export function endpointsOpenedBy(permissions: readonly string[]): KeyEndpoint[] {
+  return KEY_ENDPOINTS.filter((e) => permissions.includes(e.permission));
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BENCH_ENDPOINTS, BENCH_ROUTES } from "@/lib/api/bench";
-import { API_ENDPOINTS, ENDPOINT_LIST, grantLabel, type EndpointName } from "@/lib/api/endpoints";
+import { API_ENDPOINTS, ENDPOINT_LIST, endpointsOpenedBy, type EndpointName } from "@/lib/api/endpoints";
 import type { BoundHandler } from "@/lib/api/handler";
 import { ENDPOINTS, openApiDocument } from "@/lib/api/openapi";
 import { API_ROUTES, createDispatcher, dispatchApi, routeTable } from "@/lib/api/routes";
@@ -102,15 +102,20 @@ describe("the wizard's grants", () => {
     expect([...enforced].filter((p) => !ALL_KEY_PERMISSIONS.includes(p))).toEqual([]);
   });
 
-  it("names the endpoints each grant opens, from the registry", () => {
-    const grants = Object.fromEntries(KEY_PRODUCT_GROUPS.flatMap((g) => g.entities.flatMap((e) => Object.entries(e.grants).map(([access, labels]) => [`${e.entity}:${access}`, labels]))));
-    expect(Object.keys(grants).sort()).toEqual([...ALL_KEY_PERMISSIONS].sort());
-    expect(grants["balances:view"]).toEqual(["GET /accounts/{id}/balance"]);
-    expect(grants["card_code:view"]).toEqual(["GET /cards", "GET /cards/{id}/code"]);
-    expect(grants["tax_certificates:view"]).toEqual(["GET /accounts/{id}/tax-certificates", "GET /accounts/{id}/tax-certificates/{certId}"]);
-    for (const [permission, labels] of Object.entries(grants)) {
-      expect(labels, permission).toEqual(ENDPOINTS.filter((e) => e.permission === permission).map(grantLabel));
-    }
+  it("lets a key's page show, from the registry, the endpoints each of its grants opens", () => {
+    const opened = (permissions: string[]) => endpointsOpenedBy(permissions).map((e) => `${e.method} ${e.path}`);
+    expect(opened(["card_code:view"])).toEqual(["GET /api/v1/cards", "GET /api/v1/cards/{id}/code"]);
+    expect(opened(["tax_certificates:view", "payments:edit"])).toEqual([
+      "GET /api/v1/accounts/{id}/tax-certificates",
+      "GET /api/v1/accounts/{id}/tax-certificates/{certId}",
+      "POST /api/v1/accounts/{id}/payments",
+    ]);
+    // Every grant of the wizard opens something; together they open every endpoint a key calls.
+    for (const permission of ALL_KEY_PERMISSIONS) expect(opened([permission]).length, permission).toBeGreaterThan(0);
+    expect(endpointsOpenedBy(ALL_KEY_PERMISSIONS)).toEqual(ENDPOINTS);
+    // A group's entity offers exactly the access its permissions name.
+    const offered = KEY_PRODUCT_GROUPS.flatMap((g) => g.entities.flatMap((e) => e.access.map((a) => `${e.entity}:${a}`)));
+    expect(offered).toEqual([...ALL_KEY_PERMISSIONS]);
   });
 });
 
