@@ -2,11 +2,11 @@
  * What a key can do, said briefly for lists: its products, its grants in words per product, and
  * whether it can move money. Built on the catalogue in lib/key-permissions.ts; shared, pure.
  */
-import { KEY_PRODUCT_GROUPS, type KeyAccess } from "./key-permissions";
+import { KEY_PRODUCT_GROUPS, type KeyPermission } from "./key-permissions";
 import { API_PRODUCT_LABELS, type ApiProduct } from "./permissions";
 
 /** Grants that let a key move money out of, or between, accounts. */
-export const MONEY_MOVING_PERMISSIONS = ["transfers:edit", "payments:edit"] as const;
+export const MONEY_MOVING_PERMISSIONS = ["transfers:edit", "payments:edit"] as const satisfies readonly KeyPermission[];
 
 export function movesMoney(permissions: readonly string[]): boolean {
   return MONEY_MOVING_PERMISSIONS.some((p) => permissions.includes(p));
@@ -14,7 +14,7 @@ export function movesMoney(permissions: readonly string[]): boolean {
 
 /** The API products a key's grants belong to, in catalogue order. */
 export function keyProducts(permissions: readonly string[]): ApiProduct[] {
-  return KEY_PRODUCT_GROUPS.filter((g) => g.entities.some((e) => (Object.keys(e.grants) as KeyAccess[]).some((a) => permissions.includes(`${e.entity}:${a}`)))).map(
+  return KEY_PRODUCT_GROUPS.filter((g) => g.entities.some((e) => e.access.some((a) => permissions.includes(`${e.entity}:${a}`)))).map(
     (g) => g.product,
   );
 }
@@ -22,7 +22,7 @@ export function keyProducts(permissions: readonly string[]): ApiProduct[] {
 /** Every grant that belongs to a product: what the list's product filter matches against. */
 export function productPermissions(product: ApiProduct): string[] {
   const group = KEY_PRODUCT_GROUPS.find((g) => g.product === product);
-  return group ? group.entities.flatMap((e) => (Object.keys(e.grants) as KeyAccess[]).map((a) => `${e.entity}:${a}`)) : [];
+  return group ? group.entities.flatMap((e) => e.access.map((a) => `${e.entity}:${a}`)) : [];
 }
 
 export interface ProductGrants {

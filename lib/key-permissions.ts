@@ -1,6 +1,10 @@
 /**
- * What an API key may do in the bank API: entity × {view, edit}, grouped by API product. Only the
- * grants that a real endpoint enforces exist. Shared by the wizard and the server; holds no secrets.
+ * What an API key may do in the bank API: entity × {view, edit}, grouped by API product. The wizard
+ * offers only the access declared here. KeyPermission is read from it, and every endpoint of the
+ * registry (lib/api/endpoints.ts) names one of these as the permission it enforces, so the two cannot
+ * drift: a permission no endpoint enforces fails lib/api/__tests__/endpoints.test.ts, one the wizard
+ * does not offer fails to compile. Which endpoints a grant opens is the registry's to say.
+ * Shared by the wizard and the server; holds no secrets.
  */
 import type { ApiProduct } from "./permissions";
 
@@ -10,56 +14,57 @@ export interface KeyEntity {
   entity: string;
   label: string;
   description: string;
-  /** The grants that exist for this entity, each enforced by an endpoint. */
-  grants: Partial<Record<KeyAccess, string>>;
+  /** The access the wizard offers on the entity, each enforced by at least one endpoint. */
+  access: readonly KeyAccess[];
 }
 
 export interface KeyProductGroup {
   product: ApiProduct;
   label: string;
-  entities: KeyEntity[];
+  entities: readonly KeyEntity[];
 }
 
-export const KEY_PRODUCT_GROUPS: KeyProductGroup[] = [
+const CATALOGUE = [
   {
     product: "account_information",
     label: "Account information",
     entities: [
-      { entity: "accounts", label: "Accounts", description: "Account names and numbers", grants: { view: "GET /accounts" } },
-      { entity: "balances", label: "Balances", description: "Current and available balance", grants: { view: "GET /accounts/{id}/balance" } },
-      { entity: "transactions", label: "Transactions", description: "Posted transactions, paged", grants: { view: "GET /accounts/{id}/transactions" } },
-      { entity: "statements", label: "Statements", description: "Monthly opening and closing balances", grants: { view: "GET /accounts/{id}/statements" } },
-      { entity: "tax_certificates", label: "Tax certificates", description: "The account's yearly tax certificates (PDF)", grants: { view: "GET /accounts/{id}/tax-certificates" } },
+      { entity: "accounts", label: "Accounts", description: "Account names and numbers", access: ["view"] },
+      { entity: "balances", label: "Balances", description: "Current and available balance", access: ["view"] },
+      { entity: "transactions", label: "Transactions", description: "Posted transactions, paged", access: ["view"] },
+      { entity: "statements", label: "Statements", description: "Monthly opening and closing balances", access: ["view"] },
+      { entity: "tax_certificates", label: "Tax certificates", description: "The account's yearly tax certificates (PDF)", access: ["view"] },
     ],
   },
   {
     product: "payments",
     label: "Payments",
     entities: [
-      { entity: "transfers", label: "Transfers", description: "Between the key's own accounts", grants: { edit: "POST /accounts/{id}/transfers" } },
-      {
-        entity: "payments",
-        label: "Payments",
-        description: "To beneficiaries; each waits for a member's approval",
-        grants: { view: "GET /accounts/{id}/payments", edit: "POST /accounts/{id}/payments" },
-      },
+      { entity: "transfers", label: "Transfers", description: "Between the key's own accounts", access: ["edit"] },
+      { entity: "payments", label: "Payments", description: "To beneficiaries; each waits for a member's approval", access: ["view", "edit"] },
     ],
   },
   {
     product: "cards",
     label: "Cards",
-    entities: [
-      { entity: "card_code", label: "Card code", description: "A card's programmable code", grants: { view: "GET /cards/{id}/code", edit: "PUT /cards/{id}/code" } },
-    ],
+    entities: [{ entity: "card_code", label: "Card code", description: "A card's programmable code", access: ["view", "edit"] }],
   },
-];
+] as const satisfies readonly KeyProductGroup[];
 
-export const ALL_KEY_PERMISSIONS: string[] = KEY_PRODUCT_GROUPS.flatMap((g) =>
-  g.entities.flatMap((e) => (Object.keys(e.grants) as KeyAccess[]).map((access) => `${e.entity}:${access}`)),
+export const KEY_PRODUCT_GROUPS: readonly KeyProductGroup[] = CATALOGUE;
+
+type DeclaredEntity = (typeof CATALOGUE)[number]["entities"][number];
+type PermissionsOf<E> = E extends { entity: infer Name extends string; access: readonly (infer Access extends KeyAccess)[] } ? `${Name}:${Access}` : never;
+
+/** A key permission the wizard offers, as a literal: "balances:view", "payments:edit"… */
+export type KeyPermission = PermissionsOf<DeclaredEntity>;
+
+export const ALL_KEY_PERMISSIONS: readonly KeyPermission[] = CATALOGUE.flatMap((g) =>
+  g.entities.flatMap((e) => e.access.map((access) => `${e.entity}:${access}` as KeyPermission)),
 );
 
 export function isKeyPermission(value: string): boolean {
-  return ALL_KEY_PERMISSIONS.includes(value);
+  return (ALL_KEY_PERMISSIONS as readonly string[]).includes(value);
 }
 
 /** The product a permission belongs to. */

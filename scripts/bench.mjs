@@ -1,6 +1,7 @@
 // `npm run bench`: builds and starts the production server, then measures GET /api/v1/accounts with a
-// valid key against the same handler with key verification bypassed (a route that exists only when
-// LATCHKEY_BENCH=1), and counts the database queries a flood of malformed keys causes.
+// valid key against the same handler with key verification bypassed, and counts the database queries
+// a flood of malformed keys causes. The bypass and the query count are the benchmark's own routes
+// (lib/api/bench.ts): LATCHKEY_BENCH=1 asks the server to register them; no other server has them.
 // Runs on the embedded database, or on PostgreSQL (a fresh database) when DATABASE_URL is set.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

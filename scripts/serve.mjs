@@ -12,9 +12,11 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND || undefined;
 const MAX_BODY = 1024 * 1024;
 
-const { dispatchApi, isApiPath, startJobTimer, resolveClientAddress, parseTrustedProxies, CLIENT_ADDRESS_HEADER } = await import(
-  pathToFileURL(path.resolve(API_BUNDLE)).href
-);
+const { API_ROUTES, BENCH_ROUTES, createDispatcher, dispatchApi, isApiPath, startJobTimer, resolveClientAddress, parseTrustedProxies, CLIENT_ADDRESS_HEADER } =
+  await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
+// The benchmark's routes (/api/bench/*) are in no production table: `npm run bench` starts this
+// server with LATCHKEY_BENCH=1, and only then are they registered beside the production ones.
+const dispatch = process.env.LATCHKEY_BENCH === "1" ? createDispatcher([...API_ROUTES, ...BENCH_ROUTES]) : dispatchApi;
 const trustedProxies = parseTrustedProxies(process.env.LATCHKEY_TRUSTED_PROXIES);
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
@@ -120,7 +122,7 @@ const server = http.createServer(async (req, res) => {
   // renderer would wait for a body already read.
   if (!isApiPath(pathname)) return handlePortal(req, res);
   try {
-    await send(res, await dispatchApi(await toRequest(req), req.method));
+    await send(res, await dispatch(await toRequest(req), req.method));
   } catch (error) {
     if (error instanceof HttpFailure) return sendError(res, error.status, error.code, error.message, error.status === 413 ? { connection: "close" } : {});
     console.error(`[api] unexpected failure: ${error instanceof Error ? error.name : "unknown error"}`);

@@ -2,11 +2,11 @@ import { Badge } from "@/components/ui/badge";
 import type { EndpointDoc } from "@/lib/api/openapi";
 import { curlSample, responseSample, type SampleValues } from "@/lib/api/samples";
 
-const METHOD_TONE = { get: "accent", post: "success", put: "warning" } as const;
+const METHOD_TONE = { GET: "accent", POST: "success", PUT: "warning" } as const;
 
 /** One endpoint: what it does, the permission it needs, a request to copy and the answer to expect. */
 export function EndpointSample({ endpoint, values }: { endpoint: EndpointDoc; values: SampleValues }) {
-  const id = `${endpoint.method}-${endpoint.path}`.replace(/[^a-z0-9]+/gi, "-");
+  const id = `${endpoint.method.toLowerCase()}-${endpoint.path}`.replace(/[^a-z0-9]+/gi, "-");
   return (
     <details className="group rounded-lg border border-zinc-200 bg-white shadow-xs open:shadow-sm">
       <summary className="flex cursor-pointer list-none items-center gap-3 px-4 py-3 [&::-webkit-details-marker]:hidden">

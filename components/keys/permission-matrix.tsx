@@ -108,7 +108,7 @@ export function PermissionMatrix({
                     </th>
                     {ACCESS.map((access) => {
                       const permission = `${entity.entity}:${access}`;
-                      if (!entity.grants[access]) {
+                      if (!entity.access.includes(access)) {
                         return (
                           <td key={access} className="px-4 py-2.5 text-center text-zinc-300" aria-label="Not available">
                             —

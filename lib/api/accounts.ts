@@ -2,19 +2,19 @@ import "server-only";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { payments, transactions } from "@/lib/db/schema";
-import { apiHandler } from "./handler";
+import { API_ENDPOINTS } from "./endpoints";
+import { endpointHandler } from "./handler";
 import { invalid, json } from "./http";
 import { transactionsQuery } from "./schemas";
 import { keyAccount } from "./scope";
 
-type AccountParams = { id: string };
 export const TRANSACTIONS_PAGE_SIZE = 50;
 
 /** GET /api/v1/accounts — the accounts the key was given, of its mode: verification already read them. */
-export const listAccounts = apiHandler("accounts:view", async ({ caller }) => json({ accounts: caller.accounts }));
+export const listAccounts = endpointHandler(API_ENDPOINTS.listAccounts, async ({ caller }) => json({ accounts: caller.accounts }));
 
 /** GET /api/v1/accounts/{id}/balance — available excludes payments waiting for approval. */
-export const getBalance = apiHandler<AccountParams>("balances:view", async ({ db, caller, params }) => {
+export const getBalance = endpointHandler(API_ENDPOINTS.getBalance, async ({ db, caller, params }) => {
   const account = await keyAccount(db, caller, params.id);
   const [pending] = await db
     .select({ total: sql<string>`coalesce(sum(${payments.amount}), 0)` })
@@ -25,7 +25,7 @@ export const getBalance = apiHandler<AccountParams>("balances:view", async ({ db
 });
 
 /** GET /api/v1/accounts/{id}/transactions?from=&to=&page= — newest first, 50 a page. */
-export const listTransactions = apiHandler<AccountParams>("transactions:view", async ({ db, caller, params, request }) => {
+export const listTransactions = endpointHandler(API_ENDPOINTS.listTransactions, async ({ db, caller, params, request }) => {
   const query = transactionsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw invalid(query.error.issues);
   const account = await keyAccount(db, caller, params.id);
@@ -52,7 +52,7 @@ export const listTransactions = apiHandler<AccountParams>("transactions:view", a
 });
 
 /** GET /api/v1/accounts/{id}/statements — one per calendar month (UTC), from the transactions. */
-export const listStatements = apiHandler<AccountParams>("statements:view", async ({ db, caller, params }) => {
+export const listStatements = endpointHandler(API_ENDPOINTS.listStatements, async ({ db, caller, params }) => {
   const account = await keyAccount(db, caller, params.id);
   const result = await db.execute<{ month: string; opening: string; closing: string }>(sql`
     select to_char(date_trunc('month', posted_at at time zone 'UTC'), 'YYYY-MM') as month,

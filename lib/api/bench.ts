@@ -5,11 +5,15 @@ import { env } from "@/lib/env";
 import { eq, sql } from "drizzle-orm";
 import { apiKeys } from "@/lib/db/schema";
 import { keyAccountsJson } from "./authenticate";
+import { defineEndpoint } from "./endpoints";
+import { openEndpointHandler } from "./handler";
 import { json } from "./http";
+import { routeTable } from "./routes";
 
 /**
- * Routes for `npm run bench` only: they answer 404 unless the server was started with
- * LATCHKEY_BENCH=1. The first reads what GET /api/v1/accounts returns — the key's accounts, by the
+ * Routes for `npm run bench` only. They are in no production route table: the server registers them
+ * only when started with LATCHKEY_BENCH=1 (scripts/serve.mjs), and even then each answers 404 unless
+ * that flag is set. The first reads what GET /api/v1/accounts returns — the key's accounts, by the
  * same SQL — by key id, with no key verification at all, to measure what verification costs; the
  * second reports how many queries ran.
  */
@@ -39,3 +43,23 @@ export async function benchStats(): Promise<Response> {
   if (env.LATCHKEY_BENCH !== "1") return notFound();
   return json({ queries: queryCount() });
 }
+
+const BENCH = "benchmark only: registered, and answering, only in a server started with LATCHKEY_BENCH=1";
+
+export const BENCH_ENDPOINTS = {
+  benchAccountsUnverified: defineEndpoint({
+    method: "GET",
+    path: "/api/bench/accounts-unverified",
+    permission: null,
+    public: BENCH,
+    summary: "GET /api/v1/accounts' answer for a key id, with no key verification",
+    openapi: false,
+  }),
+  benchStats: defineEndpoint({ method: "GET", path: "/api/bench/stats", permission: null, public: BENCH, summary: "How many database queries ran", openapi: false }),
+};
+
+/** What the benchmark's server adds to the production routes. */
+export const BENCH_ROUTES = routeTable(BENCH_ENDPOINTS, {
+  benchAccountsUnverified: openEndpointHandler(BENCH_ENDPOINTS.benchAccountsUnverified, benchAccountsUnverified),
+  benchStats: openEndpointHandler(BENCH_ENDPOINTS.benchStats, benchStats),
+});

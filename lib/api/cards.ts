@@ -4,16 +4,16 @@ import { recordAuditEvent } from "@/lib/audit/record-event";
 import { accounts, apiKeyAccounts, cards } from "@/lib/db/schema";
 import type { Executor } from "@/lib/db";
 import type { ApiCaller } from "./authenticate";
-import { apiAuditFields, apiHandler } from "./handler";
+import { API_ENDPOINTS } from "./endpoints";
+import { apiAuditFields, endpointHandler } from "./handler";
 import { ApiError, invalid, json, readJson } from "./http";
 import { cardCodeRequest } from "./schemas";
 import { keyAccount } from "./scope";
 
-type CardParams = { id: string };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GET /api/v1/cards — cards on the key's accounts. */
-export const listCards = apiHandler("card_code:view", async ({ db, caller }) => {
+export const listCards = endpointHandler(API_ENDPOINTS.listCards, async ({ db, caller }) => {
   const rows = await db
     .select({ id: cards.id, accountId: cards.accountId, last4: cards.last4, name: cards.name })
     .from(cards)
@@ -33,13 +33,13 @@ async function keyCard(db: Executor, caller: ApiCaller, cardId: string) {
 }
 
 /** GET /api/v1/cards/{id}/code */
-export const getCardCode = apiHandler<CardParams>("card_code:view", async ({ db, caller, params }) => {
+export const getCardCode = endpointHandler(API_ENDPOINTS.getCardCode, async ({ db, caller, params }) => {
   const card = await keyCard(db, caller, params.id);
   return json({ cardId: card.id, code: card.code, updatedAt: card.codeUpdatedAt.toISOString() });
 });
 
 /** PUT /api/v1/cards/{id}/code — replaces the code (10,000 characters at most); audited. */
-export const putCardCode = apiHandler<CardParams>("card_code:edit", async (context) => {
+export const putCardCode = endpointHandler(API_ENDPOINTS.putCardCode, async (context) => {
   const { db, caller, params, request } = context;
   const parsed = cardCodeRequest.safeParse(await readJson(request));
   if (!parsed.success) throw invalid(parsed.error.issues);

@@ -1,4 +1,5 @@
 // The lean API server's bundle entry (built by scripts/lib/api-bundle.mjs): plain node:http, no framework.
-export { dispatchApi, isApiPath } from "./routes";
+export { API_ROUTES, createDispatcher, dispatchApi, isApiPath } from "./routes";
+export { BENCH_ROUTES } from "./bench";
 export { startJobTimer } from "@/lib/jobs/timer";
 export { CLIENT_ADDRESS_HEADER, parseTrustedProxies, resolveClientAddress } from "@/lib/http/client-address";

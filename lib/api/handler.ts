@@ -1,10 +1,12 @@
 import "server-only";
 import { getDb, type Database } from "@/lib/db";
+import type { KeyPermission } from "@/lib/key-permissions";
 import { env } from "@/lib/env";
 import { hitApiRateLimit } from "@/lib/security/api-rate-limit";
 import { sharedRateLimitStore, type RateLimitStore } from "@/lib/security/rate-limit-store";
 import { clientIp } from "@/lib/http/client-ip";
 import { readCredential, verifyCredential, type ApiCaller } from "./authenticate";
+import type { EndpointDeclaration, KeyEndpoint, OpenEndpoint, PathParams } from "./endpoints";
 import { ApiError, errorResponse, requestIdOf } from "./http";
 import { noteKeyUse } from "./last-used";
 
@@ -31,6 +33,12 @@ export function apiAuditFields(context: Pick<ApiContext<unknown>, "caller" | "re
 
 type RouteContext<P> = { params: Promise<P> };
 
+/** A route's handler: the request and the path parameters, as a route file would be given them. */
+export type RouteHandler<P = Record<string, string>> = (request: Request, route: RouteContext<P>) => Promise<Response>;
+
+/** A handler bound to the endpoint it answers for; the route table is built from these. */
+export type BoundHandler<P = Record<string, string>> = RouteHandler<P> & { readonly endpoint: EndpointDeclaration };
+
 // Chosen once: the database, or Redis when REDIS_URL is set. Not rebuilt on every request.
 let rateLimitStore: RateLimitStore | undefined;
 
@@ -42,15 +50,25 @@ export async function enforceLimit(bucket: string, limit: number, message: strin
 }
 
 /**
- * The one door of the bank API: every route handler is built with it. It authenticates the key
+ * The handler of a declared endpoint (lib/api/endpoints.ts), behind the API's one door: the
+ * permission checked is the one the declaration names, and the path parameters are the path's.
+ */
+export function endpointHandler<E extends KeyEndpoint>(endpoint: E, work: (context: ApiContext<PathParams<E["path"]>>) => Promise<Response>): BoundHandler<PathParams<E["path"]>> {
+  return Object.assign(apiHandler<PathParams<E["path"]>>(endpoint.permission, work), { endpoint });
+}
+
+/** The handler of an endpoint no key permission opens; its declaration says why. */
+export function openEndpointHandler(endpoint: OpenEndpoint, handler: (request: Request) => Promise<Response>): BoundHandler {
+  return Object.assign((request: Request) => handler(request), { endpoint });
+}
+
+/**
+ * The one door of the bank API: every key endpoint's handler is built with it. It authenticates the key
  * (or its access token), applies the per-IP and per-key rate limits shared by every instance — the
  * IP's before the key is looked up, so guessing keys is throttled too — checks the key
  * permission the endpoint needs, notes the use, and turns every refusal into PRODUCT.md's error shape.
  */
-export function apiHandler<P = Record<string, never>>(
-  permission: string,
-  work: (context: ApiContext<P>) => Promise<Response>,
-): (request: Request, route: RouteContext<P>) => Promise<Response> {
+function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>) => Promise<Response>): RouteHandler<P> {
   return async (request, route) => {
     const requestId = requestIdOf(request);
     try {

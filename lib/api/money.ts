@@ -3,7 +3,8 @@ import { desc, eq } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import { payments } from "@/lib/db/schema";
 import { keyAccountScope, LedgerRefusal, lockTransfer, postTransfer } from "@/lib/ledger";
-import { apiAuditFields, apiHandler } from "./handler";
+import { API_ENDPOINTS } from "./endpoints";
+import { apiAuditFields, endpointHandler } from "./handler";
 import { ApiError, invalid, json, parseJsonBody } from "./http";
 import { idempotent } from "./idempotency";
 import { paymentRequest, transferRequest } from "./schemas";
@@ -48,7 +49,7 @@ async function inLedger<T>(work: () => Promise<T>): Promise<T> {
  * retry gets the first answer), and the debit (only if the balance covers it), the credit, the
  * transfer and the audit event commit together or not at all.
  */
-export const createTransfer = apiHandler<AccountParams>("transfers:edit", async (context) => {
+export const createTransfer = endpointHandler(API_ENDPOINTS.createTransfer, async (context) => {
   const { db, caller, params, request } = context;
   const raw = await request.text();
   const parsed = transferRequest.safeParse(parseJsonBody(raw));
@@ -88,14 +89,14 @@ function paymentBody(p: typeof payments.$inferSelect) {
 }
 
 /** GET /api/v1/accounts/{id}/payments — newest first. */
-export const listPayments = apiHandler<AccountParams>("payments:view", async ({ db, caller, params }) => {
+export const listPayments = endpointHandler(API_ENDPOINTS.listPayments, async ({ db, caller, params }) => {
   const account = await keyAccount(db, caller, params.id);
   const rows = await db.select().from(payments).where(eq(payments.accountId, account.id)).orderBy(desc(payments.createdAt)).limit(200);
   return json({ payments: rows.map(paymentBody) });
 });
 
 /** POST /api/v1/accounts/{id}/payments — waits as pending_approval until a member approves it with a PIN. */
-export const createPayment = apiHandler<AccountParams>("payments:edit", async (context) => {
+export const createPayment = endpointHandler(API_ENDPOINTS.createPayment, async (context) => {
   const { db, caller, params, request } = context;
   const raw = await request.text();
   const parsed = paymentRequest.safeParse(parseJsonBody(raw));

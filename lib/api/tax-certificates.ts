@@ -2,18 +2,16 @@ import "server-only";
 import { and, desc, eq } from "drizzle-orm";
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
 import { accounts, companies, organisations, taxCertificates } from "@/lib/db/schema";
-import { apiHandler } from "./handler";
+import { API_ENDPOINTS } from "./endpoints";
+import { endpointHandler } from "./handler";
 import { ApiError, json } from "./http";
 import { keyAccount } from "./scope";
 import { taxYearDates } from "./tax-year";
 
-type AccountParams = { id: string };
-type CertificateParams = { id: string; certId: string };
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GET /api/v1/accounts/{id}/tax-certificates — the account's yearly certificates, newest year first. */
-export const listTaxCertificates = apiHandler<AccountParams>("tax_certificates:view", async ({ db, caller, params }) => {
+export const listTaxCertificates = endpointHandler(API_ENDPOINTS.listTaxCertificates, async ({ db, caller, params }) => {
   const account = await keyAccount(db, caller, params.id);
   const rows = await db
     .select({
@@ -34,7 +32,7 @@ export const listTaxCertificates = apiHandler<AccountParams>("tax_certificates:v
  * GET /api/v1/accounts/{id}/tax-certificates/{certId} — one certificate as a PDF to download. A
  * certificate of another account (even one the key may use) is not found under this one.
  */
-export const getTaxCertificatePdf = apiHandler<CertificateParams>("tax_certificates:view", async ({ db, caller, params }) => {
+export const getTaxCertificatePdf = endpointHandler(API_ENDPOINTS.getTaxCertificatePdf, async ({ db, caller, params }) => {
   const account = await keyAccount(db, caller, params.id);
   if (!UUID.test(params.certId ?? "")) throw new ApiError(404, "not_found", "No such tax certificate.");
   const [certificate] = await db

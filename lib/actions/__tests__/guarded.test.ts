@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { BENCH_ROUTES } from "@/lib/api/bench";
+import { API_ROUTES } from "@/lib/api/routes";
 
 /**
  * Every exported server action is a public POST endpoint. Each is `action(command)`: a command
@@ -108,8 +110,9 @@ describe("server actions", () => {
 });
 
 /**
- * Every route handler of the bank API is built with apiHandler (lib/api/handler.ts), which
- * authenticates the key, rate-limits it and checks the endpoint's permission — except these.
+ * Every route handler of the bank API is bound to its declaration with endpointHandler
+ * (lib/api/handler.ts), which authenticates the key, rate-limits it and checks the endpoint's
+ * permission — except these, declared with `permission: null`.
  */
 const PUBLIC_ROUTES: Record<string, string> = {
   issueToken: "the OAuth token endpoint authenticates the key and the client credentials itself",
@@ -136,17 +139,14 @@ describe("app/api", () => {
 });
 
 describe("the lean API server's route table", () => {
-  const table = readFileSync("lib/api/routes.ts", "utf8");
-  const entries = [...table.matchAll(/method: "(\w+)", pattern: \/\^(.+?)\$\/, handler: (\w+) as Handler/g)].map(([, method, pattern, handler]) => ({
-    method: method!,
-    path: pattern!.replace(/\\\//g, "/").replace(/\\\./g, ".").replace(/\(\?<id>\[\^\/\]\+\)/g, "[id]"),
-    handler: handler!,
-  }));
   const modules = readdirSync("lib/api").filter((f) => f.endsWith(".ts")).map((f) => readFileSync(path.join("lib/api", f), "utf8")).join("\n");
 
   it("holds only handlers built with the API's one door, or public by nature", () => {
+    const entries = [...API_ROUTES, ...BENCH_ROUTES];
     expect(entries.length).toBeGreaterThanOrEqual(14);
-    const unguarded = entries.filter((e) => !new RegExp(`export const ${e.handler} = apiHandler(<[^>]*>)?\\(`).test(modules) && !(e.handler in PUBLIC_ROUTES));
+    const unguarded = entries.filter(
+      (e) => !(e.endpoint.permission && new RegExp(`export const ${e.name} = endpointHandler\\(API_ENDPOINTS\\.${e.name},`).test(modules)) && !(e.name in PUBLIC_ROUTES),
+    );
     expect(unguarded).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
-import { ENDPOINTS } from "@/lib/api/openapi";
+import { endpointsOpenedBy } from "@/lib/api/endpoints";
 import { pageNotFound, requirePageActor } from "@/lib/auth/current";
 import { getDb } from "@/lib/db";
 import { NotFoundError } from "@/lib/errors";
@@ -163,7 +163,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
           </h2>
           <p className="mt-1 mb-3 text-sm text-zinc-600">The endpoints this key may call, with its own accounts filled in.</p>
           <div className="space-y-2">
-            {ENDPOINTS.filter((e) => key.permissions.includes(e.permission)).map((endpoint) => (
+            {endpointsOpenedBy(key.permissions).map((endpoint) => (
               <EndpointSample
                 key={`${endpoint.method} ${endpoint.path}`}
                 endpoint={endpoint}
