@@ -7,7 +7,8 @@ import { sharedRateLimitStore, type RateLimitStore } from "@/lib/security/rate-l
 import { clientIp } from "@/lib/http/client-ip";
 import { readCredential, verifyCredential, type ApiCaller } from "./authenticate";
 import type { EndpointDeclaration, KeyEndpoint, OpenEndpoint, PathParams } from "./endpoints";
-import { ApiError, errorResponse, requestIdOf } from "./http";
+import { DomainError } from "@/lib/errors";
+import { ApiError, errorResponse, requestIdOf, toApiError } from "./http";
 import { noteKeyUse } from "./last-used";
 
 export interface ApiContext<P> {
@@ -94,6 +95,7 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
 /** Refusals as API errors; a database that cannot be reached is a 503, anything else a plain 500. */
 export function failure(error: unknown, requestId: string): Response {
   if (error instanceof ApiError) return errorResponse(error, requestId);
+  if (error instanceof DomainError) return errorResponse(toApiError(error), requestId);
   if (databaseUnavailable(error)) {
     return errorResponse(new ApiError(503, "service_unavailable", "The bank API is briefly unavailable. Retry shortly.", undefined, { "retry-after": "5" }), requestId);
   }

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { fieldErrorsFrom } from "@/lib/errors";
+import { type DomainError, type DomainErrorCode, fieldErrorsFrom } from "@/lib/errors";
 
 /** An API refusal in PRODUCT.md's shape: `{"error":{"code","message"}}`, with the failing fields for 422. */
 export class ApiError extends Error {
@@ -47,6 +47,21 @@ export function errorResponse(error: ApiError, requestId: string): Response {
 export function requestIdOf(request: Request): string {
   const given = request.headers.get("x-request-id");
   return given && /^[0-9a-f-]{36}$/.test(given) ? given : randomUUID();
+}
+
+/** The HTTP status a domain refusal gets in the bank API; anything not listed is a 422. */
+const DOMAIN_STATUS: Partial<Record<DomainErrorCode, number>> = {
+  not_found: 404,
+  forbidden: 403,
+  organisation_suspended: 403,
+  conflict: 409,
+  already_decided: 409,
+  rate_limited: 429,
+};
+
+/** A domain refusal in the API's error shape: the same code and message the portal shows, with its fields. */
+export function toApiError(error: DomainError): ApiError {
+  return new ApiError(DOMAIN_STATUS[error.code] ?? 422, error.code, error.message, error.fieldErrors);
 }
 
 /** Turns a zod failure into a 422 naming each failing field. */
