@@ -6,8 +6,8 @@ import { NextResponse, type NextRequest } from "next/server";
  * check: every page, action and handler checks the session itself (lib/auth/current.ts).
  */
 const PUBLIC_PATHS = ["/sign-in"];
-/** Invitation links: their one-time token is the visitor's credential. */
-const PUBLIC_PREFIXES = ["/invite/"];
+/** Invitation and set-up links: their one-time token is the visitor's credential. */
+const PUBLIC_PREFIXES = ["/invite/", "/set-up/"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export function proxy(request: NextRequest) {
