@@ -78,10 +78,10 @@ describe("npm start's database preparation (scripts/db.ts prepare)", () => {
     const applications = JSON.parse(readFileSync(file, "utf8")) as SeededApplication[];
     expect(applications).toHaveLength(3);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expectSignInsPrinted(output);
-    expect(output).toContain(`in ${file}, readable by this account only`);
     for (const app of applications) expect(output).not.toContain(app.clientSecret);
     expect(output).not.toMatch(/lkcs_/);
+    expectSignInsPrinted(output);
+    expect(output).toContain(`in ${file}, readable by this account only`);
 
     // A later start finds the demo: the same sign-ins and the same pointer, still no secret.
     const again = prepare(database, database.driver === "pg" ? { LATCHKEY_DEMO: "1" } : {});
