@@ -5,7 +5,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 /**
  * End-to-end tests against the production build. `npm test` passes a fresh database in
- * E2E_DATA_DIR (PGlite) or E2E_DATABASE_URL (PostgreSQL); run directly, a temporary PGlite folder.
+ * E2E_DATA_DIR (PGlite) or E2E_DATABASE_URL (PostgreSQL; the server's role, with DML only) and
+ * E2E_MIGRATION_DATABASE_URL (the owner, for migrations); run directly, a temporary PGlite folder.
  */
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
@@ -24,8 +25,11 @@ const serverEnv: Record<string, string> = {
   NEXT_TELEMETRY_DISABLED: "1",
   // Low enough that a test burst reaches it.
   LATCHKEY_API_RATE_LIMIT: "300",
+  // The tests sign in as the demo people, on PostgreSQL too (where it is never seeded by default).
+  LATCHKEY_DEMO: "1",
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
+if (process.env.E2E_DATABASE_URL && process.env.E2E_MIGRATION_DATABASE_URL) serverEnv.MIGRATION_DATABASE_URL = process.env.E2E_MIGRATION_DATABASE_URL;
 // Everything the server prints, so tests can prove no secret ever reaches a log line.
 if (!process.env.TEST_WORKER_INDEX) {
   mkdirSync(dataDir, { recursive: true });

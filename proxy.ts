@@ -7,8 +7,8 @@ import { ACTION_BODY_MAX_BYTES, checkServerActionBody, validActionId } from "@/l
  * check: every page, action and handler checks the session itself (lib/auth/current.ts).
  */
 const PUBLIC_PATHS = ["/sign-in"];
-/** Invitation links: their one-time token is the visitor's credential. */
-const PUBLIC_PREFIXES = ["/invite/"];
+/** Invitation and set-up links: their one-time token is the visitor's credential. */
+const PUBLIC_PREFIXES = ["/invite/", "/set-up/"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export async function proxy(request: NextRequest) {

@@ -8,8 +8,21 @@ import { parseTrustedProxies } from "@/lib/http/client-address";
  */
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** A PostgreSQL connection string; when unset, the embedded PGlite database is used. */
+  /**
+   * A PostgreSQL connection string; when unset, the embedded PGlite database is used. In production
+   * it names a role with DML only (SELECT, INSERT, UPDATE, DELETE), never the tables' owner.
+   */
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * The tables' owner, for migrations only (`npm start`'s preparation, `npm run db:migrate`);
+   * DATABASE_URL when unset. The server itself never receives it.
+   */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
+  /**
+   * The demo organisations and their people: `1` seeds them (on PostgreSQL, and in production with a
+   * warning), `0` never; unset, only on the embedded database and never when NODE_ENV=production.
+   */
+  LATCHKEY_DEMO: z.enum(["0", "1"]).optional(),
   /** Where the embedded database and the generated AUTH_SECRET live. */
   LATCHKEY_DATA_DIR: z.string().min(1).default(".data"),
   /** `memory` runs PGlite in memory (tests); otherwise a folder under the data dir. */
@@ -42,6 +55,9 @@ const schema = z.object({
         context.addIssue({ code: "custom", message: (error as Error).message });
       }
     }),
+}).refine((e) => !e.MIGRATION_DATABASE_URL || e.DATABASE_URL, {
+  path: ["MIGRATION_DATABASE_URL"],
+  message: "set DATABASE_URL too: migrations run on PostgreSQL only, the embedded database migrates itself",
 });
 
 const parsed = schema.safeParse(process.env);

@@ -26,6 +26,9 @@ export const DOMAIN_ERROR_CODES = [
   "invitation_gone",
   "existing_user",
   "rate_limited",
+  "set_up_link_invalid",
+  "not_operator",
+  "already_set_up",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -16,9 +16,10 @@ async function main() {
     console.log("The embedded database's server runs the jobs itself every minute. To run them on a stopped server's data: npm run jobs -- --embedded");
     return;
   }
+  // No migrations here: the jobs run as the application, whose database role has DML only; the
+  // start's preparation (or `npm run db:migrate`) migrates as the owner.
   const handle = databaseHandle();
   try {
-    await handle.migrate();
     const result = await runJobs(handle.db);
     console.log(`Reminders created: ${result.reminders}; e-mails sent: ${result.sent}${result.failed ? `, failed: ${result.failed}` : ""}${env.SMTP_URL ? "" : " (no SMTP_URL: messages wait in the outbox)"}.`);
     const d = result.deleted;

@@ -1,5 +1,6 @@
-// `npm start`: prepares the database (migrations, demo data), builds when needed and serves the portal.
-// `npm run dev` does the same with `next dev`.
+// `npm start`: prepares the database (migrations as the tables' owner; the demo data where it belongs —
+// by default on the embedded database only, see lib/demo/policy.ts), builds when needed and serves the
+// portal. `npm run dev` does the same with `next dev`.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,7 +9,7 @@ import { buildIfStale } from "./lib/build.mjs";
 
 const dev = process.argv.includes("--dev");
 const dataDir = path.resolve(process.env.LATCHKEY_DATA_DIR ?? ".data");
-mkdirSync(dataDir, { recursive: true });
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 // AUTH_SECRET from the environment, or generated once and kept in the data folder.
 let authSecret = process.env.AUTH_SECRET;
@@ -38,10 +39,10 @@ if (!dev) buildIfStale();
 // Development: `next dev`, where app/api's route files serve the same handlers.
 const next = path.join("node_modules", "next", "dist", "bin", "next");
 const args = dev ? [next, "dev", "-p", port, ...(process.env.HOSTNAME_BIND ? ["-H", process.env.HOSTNAME_BIND] : [])] : ["scripts/serve.mjs"];
-const server = spawn(process.execPath, args, {
-  stdio: "inherit",
-  env: { ...env, NODE_ENV: dev ? "development" : "production" },
-});
+// The server connects with DATABASE_URL only: the owner's credentials stay with the preparation step.
+const serverEnv = { ...env, NODE_ENV: dev ? "development" : "production" };
+delete serverEnv.MIGRATION_DATABASE_URL;
+const server = spawn(process.execPath, args, { stdio: "inherit", env: serverEnv });
 console.log(`Latchkey is starting on http://localhost:${port} …`);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

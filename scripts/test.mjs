@@ -2,15 +2,18 @@
 // DATABASE_URL), then end-to-end tests (Playwright in Chromium against the production build, on a
 // fresh database). Prints one closing line: "N passed, N failed".
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { appRoleStatements } from "./lib/app-role.mjs";
 import { buildIfStale } from "./lib/build.mjs";
 
 const log = (message) => console.log(`\n[test] ${message}`);
 const work = mkdtempSync(path.join(os.tmpdir(), "latchkey-test-"));
 const bin = (pkg, file) => path.join("node_modules", pkg, file);
+const tsx = bin("tsx", path.join("dist", "cli.mjs"));
 
 async function findChromium() {
   if (process.env.CHROMIUM_PATH) {
@@ -48,7 +51,12 @@ async function ensureChromium() {
   return found;
 }
 
-/** A fresh database for the end-to-end server: a PGlite folder, or a new database on DATABASE_URL's server. */
+/**
+ * A fresh database for the end-to-end server: a PGlite folder, or a new database on DATABASE_URL's
+ * server. On PostgreSQL the server runs as production does: migrated as the owner (DATABASE_URL's
+ * role), then served through a role of its own with DML only (README: Database roles), made for this
+ * run and dropped with the database.
+ */
 async function e2eDatabase() {
   if (!process.env.DATABASE_URL) {
     const dir = path.join(work, "e2e-data");
@@ -56,22 +64,44 @@ async function e2eDatabase() {
   }
   const url = new URL(process.env.DATABASE_URL);
   const name = `${url.pathname.slice(1) || "latchkey"}_e2e_${process.pid}`;
+  const role = `latchkey_e2e_app_${process.pid}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
   await admin.query(`drop database if exists "${name}"`);
   await admin.query(`create database "${name}"`);
   await admin.end();
   url.pathname = `/${name}`;
-  return {
-    env: { E2E_DATABASE_URL: url.toString(), E2E_DATA_DIR: path.join(work, "e2e-data") },
-    where: `PostgreSQL database ${name}`,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
+  const ownerUrl = url.toString();
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(`drop database if exists "${name}" with (force)`);
+    await client.query(`drop role if exists ${role}`);
+    await client.end();
   };
+  try {
+    const migrated = run("Migrating the end-to-end database as its owner", tsx, ["--conditions=react-server", "scripts/db.ts", "migrate"], {
+      DATABASE_URL: ownerUrl,
+      MIGRATION_DATABASE_URL: ownerUrl,
+    });
+    if (migrated !== 0) throw new Error("The end-to-end database could not be migrated.");
+    const password = randomBytes(18).toString("base64url");
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    for (const statement of appRoleStatements(role, password)) await owner.query(statement);
+    await owner.end();
+    const appUrl = new URL(ownerUrl);
+    appUrl.username = role;
+    appUrl.password = password;
+    return {
+      env: { E2E_DATABASE_URL: appUrl.toString(), E2E_MIGRATION_DATABASE_URL: ownerUrl, E2E_DATA_DIR: path.join(work, "e2e-data") },
+      where: `PostgreSQL database ${name}, served as role ${role} (DML only)`,
+      drop,
+    };
+  } catch (error) {
+    await drop();
+    throw error;
+  }
 }
 
 function run(label, command, args, env) {

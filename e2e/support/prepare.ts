@@ -1,10 +1,13 @@
 /**
  * Prepares the database the end-to-end server will use, before that server starts (one process
- * per PGlite folder): migrations, the demo data, and the people only the tests need.
+ * per PGlite folder): migrations (as the owner, MIGRATION_DATABASE_URL), the demo data, the people
+ * only the tests need, and a bank operator made by `npm run operator:create` whose set-up link the
+ * tests open.
  */
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
-import { databaseHandle } from "@/lib/db";
+import { databaseHandle, migrateDatabase } from "@/lib/db";
 import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, memberships, organisations, roles, users } from "@/lib/db/schema";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
@@ -14,9 +17,12 @@ import { runExpiryReminders } from "@/lib/jobs/expiry-reminders";
 import { hashSecret } from "@/lib/security/hashing";
 import { E2E_NEWCOMERS, E2E_PASSWORD, E2E_SESSION_PEOPLE, E2E_SESSION_PIN } from "./people";
 
+/** The operator the set-up test makes through the command line. */
+const E2E_OPERATOR = { email: "newops@bank.example", name: "Sizwe Khumalo" };
+
 async function main() {
+  await migrateDatabase();
   const handle = databaseHandle();
-  await handle.migrate();
   const seeded = await seedDemoData(handle.db);
   const existing = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, E2E_NEWCOMERS[0]!));
   if (existing.length === 0) {
@@ -50,10 +56,22 @@ async function main() {
   // The reminders the server's timer would write a few seconds after start, written now so the
   // bell's tests do not depend on when they run.
   await runExpiryReminders(handle.db);
-  if (seeded.seeded && process.env.E2E_FIXTURES) {
-    writeFileSync(process.env.E2E_FIXTURES, JSON.stringify({ applications: seeded.applications, keys: await apiKeyFixtures() }, null, 2));
-  }
+  const fixtures = seeded.seeded && process.env.E2E_FIXTURES ? { applications: seeded.applications, keys: await apiKeyFixtures() } : null;
   await handle.close();
+  if (fixtures) {
+    // After closing: the command opens the database itself (on PGlite, only one process at a time may).
+    writeFileSync(process.env.E2E_FIXTURES!, JSON.stringify({ ...fixtures, setUp: { ...E2E_OPERATOR, link: operatorSetUpLink() } }, null, 2));
+  }
+}
+
+/** Runs `npm run operator:create` as a person would, and returns the set-up link it printed. */
+function operatorSetUpLink(): string {
+  const tsx = "node_modules/tsx/dist/cli.mjs";
+  const args = [tsx, "--conditions=react-server", "scripts/operator-create.ts", "--email", E2E_OPERATOR.email, "--name", E2E_OPERATOR.name, "--embedded"];
+  const result = spawnSync(process.execPath, args, { encoding: "utf8", env: process.env });
+  const link = /https?:\/\/\S+\/set-up\/lksu_[A-Za-z0-9_-]{43}/.exec(result.stdout)?.[0];
+  if (result.status !== 0 || !link) throw new Error(`operator:create failed (${result.status}): ${result.stderr}`);
+  return link;
 }
 
 /**

@@ -20,3 +20,19 @@ export function databaseHandle(): DatabaseHandle {
 export function getDb(): Database {
   return databaseHandle().db;
 }
+
+/**
+ * Applies the migrations as the tables' owner: MIGRATION_DATABASE_URL when it names another role
+ * than DATABASE_URL (the application's, with DML only), else the process's own connection. Only the
+ * preparation step calls this; the server never migrates and never holds the owner's credentials.
+ */
+export async function migrateDatabase(): Promise<void> {
+  const ownerUrl = env.MIGRATION_DATABASE_URL;
+  if (!env.DATABASE_URL || !ownerUrl || ownerUrl === env.DATABASE_URL) return databaseHandle().migrate();
+  const owner = openDatabase({ url: ownerUrl });
+  try {
+    await owner.migrate();
+  } finally {
+    await owner.close();
+  }
+}

@@ -21,18 +21,23 @@ export interface SeededApplication {
 
 export type SeedResult = { seeded: false } | { seeded: true; applications: SeededApplication[] };
 
+/** Whether any of the demo people (whose password and PINs the README publishes) has a sign-in in this database. */
+export async function demoPresent(db: Executor): Promise<boolean> {
+  const existing = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(inArray(users.email, DEMO_PEOPLE.map((p) => p.email)))
+    .limit(1);
+  return existing.length > 0;
+}
+
 /**
  * Seeds the demo organisations when the database has none of them. Idempotent: a database that
  * already holds the demo people is left as it is — except for what later releases added to the demo
  * (tax certificates), which is filled in where missing. Everything is written in one transaction.
  */
 export async function seedDemoData(db: Database, now = new Date()): Promise<SeedResult> {
-  const existing = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(inArray(users.email, DEMO_PEOPLE.map((p) => p.email)))
-    .limit(1);
-  if (existing.length > 0) {
+  if (await demoPresent(db)) {
     await addMissingTaxCertificates(db, now);
     return { seeded: false };
   }

@@ -1,25 +1,37 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "@/lib/db/schema";
+import { demoCredentialsFile } from "@/lib/demo/credentials-file";
+import { DEMO_PEOPLE } from "@/lib/demo/people";
+import { freshDatabase, runScript, type FreshDatabase } from "./support/fresh-database";
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), "latchkey-seed-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let database: FreshDatabase;
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(() => database.dispose());
+
+const userCount = () => database.use(async (db) => (await db.select({ n: sql<number>`count(*)::int` }).from(users))[0]!.n);
 
 describe("npm run db:seed", () => {
-  it("makes a data folder that does not exist yet, on this test run's database", () => {
-    const dataDir = path.join(scratch, "not", "there", "yet");
-    // On PostgreSQL: this file's fresh database; on the embedded one, a folder inside the new data folder.
-    const url = (globalThis.__latchkeyDatabase as { url?: string } | undefined)?.url;
-    const env: NodeJS.ProcessEnv = { ...process.env, LATCHKEY_DATA_DIR: dataDir, NODE_ENV: "production" };
-    delete env.LATCHKEY_PGLITE;
-    if (url) env.DATABASE_URL = url;
-    else delete env.DATABASE_URL;
-    const result = spawnSync(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", "scripts/db.ts", "seed"], { env, encoding: "utf8" });
+  it("refuses under NODE_ENV=production without LATCHKEY_DEMO=1: non-zero exit, nothing seeded", async () => {
+    const result = runScript("scripts/db.ts", ["seed"], database.env({ NODE_ENV: "production" }));
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("Demo data: not seeded (NODE_ENV=production; set LATCHKEY_DEMO=1 to seed it anyway).");
+    expect(await userCount()).toBe(0);
+  }, 300_000);
+
+  it("seeds when asked for by name, on PostgreSQL too, making a data folder that does not exist yet", async () => {
+    // The folder for the client secrets; on PGlite the database stays in the fresh one.
+    const dataDir = path.join(database.dataDir, "not", "there", "yet");
+    const env = database.env(database.driver === "pglite" ? { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PGLITE: path.join(database.dataDir, "pglite") } : { LATCHKEY_DATA_DIR: dataDir });
+    const result = runScript("scripts/db.ts", ["seed"], env);
     expect(result.stderr).not.toMatch(/ENOENT/);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("Demo data seeded.");
-    expect(existsSync(path.join(dataDir, "demo-applications.json"))).toBe(true);
-  }, 120_000);
+    expect(existsSync(demoCredentialsFile(dataDir, database.url))).toBe(true);
+    expect(await userCount()).toBe(DEMO_PEOPLE.length);
+  }, 300_000);
 });

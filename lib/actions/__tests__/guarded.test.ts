@@ -13,6 +13,7 @@ const PUBLIC_ACTIONS: Record<string, string> = {
   signInAction: "signs a visitor in; rate limited per account and IP inside signInWithPassword",
   acceptInvitationAction: "the invitation's one-time token (≈ 256 bits, stored hashed, single use) is the credential",
   signOutAction: "ends the caller's own session, whatever state it is in",
+  setUpAccountAction: "the set-up link's one-time token (256 bits, stored hashed, 24 hours) is the credential; rate limited per address",
 };
 
 /**
