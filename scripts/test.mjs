@@ -123,6 +123,13 @@ async function main() {
   const chromium = await ensureChromium();
   log(`Chromium: ${chromium}`);
 
+  // Static checks first: types, then Biome's lint, format and import rules. Each failing one counts as a failure.
+  const staticChecks = [
+    ["Type check (tsc)", bin("typescript", path.join("bin", "tsc")), ["--noEmit"]],
+    ["Lint and format (Biome)", bin("@biomejs/biome", path.join("bin", "biome")), ["ci", "--reporter=summary", "."]],
+  ];
+  const staticFailed = staticChecks.filter(([label, command, args]) => run(label, command, args) !== 0).length;
+
   const vitestJson = path.join(work, "vitest.json");
   const unitStatus = run(`Unit tests (Vitest) on ${database}`, bin("vitest", "vitest.mjs"), ["run"], { LATCHKEY_VITEST_JSON: vitestJson });
   const unit = readJson(vitestJson);
@@ -157,10 +164,11 @@ async function main() {
     e2eFailed: e2e ? e2e.unexpected : 1,
     e2eSkipped: e2e?.skipped ?? 0,
   };
-  const passed = counts.unitPassed + counts.e2ePassed;
-  const failed = counts.unitFailed + counts.e2eFailed;
+  const passed = counts.unitPassed + counts.e2ePassed + (staticChecks.length - staticFailed);
+  const failed = counts.unitFailed + counts.e2eFailed + staticFailed;
   const skipped = counts.unitSkipped + counts.e2eSkipped;
-  console.log(`\nunit (${database}): ${counts.unitPassed} passed, ${counts.unitFailed} failed`);
+  console.log(`\nstatic checks (tsc, Biome): ${staticChecks.length - staticFailed} passed, ${staticFailed} failed`);
+  console.log(`unit (${database}): ${counts.unitPassed} passed, ${counts.unitFailed} failed`);
   console.log(`end-to-end (${e2eDb.where}): ${counts.e2ePassed} passed, ${counts.e2eFailed} failed`);
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
   if (process.env.LATCHKEY_TEST_SUMMARY) appendFileSync(process.env.LATCHKEY_TEST_SUMMARY, `${JSON.stringify({ database, passed, failed, skipped })}\n`);

@@ -25,6 +25,7 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
     startTransition(() => router.replace(`${pathname}?${next.toString()}`, { scroll: false }));
   }
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs only when the typed query changes; the URL it reads is the one it writes
   useEffect(() => {
     const current = params.get("q") ?? "";
     if (q === current) return;

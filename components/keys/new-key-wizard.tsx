@@ -102,6 +102,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     if (kept.length !== values.accountIds.length) setValue("accountIds", kept, { shouldValidate: formState.isSubmitted });
   }, [visibleAccounts, values.accountIds, setValue, formState.isSubmitted]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each new step moves focus to its heading
   useEffect(() => {
     heading.current?.focus();
   }, [step]);
@@ -149,7 +150,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
         const result = await checkKeyAliasAction({ alias: getValues("alias"), applicationId: getValues("applicationId") });
         if (!result.ok) {
           const fields = Object.entries(result.fieldErrors ?? {}).filter(([field]) => STEP_FIELDS[0]!.includes(field as FieldPath<NewKeyInput>));
-          fields.forEach(([field, message]) => setError(field as FieldPath<NewKeyInput>, { message }));
+          for (const [field, message] of fields) setError(field as FieldPath<NewKeyInput>, { message });
           if (fields.length) document.getElementById(fields[0]![0])?.focus();
           if (!fields.length) setFormError(result.error);
           return;

@@ -16,7 +16,7 @@ export function ErrorView({ error, reset }: { error: Error & { digest?: string }
         Nothing was changed. Try again; if it keeps happening, quote this reference to the bank:{" "}
         <span className="font-mono">{error.digest ?? "unknown"}</span>
       </p>
-      <button onClick={reset} className="rounded-md bg-accent-600 px-4 py-2 text-sm font-medium text-white hover:bg-accent-700">
+      <button type="button" onClick={reset} className="rounded-md bg-accent-600 px-4 py-2 text-sm font-medium text-white hover:bg-accent-700">
         Try again
       </button>
     </main>

@@ -26,7 +26,9 @@ export function NotificationBell({ items, unread }: { items: BellItem[]; unread:
   const [marked, setMarked] = useState<ReadonlySet<string> | "all">(new Set());
   const pathname = usePathname();
   const router = useRouter();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes the panel on every navigation
   useEffect(() => setOpen(false), [pathname]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new items from the server replace what this page marked
   useEffect(() => setMarked(new Set()), [items]);
 
   const isUnread = (item: BellItem) => item.unread && marked !== "all" && !marked.has(item.id);

@@ -13,6 +13,7 @@ import { cn } from "@/lib/utils";
 export function ShellSidebar({ logo, children }: { logo: ReactNode; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes the drawer on every navigation
   useEffect(() => setOpen(false), [pathname]);
   return (
     <aside className="flex w-full shrink-0 flex-col border-b border-zinc-200 bg-zinc-50 md:sticky md:top-0 md:h-screen md:w-60 md:border-r md:border-b-0 md:bg-zinc-50/80">

@@ -120,7 +120,7 @@ export function readCredential(request: Request): Credential {
  */
 export async function verifyCredential(db: Executor, credential: Credential, now = new Date()): Promise<ApiCaller> {
   const hash = sha256Hex(credential.secret);
-  let row;
+  let row: Awaited<ReturnType<ReturnType<typeof lookups>["byKeyHash"]["execute"]>>[number] | undefined;
   if (credential.kind === "token") {
     [row] = await lookups(db).byTokenHash.execute({ hash, now });
     if (!row) throw new ApiError(401, "invalid_key", "The access token is invalid or has expired.");

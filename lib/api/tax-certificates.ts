@@ -165,7 +165,7 @@ export async function renderTaxCertificate(content: TaxCertificateContent): Prom
     "for the account holder's income tax return. Keep it with your tax records.",
     "Issued by Latchkey from the bank's records; no signature is required.",
   ];
-  note.forEach((line, i) => write(page, line, left, y - 20 - i * 15, regular, 9, muted));
+  for (const [i, line] of note.entries()) write(page, line, left, y - 20 - i * 15, regular, 9, muted);
   return pdf.save({ useObjectStreams: false });
 }
 

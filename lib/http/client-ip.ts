@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 import { CLIENT_ADDRESS_HEADER, normaliseAddress } from "./client-address";
 

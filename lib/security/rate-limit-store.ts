@@ -84,7 +84,7 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
   let downUntil = 0;
   let down = false;
   const { client, connected } = redisConnection(url);
-  const useFallback = (error: unknown, bucket: string, limit: number, windowSeconds: number, count: number, failed = true) => {
+  const countInFallback = (error: unknown, bucket: string, limit: number, windowSeconds: number, count: number, failed = true) => {
     if (!fallback) throw error;
     // A failed command rests Redis a while; a client still (re)connecting is simply passed over.
     if (failed) downUntil = Date.now() + REDIS_RETRY_AFTER_MS;
@@ -96,7 +96,7 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
   };
   return {
     async hit(bucket, limit, windowSeconds, count) {
-      if (fallback && (!client.isReady || Date.now() < downUntil)) return useFallback(new Error("not connected"), bucket, limit, windowSeconds, count, false);
+      if (fallback && (!client.isReady || Date.now() < downUntil)) return countInFallback(new Error("not connected"), bucket, limit, windowSeconds, count, false);
       if (!fallback && !client.isReady) await connected;
       try {
         const [hits, ttl] = (await withTimeout(
@@ -109,7 +109,7 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
         }
         return { allowed: hits <= limit, hits, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
       } catch (error) {
-        return useFallback(error, bucket, limit, windowSeconds, count);
+        return countInFallback(error, bucket, limit, windowSeconds, count);
       }
     },
   };

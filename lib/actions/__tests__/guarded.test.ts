@@ -45,7 +45,7 @@ function exportedFunctions(source: string): Map<string, string> {
   const found = new Map<string, string>();
   const pattern = /export\s+async\s+function\s+(\w+)/g;
   const starts = [...source.matchAll(pattern)];
-  starts.forEach((match, i) => found.set(match[1]!, source.slice(match.index, starts[i + 1]?.index ?? source.length)));
+  for (const [i, match] of starts.entries()) found.set(match[1]!, source.slice(match.index, starts[i + 1]?.index ?? source.length));
   return found;
 }
 

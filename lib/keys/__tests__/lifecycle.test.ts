@@ -48,7 +48,7 @@ describe("creating a key", () => {
       vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
     );
     const created = await makeKey();
-    spies.forEach((s) => s.mockRestore());
+    for (const s of spies) s.mockRestore();
 
     expect(checkApiKeyFormat(created.key)).toBe("live");
     const row = await keyRow(created.id);
@@ -149,7 +149,7 @@ describe("renewing, regenerating and deleting", () => {
       vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
     );
     const { key } = await regenerateKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context);
-    spies.forEach((s) => s.mockRestore());
+    for (const s of spies) s.mockRestore();
     expect(logged.join("\n")).not.toContain(key.slice(8));
     const after = await keyRow(created.id);
     expect(key).not.toBe(created.key);
