@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { NotificationBell } from "@/components/shell/notification-bell";
 import { requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { formatRelative } from "@/lib/format";
 import { listNotifications } from "@/lib/notifications/notifications";
 
@@ -11,7 +11,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   const actor = await requirePageActor();
   if (!actor.org || !actor.role) redirect(actor.user.isOperator ? "/ops" : "/no-organisation");
   const now = new Date();
-  const { items, unread } = await listNotifications(getDb(), actor);
+  const { items, unread } = await query(listNotifications, actor);
   return (
     <AppShell
       user={{ name: actor.user.name, email: actor.user.email }}

@@ -45,6 +45,11 @@ describe("import boundaries", () => {
     expect(crossings).toEqual([]);
   });
 
+  it("app/ never imports the database: pages read through lib/query.ts", () => {
+    const crossings = sourceFiles("app").filter((f) => /from\s+"(@\/lib\/db(\/[^"]*)?|drizzle-orm[^"]*|pg|@electric-sql\/pglite)"/.test(readFileSync(f, "utf8")));
+    expect(crossings).toEqual([]);
+  });
+
   it("client-safe modules stay client-safe: no server-only module is imported by one", () => {
     const clientSafe = sourceFiles("lib").filter((f) => !isServerOnly(f) && !isActionFile(f) && !f.startsWith(path.join("lib", "test")));
     const crossings: string[] = [];

@@ -6,7 +6,7 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { formatDate } from "@/lib/format";
 import { listOrganisationsForOperator } from "@/lib/ops/list-organisations";
 import { API_PRODUCT_LABELS } from "@/lib/permissions";
@@ -18,7 +18,7 @@ const STATUS_TONE = { approved: "success", pending: "pending", suspended: "dange
 export default async function OpsPage() {
   const actor = await requirePageActor();
   if (!actor.user.isOperator) return <OperatorsOnly />;
-  const orgs = await listOrganisationsForOperator(getDb(), actor);
+  const orgs = await query(listOrganisationsForOperator, actor);
   return (
     <>
       <PageHeader

@@ -12,7 +12,7 @@ import { AUDIT_ACTION_LABELS } from "@/lib/audit/action-labels";
 import { DAY_FORMAT_HINT, formatDay } from "@/lib/audit/audit-filters";
 import { searchAuditEvents } from "@/lib/audit/list-events";
 import { requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { DomainError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -34,7 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   let invalid: DomainError | null = null;
   if (allowed) {
     try {
-      result = await searchAuditEvents(getDb(), actor, raw);
+      result = await query(searchAuditEvents, actor, raw);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       invalid = error;

@@ -8,7 +8,7 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
 import { listApplicationSummaries } from "@/lib/credentials/list-applications";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { formatDate } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Credentials" };
@@ -20,7 +20,7 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
   if (typeof chosen === "string" && /^[0-9a-f-]{36}$/i.test(chosen)) redirect(`/credentials/${chosen}`);
   const seesCredentials = actor.permissions.has("credentials:view");
   const allowed = seesCredentials || actor.permissions.has("keys:view");
-  const apps = allowed ? await listApplicationSummaries(getDb(), actor) : [];
+  const apps = allowed ? await query(listApplicationSummaries, actor) : [];
   const business = actor.org.kind === "business";
   return (
     <>

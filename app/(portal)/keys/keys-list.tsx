@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
 import { listApplicationNames } from "@/lib/credentials/list-applications";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { maskedNumber } from "@/lib/format";
 import { listKeys, listKeysQuerySchema } from "@/lib/keys/list-keys";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
@@ -92,14 +92,13 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
     );
   }
 
-  const query = listKeysQuerySchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
+  const filters = listKeysQuerySchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const now = new Date();
-  const db = getDb();
-  const [result, applications] = await Promise.all([listKeys(db, actor, query, now), listApplicationNames(db, actor)]);
-  const filtered = Boolean(query.q || query.status || query.mode || query.app || query.product);
+  const [result, applications] = await Promise.all([query(listKeys, actor, filters, now), query(listApplicationNames, actor)]);
+  const filtered = Boolean(filters.q || filters.status || filters.mode || filters.app || filters.product);
   const pageHref = (page: number) => {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && k !== "page") params.set(k, String(v));
+    for (const [k, v] of Object.entries(filters)) if (v !== undefined && k !== "page") params.set(k, String(v));
     params.set("page", String(page));
     return `${basePath}?${params.toString()}`;
   };

@@ -4,7 +4,7 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { formatDate } from "@/lib/format";
 import { listPendingInvitations } from "@/lib/members/list-invitations";
 import { listMembers } from "@/lib/members/list-members";
@@ -16,10 +16,9 @@ export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
   const actor = await requirePageActor({ organisation: true });
-  const db = getDb();
   const canManage = actor.permissions.has("members:manage");
   const superadmin = isSuperadmin(actor);
-  const [members, roles, invitations] = await Promise.all([listMembers(db, actor), listRoles(db, actor), canManage ? listPendingInvitations(db, actor) : []]);
+  const [members, roles, invitations] = await Promise.all([query(listMembers, actor), query(listRoles, actor), canManage ? query(listPendingInvitations, actor) : []]);
   const roleOptions: RoleOption[] = roles
     .filter((r) => r.builtIn !== "superadmin")
     .map((r) => ({ id: r.id, name: r.name, grantable: grantRefusal(actor, r) === null }));

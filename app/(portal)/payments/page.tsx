@@ -6,7 +6,7 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { formatDateTime, formatMoney, maskedNumber } from "@/lib/format";
 import { listPaymentsForApproval } from "@/lib/payments/list-payments";
 
@@ -33,7 +33,7 @@ export default async function PaymentsPage() {
       </>
     );
   }
-  const { pending, decided } = await listPaymentsForApproval(getDb(), actor);
+  const { pending, decided } = await query(listPaymentsForApproval, actor);
   return (
     <>
       {header}

@@ -11,14 +11,14 @@ import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { describeUserAgent } from "@/lib/auth/user-agent";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const actor = await requirePageActor({ organisation: true });
   const now = new Date();
-  const sessions = (await listActiveSessions(getDb(), actor.user.id, actor.sessionId)).map((s) => ({ ...s, device: describeUserAgent(s.userAgent) }));
+  const sessions = (await query(listActiveSessions, actor.user.id, actor.sessionId)).map((s) => ({ ...s, device: describeUserAgent(s.userAgent) }));
   const others = sessions.filter((s) => !s.current).length;
   return (
     <>

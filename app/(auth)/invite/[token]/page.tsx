@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AcceptInvitationForm, JoinWithInvitation } from "@/components/auth/accept-invitation-form";
 import { Card } from "@/components/ui/card";
 import { currentActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { findInvitation } from "@/lib/members/accept-invitation";
 
 export const metadata: Metadata = { title: "Join your organisation", referrer: "no-referrer" };
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Join your organisation", referrer: "
 /** Public: the one-time token in the link is what lets the visitor in. */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const invitation = await findInvitation(getDb(), token);
+  const invitation = await query(findInvitation, token);
   if (!invitation) {
     return (
       <Card className="w-full max-w-md p-8">

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { SetUpAccountForm } from "@/components/auth/set-up-account-form";
 import { Card } from "@/components/ui/card";
 import { findAccountToSetUp } from "@/lib/auth/set-up-account";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { SET_UP_LINK_INVALID } from "@/lib/schemas/set-up";
 
 export const metadata: Metadata = { title: "Set up your sign-in", referrer: "no-referrer" };
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Set up your sign-in", referrer: "no-
 /** Public: the one-time token in the link (`npm run operator:create`) is what lets the visitor in. */
 export default async function SetUpPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const account = await findAccountToSetUp(getDb(), token);
+  const account = await query(findAccountToSetUp, token);
   if (!account) {
     return (
       <Card className="w-full max-w-md p-8">

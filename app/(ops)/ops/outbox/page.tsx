@@ -3,7 +3,7 @@ import { OutboxTable } from "@/components/ops/outbox-table";
 import { OperatorsOnly } from "@/components/shell/operators-only";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { listOutbox } from "@/lib/mail/list-outbox";
 
 export const metadata: Metadata = { title: "E-mail outbox" };
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "E-mail outbox" };
 export default async function OutboxPage() {
   const actor = await requirePageActor();
   if (!actor.user.isOperator) return <OperatorsOnly />;
-  const outbox = await listOutbox(getDb(), actor);
+  const outbox = await query(listOutbox, actor);
   return (
     <>
       <PageHeader

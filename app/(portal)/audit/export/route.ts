@@ -2,7 +2,7 @@ import { exportAuditEvents, auditCsv } from "@/lib/audit/list-events";
 import { requireActor } from "@/lib/auth/current";
 import { AccessError } from "@/lib/auth/errors";
 import { isDatabaseUnavailable } from "@/lib/database-unavailable";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { DomainError } from "@/lib/errors";
 
 /** GET /audit/export?actor=&action=&target=&from=&to= — the filtered audit log as CSV. */
@@ -11,7 +11,7 @@ export async function GET(request: Request) {
     const actor = await requireActor({ permission: "audit:view" });
     const filters = Object.fromEntries(new URL(request.url).searchParams);
     delete filters.page;
-    const rows = await exportAuditEvents(getDb(), actor, filters);
+    const rows = await query(exportAuditEvents, actor, filters);
     const day = new Date().toISOString().slice(0, 10);
     return new Response(auditCsv(rows), {
       headers: {

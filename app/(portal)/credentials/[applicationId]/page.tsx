@@ -12,7 +12,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Table, Td, Th } from "@/components/ui/table";
 import { pageNotFound, requirePageActor } from "@/lib/auth/current";
 import { getApplicationView, type ApplicationView } from "@/lib/credentials/get-application";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { NotFoundError } from "@/lib/errors";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { keyStatus } from "@/lib/key-status";
@@ -38,7 +38,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
   const { applicationId } = await params;
   let view: ApplicationView;
   try {
-    view = await getApplicationView(getDb(), actor, applicationId);
+    view = await query(getApplicationView, actor, applicationId);
   } catch (error) {
     if (error instanceof NotFoundError) await pageNotFound(actor, { action: "credentials.view", targetType: "application", targetId: applicationId });
     throw error;

@@ -13,7 +13,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { endpointsOpenedBy } from "@/lib/api/endpoints";
 import { pageNotFound, requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { NotFoundError } from "@/lib/errors";
 import { formatDateTime, maskedNumber } from "@/lib/format";
 import { requestOrigin } from "@/lib/http/request-context";
@@ -38,7 +38,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   let key: KeyDetail;
   try {
-    key = await getKey(getDb(), actor, id);
+    key = await query(getKey, actor, id);
   } catch (error) {
     if (error instanceof NotFoundError) await pageNotFound(actor, { action: "key.view", targetType: "api_key", targetId: id });
     throw error;

@@ -6,7 +6,7 @@ import { Notice } from "@/components/shell/notice";
 import { Button } from "@/components/ui/button";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { pageTargetMissing, requirePageActor } from "@/lib/auth/current";
-import { getDb } from "@/lib/db";
+import { query } from "@/lib/query";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/get-key";
 import { loadNewKeyPage } from "@/lib/keys/wizard-options";
@@ -24,8 +24,7 @@ export default async function NewKeyPage({ searchParams }: { searchParams: Promi
       description="Choose what the key may reach and what it may do. Its permissions cannot be changed later."
     />
   );
-  const db = getDb();
-  const { blocker, options } = await loadNewKeyPage(db, actor);
+  const { blocker, options } = await query(loadNewKeyPage, actor);
   if (blocker) {
     return (
       <>
@@ -50,7 +49,7 @@ export default async function NewKeyPage({ searchParams }: { searchParams: Promi
   const { like } = await searchParams;
   if (like && actor.permissions.has("keys:view")) {
     try {
-      const source = await getKey(db, actor, like);
+      const source = await query(getKey, actor, like);
       initial = {
         alias: `${source.alias} (copy)`.slice(0, 64),
         description: source.description ?? "",
