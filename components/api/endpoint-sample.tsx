@@ -9,11 +9,11 @@ export function EndpointSample({ endpoint, values }: { endpoint: EndpointDoc; va
   const id = `${endpoint.method.toLowerCase()}-${endpoint.path}`.replace(/[^a-z0-9]+/gi, "-");
   return (
     <details className="group rounded-lg border border-zinc-200 bg-white shadow-xs open:shadow-sm">
-      <summary className="flex cursor-pointer list-none items-center gap-3 px-4 py-3 [&::-webkit-details-marker]:hidden">
+      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3 md:flex-nowrap [&::-webkit-details-marker]:hidden">
         <Badge tone={METHOD_TONE[endpoint.method]} className="w-12 justify-center font-mono uppercase">
           {endpoint.method}
         </Badge>
-        <code className="shrink-0 font-mono text-sm text-zinc-900">{endpoint.path}</code>
+        <code className="min-w-0 font-mono text-sm break-all text-zinc-900 md:shrink-0 md:break-normal">{endpoint.path}</code>
         <span className="hidden min-w-0 truncate text-sm text-zinc-500 md:inline" title={endpoint.summary}>
           {endpoint.summary}
         </span>
