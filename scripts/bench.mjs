@@ -86,6 +86,8 @@ async function main() {
     ...database.env,
     LATCHKEY_DATA_DIR: path.join(work, "data"),
     LATCHKEY_BENCH: "1",
+    // The bench seeds the demo organisations on purpose, on PostgreSQL too.
+    LATCHKEY_DEMO: "1",
     LATCHKEY_API_RATE_LIMIT: "1000000000",
     LATCHKEY_API_IP_RATE_LIMIT: "1000000000",
     LATCHKEY_JOBS_INTERVAL_SECONDS: "0",
