@@ -19,10 +19,11 @@ import { revokeOtherSessions } from "./sessions";
 export async function changePin(db: Database, actor: Actor, input: unknown, request: RequestInfo): Promise<{ sessionsEnded: number }> {
   const { newPin, pin } = parseOrThrow(changePinSchema.safeParse(input));
   authorize(actor);
+  await verifyActionPin(db, actor, pin, request);
+  // Only once the current PIN is proven does "the same as your current one" mean anything.
   if (newPin === pin) {
     throw new DomainError("invalid_request", "Check the highlighted fields.", { newPin: "Choose a PIN different from your current one" });
   }
-  await verifyActionPin(db, actor, pin, request);
   const pinHash = await hashSecret(newPin);
   return db.transaction(async (tx) => {
     await tx.update(users).set({ pinHash, pinSetAt: sql`now()`, pinFailedAttempts: 0, pinLockedUntil: null }).where(eq(users.id, actor.user.id));
