@@ -59,6 +59,26 @@ test.describe("server-action requests Next cannot decode", () => {
       expect(answer.error.message, what).toMatch(/cannot be read as a server action|does not name an action/);
       expect(answer.error.requestId, what).toMatch(/^[0-9a-f-]{36}$/);
     }
+    // 300 generated bodies — tagged strings, dangling references, odd nesting — never get a 5xx.
+    let seed = 20261130;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)]!;
+    const tagged = () => pick(["$", "$$", "$@", "$h", "$Q", "$W", "$K", "$i", "$D", "$n", "$T", "$B", "$0", "$1", "$Z", "$undefined", "$NaN", "$-0", "$0:0", "$0:a:b"]) + pick(["", "0", "1", "ff", ":x", ":0", "zz"]);
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.35) return pick<unknown>([tagged(), "text", 1, -0.5, true, null, "\u0000", "\ud800", "x".repeat(200)]);
+      if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(["email", "password", "$0", "__proto__", "a"]), value(depth + 1)]));
+    };
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      const body = JSON.stringify(random() < 0.85 ? [value(0), value(0)] : value(0));
+      const status = (await post("text/plain;charset=UTF-8", body)).status();
+      expect(status, body).toBeLessThan(500);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    expect([...statuses.keys()].sort()).toEqual([200, 400]);
+
     // A body over the limit is refused before it is read.
     const huge = await post("text/plain;charset=UTF-8", `["${"x".repeat(1024 * 1024)}"]`);
     expect(huge.status()).toBe(413);

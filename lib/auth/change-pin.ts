@@ -19,7 +19,11 @@ export const changePin = defineCommand({
   requires: { self: "the caller's own PIN" },
   schema: changePinSchema,
   pin: true,
-  run: async ({ db, actor, input: { newPin }, request }): Promise<{ sessionsEnded: number }> => {
+  run: async ({ db, actor, input: { newPin }, request, confirmedPin }): Promise<{ sessionsEnded: number }> => {
+    // Only once the current PIN is proven does "the same as your current one" mean anything.
+    if (newPin === confirmedPin) {
+      throw new DomainError("invalid_request", "Check the highlighted fields.", { newPin: "Choose a PIN different from your current one" });
+    }
   const pinHash = await hashSecret(newPin);
   return db.transaction(async (tx) => {
     await tx.update(users).set({ pinHash, pinSetAt: sql`now()`, pinFailedAttempts: 0, pinLockedUntil: null }).where(eq(users.id, actor.user.id));

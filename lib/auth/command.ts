@@ -54,8 +54,8 @@ export interface CommandSpec<S extends z.ZodType, Req extends CommandRequirement
   pin?: boolean;
   /** Reads what the change needs and refuses what cannot be done — before the PIN is asked for. */
   load?: (context: CommandContext<Input<S>, Req, Q>) => Promise<L>;
-  /** The change itself, with its audit row, in one transaction. */
-  run: (context: CommandContext<Input<S>, Req, Q>, loaded: L) => Promise<R>;
+  /** The change itself, with its audit row, in one transaction; `confirmedPin` is the PIN just verified, when `pin` is set. */
+  run: (context: CommandContext<Input<S>, Req, Q> & { confirmedPin?: string }, loaded: L) => Promise<R>;
 }
 
 export interface CommandDefinition {
@@ -108,8 +108,9 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
     }
     const context = { db, actor, input, request, ...subjects } as CommandContext<Input<S>, Req, Q>;
     const loaded = spec.load ? await spec.load(context) : (undefined as L);
-    if (spec.pin) await verifyActionPin(db, actor, pin, request);
-    return spec.run(context, loaded);
+    if (!spec.pin) return spec.run(context, loaded);
+    await verifyActionPin(db, actor, pin, request);
+    return spec.run({ ...context, confirmedPin: pin as string }, loaded);
   };
   return Object.assign(command, { definition: { action: spec.action, requires: spec.requires, pin: Boolean(spec.pin) } as CommandDefinition });
 }

@@ -14,8 +14,7 @@ export type NewPinInput = z.infer<typeof newPinSchema>;
 /** Changing the PIN: the new one twice, confirmed with the current one. */
 export const changePinSchema = z
   .strictObject({ newPin: pinSchema, confirmNewPin: z.string().max(6, "The two PINs do not match"), pin: pinField })
-  .refine((v) => v.newPin === v.confirmNewPin, { path: ["confirmNewPin"], message: "The two PINs do not match" })
-  .refine((v) => v.newPin !== v.pin, { path: ["newPin"], message: "Choose a PIN different from your current one" });
+  .refine((v) => v.newPin === v.confirmNewPin, { path: ["confirmNewPin"], message: "The two PINs do not match" });
 
 /** The same rule as a password chosen when joining. */
 const newPassword = z.string().min(12, "Use at least 12 characters").max(200, "That password is too long");
