@@ -46,9 +46,7 @@ export default defineConfig({
   retries: 0,
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.LATCHKEY_PLAYWRIGHT_JSON
-    ? [["list"], ["json", { outputFile: process.env.LATCHKEY_PLAYWRIGHT_JSON }]]
-    : [["list"]],
+  reporter: process.env.LATCHKEY_PLAYWRIGHT_JSON ? [["list"], ["json", { outputFile: process.env.LATCHKEY_PLAYWRIGHT_JSON }]] : [["list"]],
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -71,7 +69,12 @@ export default defineConfig({
   // Acme's members, roles and client secret), so they run after them.
   projects: [
     { name: "portal", testIgnore: /(administration|onboarding)\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
-    { name: "administration", testMatch: /(administration|onboarding)\.spec\.ts/, dependencies: ["portal"], use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
+    {
+      name: "administration",
+      testMatch: /(administration|onboarding)\.spec\.ts/,
+      dependencies: ["portal"],
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } },
+    },
   ],
   webServer: {
     command: `node node_modules/tsx/dist/cli.mjs --conditions=react-server e2e/support/prepare.ts && node scripts/start.mjs > "${process.env.E2E_SERVER_LOG}" 2>&1`,

@@ -67,7 +67,8 @@ function refusal(status: number, code: string, message: string, requestId: strin
 
 /** Why a server-action request cannot be decoded (lib/http/server-action-body.ts), or null. */
 async function malformedAction(request: NextRequest): Promise<{ status: number; code: string; message: string } | null> {
-  if (!validActionId(request.headers.get("next-action"))) return { status: 400, code: "invalid_action_request", message: "The Next-Action header does not name an action." };
+  if (!validActionId(request.headers.get("next-action")))
+    return { status: 400, code: "invalid_action_request", message: "The Next-Action header does not name an action." };
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > ACTION_BODY_MAX_BYTES) return { status: 413, code: "payload_too_large", message: "The request body is too large (at most 1 MiB)." };
   let body: ArrayBuffer;
@@ -82,7 +83,9 @@ async function malformedAction(request: NextRequest): Promise<{ status: number; 
     text: async () => new TextDecoder("utf-8", { fatal: true }).decode(body),
     formData: () => new Response(body, { headers: { "content-type": contentType ?? "" } }).formData(),
   }).catch(() => ({ ok: false as const, reason: "The body is not valid UTF-8." }));
-  return verdict.ok ? null : { status: 400, code: "invalid_action_request", message: `This request cannot be read as a server action. ${verdict.reason} Nothing was changed.` };
+  return verdict.ok
+    ? null
+    : { status: 400, code: "invalid_action_request", message: `This request cannot be read as a server action. ${verdict.reason} Nothing was changed.` };
 }
 
 function sameOrigin(request: NextRequest): boolean {

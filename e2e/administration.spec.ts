@@ -102,10 +102,22 @@ test("the Superadmin creates a custom role, gives it to a member, and the member
   await aisha.goto("/audit");
   await expect(aisha.getByText("You can't see the audit log")).toBeVisible();
 
-  await page.getByRole("row", { name: /Aisha/ }).getByRole("button", { name: /Change role/ }).click();
-  await page.getByRole("dialog", { name: /Change Aisha .*role/ }).getByLabel("Role").selectOption({ label: "Auditor" });
-  await page.getByRole("dialog", { name: /Change Aisha .*role/ }).getByRole("button", { name: "Continue" }).click();
-  await page.getByRole("dialog", { name: /Change Aisha .*role/ }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+  await page
+    .getByRole("row", { name: /Aisha/ })
+    .getByRole("button", { name: /Change role/ })
+    .click();
+  await page
+    .getByRole("dialog", { name: /Change Aisha .*role/ })
+    .getByLabel("Role")
+    .selectOption({ label: "Auditor" });
+  await page
+    .getByRole("dialog", { name: /Change Aisha .*role/ })
+    .getByRole("button", { name: "Continue" })
+    .click();
+  await page
+    .getByRole("dialog", { name: /Change Aisha .*role/ })
+    .getByLabel("Your 6-digit PIN")
+    .fill(pin("naledi@acme.example"));
   await expect(page.getByText(/is now Auditor/)).toBeVisible();
   await expect(page.getByRole("row", { name: /Aisha.*Auditor/ })).toBeVisible();
   await screenshot(page, "members-roles");
@@ -121,7 +133,11 @@ test("client-secret rotation shows the new secret once; the old one stops workin
   const erp = applications.find((a) => a.name === "ERP integration")!;
   const token = (secret: string) =>
     request.post("/api/oauth2/token", {
-      headers: { authorization: `Basic ${Buffer.from(`${erp.clientId}:${secret}`).toString("base64")}`, "x-api-key": keys.token.key, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${erp.clientId}:${secret}`).toString("base64")}`,
+        "x-api-key": keys.token.key,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       data: "grant_type=client_credentials",
     });
   expect((await token(erp.clientSecret)).status()).toBe(200);
@@ -166,7 +182,10 @@ test("client-secret rotation shows the new secret once; the old one stops workin
   await expect(page).toHaveURL(new RegExp(`/credentials/${treasuryId}$`));
 });
 
-test("each application's view holds its credentials beside its keys; members see what they may; another organisation's is not found", async ({ page, browser }) => {
+test("each application's view holds its credentials beside its keys; members see what they may; another organisation's is not found", async ({
+  page,
+  browser,
+}) => {
   // Three people in three browsers, with screenshots at two widths.
   test.slow();
   const { applications } = fixtures();

@@ -74,12 +74,22 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
 
   // What exists, read from the server itself: endpoints and methods, and ids a valid key may use.
   const openapi = (await (await fetch(`${baseURL}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  const endpoints = Object.entries(openapi.paths).flatMap(([template, operations]) => Object.keys(operations).map((method) => ({ template, method: method.toUpperCase() })));
+  const endpoints = Object.entries(openapi.paths).flatMap(([template, operations]) =>
+    Object.keys(operations).map((method) => ({ template, method: method.toUpperCase() })),
+  );
   expect(endpoints.length).toBeGreaterThanOrEqual(11);
-  const accounts = ((await (await fetch(`${baseURL}/api/v1/accounts`, { headers: { "x-api-key": keys[0]! } })).json()) as { accounts: { id: string }[] }).accounts.map((a) => a.id);
-  const cards = ((await (await fetch(`${baseURL}/api/v1/cards`, { headers: { "x-api-key": keys[0]! } })).json()) as { cards: { id: string }[] }).cards.map((c) => c.id);
+  const accounts = (
+    (await (await fetch(`${baseURL}/api/v1/accounts`, { headers: { "x-api-key": keys[0]! } })).json()) as { accounts: { id: string }[] }
+  ).accounts.map((a) => a.id);
+  const cards = ((await (await fetch(`${baseURL}/api/v1/cards`, { headers: { "x-api-key": keys[0]! } })).json()) as { cards: { id: string }[] }).cards.map(
+    (c) => c.id,
+  );
   expect(accounts.length).toBeGreaterThan(0);
-  const certificates = ((await (await fetch(`${baseURL}/api/v1/accounts/${accounts[0]}/tax-certificates`, { headers: { "x-api-key": keys[0]! } })).json()) as { taxCertificates: { id: string }[] }).taxCertificates.map((c) => c.id);
+  const certificates = (
+    (await (await fetch(`${baseURL}/api/v1/accounts/${accounts[0]}/tax-certificates`, { headers: { "x-api-key": keys[0]! } })).json()) as {
+      taxCertificates: { id: string }[];
+    }
+  ).taxCertificates.map((c) => c.id);
   expect(certificates.length).toBeGreaterThan(0);
   const idLike = [...accounts, ...cards, ...certificates];
 
@@ -101,7 +111,17 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
     "%0d%0aSet-Cookie:%20x=1",
   );
   const segment = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...idLike) }, { weight: 2, arbitrary: hostileSegment }, { weight: 1, arbitrary: fc.uuid() });
-  const query = fc.constantFrom("", "?page=-1", "?page=1e309", "?page=99999999999999999999", "?from=notadate&to=2026-13-45", "?from=2026-01-01&to=2025-01-01", "?page=2&page=3", `?x=${"q".repeat(3000)}`, "?from=%00");
+  const query = fc.constantFrom(
+    "",
+    "?page=-1",
+    "?page=1e309",
+    "?page=99999999999999999999",
+    "?from=notadate&to=2026-13-45",
+    "?from=2026-01-01&to=2025-01-01",
+    "?page=2&page=3",
+    `?x=${"q".repeat(3000)}`,
+    "?from=%00",
+  );
   const knownPath = fc
     .record({ endpoint: fc.constantFrom(...endpoints), id: segment, id2: segment, query, trailing: fc.constantFrom("", "", "/", "//", "/extra") })
     .map(({ endpoint, id, id2, query, trailing }) => ({
@@ -110,7 +130,18 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
     }));
   const unknownPath = fc
     .oneof(
-      fc.constantFrom("/api", "/api/", "/api/v1", "/api/v1/", "/api/v2/accounts", "/api/auth/session", "/api/v1/accounts/x/y/z", "/api/..%2fkeys", "/api/v1/../../keys", `/api/v1/${"a".repeat(72)}`),
+      fc.constantFrom(
+        "/api",
+        "/api/",
+        "/api/v1",
+        "/api/v1/",
+        "/api/v2/accounts",
+        "/api/auth/session",
+        "/api/v1/accounts/x/y/z",
+        "/api/..%2fkeys",
+        "/api/v1/../../keys",
+        `/api/v1/${"a".repeat(72)}`,
+      ),
       fc.stringMatching(/^[a-z0-9_-]{1,80}$/).map((s) => `/api/v1/${s}`),
       fc.stringMatching(/^[a-z0-9]{1,20}$/).map((s) => `/api/${s}`),
     )
@@ -154,14 +185,30 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
   const apiKey = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...keys) },
     { weight: 1, arbitrary: fc.constant(narrow) },
-    { weight: 1, arbitrary: fc.constantFrom("lk_live_abc", "lk_test_" + "A".repeat(40), "sk_live_" + "a".repeat(32), "x".repeat(10_000), "lk_live_" + "0".repeat(38), " ") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("lk_live_abc", "lk_test_" + "A".repeat(40), "sk_live_" + "a".repeat(32), "x".repeat(10_000), "lk_live_" + "0".repeat(38), " "),
+    },
   );
   const headers = fc
     .record(
       {
         "x-api-key": apiKey,
-        authorization: fc.constantFrom("Bearer junk", `Bearer ${"t".repeat(1_000)}`, "Basic !!!", `Basic ${Buffer.from("lkci_x:lkcs_y").toString("base64")}`, "Digest x"),
-        "content-type": fc.constantFrom("application/json", "application/json; charset=latin1", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x", "application/xml"),
+        authorization: fc.constantFrom(
+          "Bearer junk",
+          `Bearer ${"t".repeat(1_000)}`,
+          "Basic !!!",
+          `Basic ${Buffer.from("lkci_x:lkcs_y").toString("base64")}`,
+          "Digest x",
+        ),
+        "content-type": fc.constantFrom(
+          "application/json",
+          "application/json; charset=latin1",
+          "application/x-www-form-urlencoded",
+          "text/plain",
+          "multipart/form-data; boundary=x",
+          "application/xml",
+        ),
         "idempotency-key": fc.oneof(fc.uuid(), fc.constantFrom("", "k".repeat(300), "fuzz-fixed")),
         "x-forwarded-for": fc.constantFrom("203.0.113.9", "1.1.1.1, 2.2.2.2", "not an ip", "::1"),
         "x-latchkey-client-ip": fc.constantFrom("203.0.113.77", "garbage"),
@@ -182,14 +229,16 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
       body,
       source: fc.integer({ min: 10, max: 250 }),
     })
-    .map(({ target, rightMethod, otherMethod, headers, body, source }): Sent => ({
-      method: rightMethod ? target.method : otherMethod,
-      path: target.path,
-      headers,
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body),
-      // Many clients: each from its own loopback address, so the per-address limit is theirs alone.
-      localAddress: `127.0.0.${source}`,
-    }));
+    .map(
+      ({ target, rightMethod, otherMethod, headers, body, source }): Sent => ({
+        method: rightMethod ? target.method : otherMethod,
+        path: target.path,
+        headers,
+        body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body),
+        // Many clients: each from its own loopback address, so the per-address limit is theirs alone.
+        localAddress: `127.0.0.${source}`,
+      }),
+    );
 
   // Unbiased: every endpoint, header and body shape drawn alike (fast-check favours the first by default).
   const requests = fc.sample(fc.noBias(arbitrary), { seed: SEED, numRuns: RUNS });
@@ -213,7 +262,8 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
       }
       answered++;
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-      if (process.env.FUZZ_TRACE === String(answer.status)) console.log(`${answer.status} ${describe(request)} ${JSON.stringify(request.headers).slice(0, 300)} → ${answer.body.toString("utf8").slice(0, 160)}`);
+      if (process.env.FUZZ_TRACE === String(answer.status))
+        console.log(`${answer.status} ${describe(request)} ${JSON.stringify(request.headers).slice(0, 300)} → ${answer.body.toString("utf8").slice(0, 160)}`);
       if (answer.status >= 500) failures.push(`${answer.status}: ${describe(request)} → ${answer.body.toString("utf8").slice(0, 200)}`);
       if (answer.headers["x-content-type-options"] !== "nosniff") failures.push(`no nosniff (${answer.status}): ${describe(request)}`);
       if (answer.status >= 400 && request.method !== "HEAD") {
@@ -224,17 +274,27 @@ test("1,200 hostile requests: every one answered within 2 s, no 5xx, every error
           parsed = null;
         }
         // The token endpoint answers as RFC 6749 §5.2 requires ({"error","error_description"}), which OAuth clients parse.
-        const oauth = request.path.split("?")[0] === "/api/oauth2/token" && typeof parsed?.error === "string" && typeof (parsed as { error_description?: unknown }).error_description === "string";
+        const oauth =
+          request.path.split("?")[0] === "/api/oauth2/token" &&
+          typeof parsed?.error === "string" &&
+          typeof (parsed as { error_description?: unknown }).error_description === "string";
         const shaped = typeof parsed?.error?.code === "string" && typeof parsed.error.message === "string";
         if (!String(answer.headers["content-type"]).startsWith("application/json") || !(shaped || oauth)) {
-          failures.push(`${answer.status} not the JSON error shape (${answer.headers["content-type"]}): ${describe(request)} → ${answer.body.toString("utf8").slice(0, 120)}`);
+          failures.push(
+            `${answer.status} not the JSON error shape (${answer.headers["content-type"]}): ${describe(request)} → ${answer.body.toString("utf8").slice(0, 120)}`,
+          );
         }
       }
       if (answer.status === 405 && !answer.headers["allow"]) failures.push(`405 without Allow: ${describe(request)}`);
     });
   }
 
-  console.log(`fuzz seed ${SEED}: ${answered} of ${requests.length} answered; statuses ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(" ")}`);
+  console.log(
+    `fuzz seed ${SEED}: ${answered} of ${requests.length} answered; statuses ${[...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ")}`,
+  );
   expect(failures.slice(0, 25), `${failures.length} failures`).toEqual([]);
   expect(answered).toBeGreaterThanOrEqual(1_000);
   // A spread of answers, not one refusal repeated: handlers ran, refusals of each kind came back.

@@ -37,7 +37,12 @@ test.describe("the bank API over HTTP", () => {
       // ZAR to USD is refused for its currencies — after the permission check passed.
       "transfers:edit": { method: "POST", path: `/api/v1/accounts/${zar}/transfers`, data: { toAccountId: usd, amount: 100, reference: "matrix" }, ok: 422 },
       "payments:view": { method: "GET", path: `/api/v1/accounts/${zar}/payments`, ok: 200 },
-      "payments:edit": { method: "POST", path: `/api/v1/accounts/${zar}/payments`, data: { beneficiaryName: "Matrix Test", accountNumber: "1234567890", bankCode: "250655", amount: 100, reference: "matrix" }, ok: 201 },
+      "payments:edit": {
+        method: "POST",
+        path: `/api/v1/accounts/${zar}/payments`,
+        data: { beneficiaryName: "Matrix Test", accountNumber: "1234567890", bankCode: "250655", amount: 100, reference: "matrix" },
+        ok: 201,
+      },
       "card_code:view": { method: "GET", path: `/api/v1/cards/${card}/code`, ok: 200 },
       "card_code:edit": { method: "PUT", path: `/api/v1/cards/${card}/code`, data: { code: "// matrix" }, ok: 200 },
     };
@@ -82,7 +87,9 @@ test.describe("the bank API over HTTP", () => {
       expect(response.headers()["content-type"]).toContain(/ -o \S+\.pdf$/m.test(text) ? "application/pdf" : "application/json");
     }
     // The PDF sample on the key's page, with the key's own account filled in.
-    const pdfSample = page.locator("details", { has: page.locator("summary code").getByText("/api/v1/accounts/{id}/tax-certificates/{certId}", { exact: true }) });
+    const pdfSample = page.locator("details", {
+      has: page.locator("summary code").getByText("/api/v1/accounts/{id}/tax-certificates/{certId}", { exact: true }),
+    });
     await pdfSample.locator("summary").click();
     await expect(pdfSample.locator("pre[data-testid^='sample-']")).toContainText(/\/api\/v1\/accounts\/[0-9a-f-]{36}\/tax-certificates\/CERTIFICATE_ID/);
     for (const width of [1280, 1920]) {
@@ -128,7 +135,9 @@ test.describe("the bank API over HTTP", () => {
       expect(missing.status(), certId).toBe(404);
       expect((await missing.json()).error.code).toBe("not_found");
     }
-    const refused = await request.get(`/api/v1/accounts/${accountId}/tax-certificates/${cert.id}`, { headers: { "x-api-key": keys["without tax_certificates:view"]!.key } });
+    const refused = await request.get(`/api/v1/accounts/${accountId}/tax-certificates/${cert.id}`, {
+      headers: { "x-api-key": keys["without tax_certificates:view"]!.key },
+    });
     expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "insufficient_permission"]);
   });
 
@@ -168,7 +177,9 @@ test.describe("the bank API over HTTP", () => {
     const balance = await request.get(`/api/v1/accounts/${keys.token.accountId}/balance`, { headers: { authorization: `Bearer ${token.access_token}` } });
     expect(balance.status()).toBe(200);
     expect(await balance.json()).toMatchObject({ accountId: keys.token.accountId, currency: "ZAR" });
-    const transactions = await request.get(`/api/v1/accounts/${keys.token.accountId}/transactions`, { headers: { authorization: `Bearer ${token.access_token}` } });
+    const transactions = await request.get(`/api/v1/accounts/${keys.token.accountId}/transactions`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
     expect((await transactions.json()).error.code).toBe("insufficient_permission");
 
     const wrong = await request.post("/api/oauth2/token", {
@@ -202,7 +213,9 @@ test.describe("the bank API over HTTP", () => {
     expect([malformed.status(), (await malformed.json()).error.code]).toEqual([401, "invalid_key"]);
     const missing = await request.get("/api/v1/accounts");
     expect((await missing.json()).error.code).toBe("missing_key");
-    const badQuery = await request.get(`/api/v1/accounts/${keys.midSession.accountId}/transactions?from=last-week`, { headers: { "x-api-key": keys.token.key } });
+    const badQuery = await request.get(`/api/v1/accounts/${keys.midSession.accountId}/transactions?from=last-week`, {
+      headers: { "x-api-key": keys.token.key },
+    });
     expect(badQuery.status()).toBe(403); // the permission is checked before the query
     const doc = await (await request.get("/api/openapi.json")).json();
     expect(doc.openapi).toBe("3.1.0");

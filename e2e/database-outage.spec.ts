@@ -14,7 +14,8 @@ import { screenshot } from "./support/fixtures";
  * through a TCP relay it controls (the suite's server owns an embedded database no test can stop):
  * closing the relay is the outage, reopening it the recovery.
  */
-const POSTGRES = process.env.E2E_OUTAGE_POSTGRES_URL ?? process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const POSTGRES =
+  process.env.E2E_OUTAGE_POSTGRES_URL ?? process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 500;
 const BASE = `http://localhost:${PORT}`;
 
@@ -66,7 +67,10 @@ test.describe("the portal with its database down", () => {
     direct.pathname = `/${databaseName}`;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "latchkey-outage-"));
     const env = { ...process.env, DATABASE_URL: direct.toString(), LATCHKEY_DEMO: "1", LATCHKEY_DATA_DIR: dataDir, E2E_FIXTURES: "" };
-    const prepared = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/prepare.ts"], { env, encoding: "utf8" });
+    const prepared = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/prepare.ts"], {
+      env,
+      encoding: "utf8",
+    });
     expect(prepared.status, prepared.stderr).toBe(0);
 
     await relay.start();
@@ -74,11 +78,27 @@ test.describe("the portal with its database down", () => {
     const viaRelay = new URL(direct);
     viaRelay.host = `127.0.0.1:${relay.port}`;
     server = spawn(process.execPath, ["scripts/serve.mjs"], {
-      env: { ...env, DATABASE_URL: viaRelay.toString(), PORT: String(PORT), NODE_ENV: "production", AUTH_SECRET: randomBytes(32).toString("base64url"), AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1", LATCHKEY_JOBS_INTERVAL_SECONDS: "3600" },
+      env: {
+        ...env,
+        DATABASE_URL: viaRelay.toString(),
+        PORT: String(PORT),
+        NODE_ENV: "production",
+        AUTH_SECRET: randomBytes(32).toString("base64url"),
+        AUTH_TRUST_HOST: "true",
+        NEXT_TELEMETRY_DISABLED: "1",
+        LATCHKEY_JOBS_INTERVAL_SECONDS: "3600",
+      },
       stdio: ["ignore", openSync(serverLog, "a"), openSync(serverLog, "a")],
     });
     await expect
-      .poll(async () => fetch(`${BASE}/sign-in`).then((r) => r.status, () => 0), { timeout: 150_000, intervals: [1000], message: "the outage server did not start" })
+      .poll(
+        async () =>
+          fetch(`${BASE}/sign-in`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 150_000, intervals: [1000], message: "the outage server did not start" },
+      )
       .toBe(200)
       .catch((error: unknown) => {
         throw new Error(`${String(error)}\n${readFileSync(serverLog, "utf8")}`);

@@ -68,7 +68,10 @@ test.describe("HTTP boundary", () => {
     }
     const balance = await request.fetch(`/api/v1/accounts/${key.accountId}/balance`, { method: "POST", headers: { "x-api-key": key.key } });
     expect(balance.headers()["allow"]).toBe("GET, HEAD, OPTIONS");
-    const tooLarge = await request.post(`/api/v1/accounts/${key.accountId}/transfers`, { headers: { "x-api-key": key.key, "content-type": "application/json" }, data: "x".repeat(1_100_000) });
+    const tooLarge = await request.post(`/api/v1/accounts/${key.accountId}/transfers`, {
+      headers: { "x-api-key": key.key, "content-type": "application/json" },
+      data: "x".repeat(1_100_000),
+    });
     expect([tooLarge.status(), (await tooLarge.json()).error.code]).toEqual([413, "payload_too_large"]);
   });
 
@@ -92,12 +95,22 @@ test.describe("HTTP boundary", () => {
     const { headers, body, url } = captured!;
     const replay = (origin: string | null, extra: Record<string, string> = {}) =>
       page.request.post(url, {
-        headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"]!, accept: "text/x-component", ...(origin ? { origin } : {}), ...extra },
+        headers: {
+          "next-action": headers["next-action"]!,
+          "content-type": headers["content-type"]!,
+          accept: "text/x-component",
+          ...(origin ? { origin } : {}),
+          ...extra,
+        },
         data: body,
         maxRedirects: 0,
       });
 
-    for (const [origin, extra] of [["https://evil.example", {}], ["null", {}], [null, { "sec-fetch-site": "cross-site" }]] as const) {
+    for (const [origin, extra] of [
+      ["https://evil.example", {}],
+      ["null", {}],
+      [null, { "sec-fetch-site": "cross-site" }],
+    ] as const) {
       const refused = await replay(origin, extra);
       expect(refused.status()).toBe(403);
       expect((await refused.json()).error.code).toBe("cross_site_request");

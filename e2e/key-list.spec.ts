@@ -10,7 +10,11 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-const keyRow = (page: Page, alias: string) => page.getByRole("table", { name: "API keys" }).getByRole("row").filter({ has: page.getByRole("link", { name: alias, exact: true }) });
+const keyRow = (page: Page, alias: string) =>
+  page
+    .getByRole("table", { name: "API keys" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("link", { name: alias, exact: true }) });
 const banner = (page: Page) => page.getByRole("status", { name: "Keys to renew" });
 
 // These tests change Acme's expiring and frozen keys, so they run in order.
@@ -157,7 +161,12 @@ test.describe("the key list", () => {
     await expect(banner(page)).toHaveCount(0);
     await expect(keyRow(page, "Supplier payments")).toContainText("Active");
     await expect(keyRow(page, "Supplier payments")).toContainText(/in (90|89) days/);
-    await expect(page.getByRole("table", { name: "API keys" }).getByRole("row").filter({ hasText: /Expiring|Frozen/ })).toHaveCount(0);
+    await expect(
+      page
+        .getByRole("table", { name: "API keys" })
+        .getByRole("row")
+        .filter({ hasText: /Expiring|Frozen/ }),
+    ).toHaveCount(0);
     // Their reminders left the bell.
     const bell = page.getByRole("button", { name: /Notifications/ });
     await expect(bell).not.toHaveAttribute("aria-label", `Notifications: ${unreadBefore} unread`);

@@ -193,7 +193,10 @@ test.describe("API keys", () => {
     await expect(page.getByRole("dialog", { name: "Notifications" }).getByRole("link", { name: "“Tax return export” is frozen (unread)" })).toBeVisible();
     await screenshot(page, "notifications");
     // Opening a reminder marks it read.
-    await page.getByRole("dialog").getByRole("link", { name: /Budget app/ }).click();
+    await page
+      .getByRole("dialog")
+      .getByRole("link", { name: /Budget app/ })
+      .click();
 
     await expect(page.getByRole("heading", { name: "Budget app", level: 1 })).toBeVisible();
     // The bell closes when its link is followed, so it cannot take focus back from the next dialog.

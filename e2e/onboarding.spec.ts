@@ -12,7 +12,10 @@ async function both(page: Page, name: string) {
   await page.setViewportSize({ width: 1360, height: 860 });
 }
 
-test("a newly approved organisation reaches a working key: operator approves, enables a product, its Superadmin creates a key that answers 200", async ({ page, request }) => {
+test("a newly approved organisation reaches a working key: operator approves, enables a product, its Superadmin creates a key that answers 200", async ({
+  page,
+  request,
+}) => {
   // Four sign-ins, the wizard and two PIN steps: longer than one screen's test.
   test.slow();
   await signInAs(page, "ops@bank.example");
@@ -81,7 +84,11 @@ test("a newly approved organisation reaches a working key: operator approves, en
   expect(await page.content()).not.toContain(secret);
   await both(page, "application-business");
   const token = await request.post("/api/oauth2/token", {
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "x-api-key": key, "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+      "x-api-key": key,
+      "content-type": "application/x-www-form-urlencoded",
+    },
     data: "grant_type=client_credentials",
   });
   expect(token.status()).toBe(200);
@@ -98,14 +105,20 @@ test("a newly approved organisation reaches a working key: operator approves, en
   // Suspension stops the organisation's keys at once.
   await page.getByRole("button", { name: /Sign out/ }).click();
   await signInAs(page, "ops@bank.example");
-  await page.getByRole("row", { name: /Pending Ventures/ }).getByRole("button", { name: /Suspend/ }).click();
+  await page
+    .getByRole("row", { name: /Pending Ventures/ })
+    .getByRole("button", { name: /Suspend/ })
+    .click();
   await page.getByRole("dialog", { name: "Suspend Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
   await expect(page.getByText("Pending Ventures suspended")).toBeVisible();
   const refused = await request.get("/api/v1/accounts", { headers: { "x-api-key": key } });
   expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "organisation_suspended"]);
 
   // Reinstated: the same one application, and the key works again.
-  await page.getByRole("row", { name: /Pending Ventures/ }).getByRole("button", { name: /Reinstate/ }).click();
+  await page
+    .getByRole("row", { name: /Pending Ventures/ })
+    .getByRole("button", { name: /Reinstate/ })
+    .click();
   await page.getByRole("dialog", { name: "Reinstate Pending Ventures?" }).getByLabel("Your 6-digit PIN").fill(pin("ops@bank.example"));
   await expect(page.getByText("Pending Ventures approved")).toBeVisible();
   expect((await request.get("/api/v1/accounts", { headers: { "x-api-key": key } })).status()).toBe(200);

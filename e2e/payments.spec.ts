@@ -1,7 +1,6 @@
 import { test } from "@playwright/test";
 import { expect, pin, screenshot, signIn } from "./support/fixtures";
 
-
 test("payments wait for approval; ten simultaneous approvals execute one exactly once; a rejection pays nothing", async ({ page }) => {
   await signIn(page, "pieter@acme.example");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Payment approvals" }).click();
@@ -31,7 +30,12 @@ test("payments wait for approval; ten simultaneous approvals execute one exactly
     Array.from({ length: 10 }, () =>
       page.request
         .post("/payments", {
-          headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"]!, accept: "text/x-component", origin: new URL(page.url()).origin },
+          headers: {
+            "next-action": headers["next-action"]!,
+            "content-type": headers["content-type"]!,
+            accept: "text/x-component",
+            origin: new URL(page.url()).origin,
+          },
           data: body,
         })
         .then((r) => r.text()),

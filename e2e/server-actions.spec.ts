@@ -29,7 +29,13 @@ test.describe("server-action requests Next cannot decode", () => {
     expect(action.headers["content-type"]).toMatch(/^text\/plain/);
     const post = (contentType: string | null, body: string | Buffer, extra: Record<string, string> = {}) =>
       page.request.post(action.url, {
-        headers: { "next-action": action.headers["next-action"]!, origin: baseURL!, accept: "text/x-component", ...(contentType ? { "content-type": contentType } : {}), ...extra },
+        headers: {
+          "next-action": action.headers["next-action"]!,
+          origin: baseURL!,
+          accept: "text/x-component",
+          ...(contentType ? { "content-type": contentType } : {}),
+          ...extra,
+        },
         data: body,
         maxRedirects: 0,
       });
@@ -46,7 +52,11 @@ test.describe("server-action requests Next cannot decode", () => {
       ["bytes", "application/octet-stream", Buffer.from([0, 1, 2, 3])],
       ["multipart without a boundary", "multipart/form-data", "garbage"],
       ["multipart garbage", "multipart/form-data; boundary=XYZ", "garbage"],
-      ["multipart without the arguments part", "multipart/form-data; boundary=XYZ", '--XYZ\r\nContent-Disposition: form-data; name="1"\r\n\r\n[]\r\n--XYZ--\r\n'],
+      [
+        "multipart without the arguments part",
+        "multipart/form-data; boundary=XYZ",
+        '--XYZ\r\nContent-Disposition: form-data; name="1"\r\n\r\n[]\r\n--XYZ--\r\n',
+      ],
       ["an action id that is not one", "text/plain;charset=UTF-8", "[]", { "next-action": "../../etc/passwd" }],
     ];
     for (const [what, contentType, body, extra] of malformed) {
@@ -61,14 +71,18 @@ test.describe("server-action requests Next cannot decode", () => {
     }
     // 300 generated bodies — tagged strings, dangling references, odd nesting — never get a 5xx.
     let seed = 20261130;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const pick = <T,>(items: T[]) => items[Math.floor(random() * items.length)]!;
-    const tagged = () => pick(["$", "$$", "$@", "$h", "$Q", "$W", "$K", "$i", "$D", "$n", "$T", "$B", "$0", "$1", "$Z", "$undefined", "$NaN", "$-0", "$0:0", "$0:a:b"]) + pick(["", "0", "1", "ff", ":x", ":0", "zz"]);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+    const tagged = () =>
+      pick(["$", "$$", "$@", "$h", "$Q", "$W", "$K", "$i", "$D", "$n", "$T", "$B", "$0", "$1", "$Z", "$undefined", "$NaN", "$-0", "$0:0", "$0:a:b"]) +
+      pick(["", "0", "1", "ff", ":x", ":0", "zz"]);
     const value = (depth: number): unknown => {
       const r = random();
       if (depth > 3 || r < 0.35) return pick<unknown>([tagged(), "text", 1, -0.5, true, null, "\u0000", "\ud800", "x".repeat(200)]);
       if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
-      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(["email", "password", "$0", "__proto__", "a"]), value(depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, () => [pick(["email", "password", "$0", "__proto__", "a"]), value(depth + 1)]),
+      );
     };
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
@@ -100,7 +114,11 @@ test.describe("server-action requests Next cannot decode", () => {
     const boundary = "LatchkeyBoundary7MA4YWxkTrZu0gW";
     const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     const post = (body: string, contentType = `multipart/form-data; boundary=${boundary}`) =>
-      page.request.post(action.url, { headers: { "next-action": action.headers["next-action"]!, origin: baseURL!, accept: "text/x-component", "content-type": contentType }, data: body, maxRedirects: 0 });
+      page.request.post(action.url, {
+        headers: { "next-action": action.headers["next-action"]!, origin: baseURL!, accept: "text/x-component", "content-type": contentType },
+        data: body,
+        maxRedirects: 0,
+      });
 
     for (const body of [
       "garbage",

@@ -205,7 +205,9 @@ test.describe("presets per product group and the third-party warning", () => {
     await page.getByRole("dialog", { name: "Confirm with your PIN" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
     const modal = page.getByRole("dialog", { name: "“Per-group presets” is ready" });
     await expect(modal).toBeVisible();
-    await expect(modal.getByTestId("third-party-warning")).toContainText("Never give this key to a third party. Anyone holding it can act as your organisation");
+    await expect(modal.getByTestId("third-party-warning")).toContainText(
+      "Never give this key to a third party. Anyone holding it can act as your organisation",
+    );
     await shots(page, "secret-modal");
     await modal.getByLabel("I have stored this key somewhere safe").check();
     // Done leaves without asking: the key exists now.

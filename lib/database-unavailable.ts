@@ -19,5 +19,8 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export function isDatabaseUnavailable(error: unknown): error is DatabaseUnavailableError {
-  return error instanceof DatabaseUnavailableError || (typeof error === "object" && error !== null && (error as { digest?: unknown }).digest === DATABASE_UNAVAILABLE_DIGEST);
+  return (
+    error instanceof DatabaseUnavailableError ||
+    (typeof error === "object" && error !== null && (error as { digest?: unknown }).digest === DATABASE_UNAVAILABLE_DIGEST)
+  );
 }

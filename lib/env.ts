@@ -6,59 +6,61 @@ import { parseTrustedProxies } from "@/lib/http/client-address";
 /**
  * The environment, parsed once. Nothing else in the app reads process.env.
  */
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /**
-   * A PostgreSQL connection string; when unset, the embedded PGlite database is used. In production
-   * it names a role with DML only (SELECT, INSERT, UPDATE, DELETE), never the tables' owner.
-   */
-  DATABASE_URL: z.string().url().optional(),
-  /**
-   * The tables' owner, for migrations only (`npm start`'s preparation, `npm run db:migrate`);
-   * DATABASE_URL when unset. The server itself never receives it.
-   */
-  MIGRATION_DATABASE_URL: z.string().url().optional(),
-  /**
-   * The demo organisations and their people: `1` seeds them (on PostgreSQL, and in production with a
-   * warning), `0` never; unset, only on the embedded database and never when NODE_ENV=production.
-   */
-  LATCHKEY_DEMO: z.enum(["0", "1"]).optional(),
-  /** Where the embedded database and the generated AUTH_SECRET live. */
-  LATCHKEY_DATA_DIR: z.string().min(1).default(".data"),
-  /** `memory` runs PGlite in memory (tests); otherwise a folder under the data dir. */
-  LATCHKEY_PGLITE: z.string().min(1).optional(),
-  AUTH_SECRET: z.string().min(32).optional(),
-  /** Set by the start script when it hosts the app on plain http (cookies then cannot be Secure). */
-  AUTH_URL: z.string().url().optional(),
-  SMTP_URL: z.string().optional(),
-  MAIL_FROM: z.string().min(3).optional(),
-  /** Bank API calls allowed per key per minute. */
-  LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
-  LATCHKEY_API_IP_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
-  /** Token requests allowed per client ID per minute (and twice as many per address). */
-  LATCHKEY_TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(60),
-  LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
-  /** Mounts the benchmark's unverified route; never set in production. */
-  LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
-  REDIS_URL: z.string().optional(),
-  /**
-   * Proxies whose X-Forwarded-For is believed (CIDRs or addresses, comma-separated); none by
-   * default, so the client is the socket's peer. Read by the production server (scripts/serve.mjs).
-   */
-  LATCHKEY_TRUSTED_PROXIES: z
-    .string()
-    .optional()
-    .superRefine((value, context) => {
-      try {
-        parseTrustedProxies(value);
-      } catch (error) {
-        context.addIssue({ code: "custom", message: (error as Error).message });
-      }
-    }),
-}).refine((e) => !e.MIGRATION_DATABASE_URL || e.DATABASE_URL, {
-  path: ["MIGRATION_DATABASE_URL"],
-  message: "set DATABASE_URL too: migrations run on PostgreSQL only, the embedded database migrates itself",
-});
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /**
+     * A PostgreSQL connection string; when unset, the embedded PGlite database is used. In production
+     * it names a role with DML only (SELECT, INSERT, UPDATE, DELETE), never the tables' owner.
+     */
+    DATABASE_URL: z.string().url().optional(),
+    /**
+     * The tables' owner, for migrations only (`npm start`'s preparation, `npm run db:migrate`);
+     * DATABASE_URL when unset. The server itself never receives it.
+     */
+    MIGRATION_DATABASE_URL: z.string().url().optional(),
+    /**
+     * The demo organisations and their people: `1` seeds them (on PostgreSQL, and in production with a
+     * warning), `0` never; unset, only on the embedded database and never when NODE_ENV=production.
+     */
+    LATCHKEY_DEMO: z.enum(["0", "1"]).optional(),
+    /** Where the embedded database and the generated AUTH_SECRET live. */
+    LATCHKEY_DATA_DIR: z.string().min(1).default(".data"),
+    /** `memory` runs PGlite in memory (tests); otherwise a folder under the data dir. */
+    LATCHKEY_PGLITE: z.string().min(1).optional(),
+    AUTH_SECRET: z.string().min(32).optional(),
+    /** Set by the start script when it hosts the app on plain http (cookies then cannot be Secure). */
+    AUTH_URL: z.string().url().optional(),
+    SMTP_URL: z.string().optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    /** Bank API calls allowed per key per minute. */
+    LATCHKEY_API_RATE_LIMIT: z.coerce.number().int().positive().default(1200),
+    LATCHKEY_API_IP_RATE_LIMIT: z.coerce.number().int().positive().default(6000),
+    /** Token requests allowed per client ID per minute (and twice as many per address). */
+    LATCHKEY_TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+    LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** Mounts the benchmark's unverified route; never set in production. */
+    LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
+    REDIS_URL: z.string().optional(),
+    /**
+     * Proxies whose X-Forwarded-For is believed (CIDRs or addresses, comma-separated); none by
+     * default, so the client is the socket's peer. Read by the production server (scripts/serve.mjs).
+     */
+    LATCHKEY_TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .superRefine((value, context) => {
+        try {
+          parseTrustedProxies(value);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+  })
+  .refine((e) => !e.MIGRATION_DATABASE_URL || e.DATABASE_URL, {
+    path: ["MIGRATION_DATABASE_URL"],
+    message: "set DATABASE_URL too: migrations run on PostgreSQL only, the embedded database migrates itself",
+  });
 
 const parsed = schema.safeParse(process.env);
 if (!parsed.success) {

@@ -68,7 +68,10 @@ interface Issue {
  * dotted path (`accountIds.0`), or by the list itself for the `lists` named; `whole` names an issue
  * about the input as a whole.
  */
-export function fieldErrorsFrom(issues: readonly Issue[], { whole = "form", lists = [] }: { whole?: string; lists?: readonly string[] } = {}): Record<string, string> {
+export function fieldErrorsFrom(
+  issues: readonly Issue[],
+  { whole = "form", lists = [] }: { whole?: string; lists?: readonly string[] } = {},
+): Record<string, string> {
   const fieldErrors: Record<string, string> = {};
   for (const issue of issues) {
     const path = issue.path.map(String);

@@ -14,9 +14,7 @@ export function movesMoney(permissions: readonly string[]): boolean {
 
 /** The API products a key's grants belong to, in catalogue order. */
 export function keyProducts(permissions: readonly string[]): ApiProduct[] {
-  return KEY_PRODUCT_GROUPS.filter((g) => g.entities.some((e) => e.access.some((a) => permissions.includes(`${e.entity}:${a}`)))).map(
-    (g) => g.product,
-  );
+  return KEY_PRODUCT_GROUPS.filter((g) => g.entities.some((e) => e.access.some((a) => permissions.includes(`${e.entity}:${a}`)))).map((g) => g.product);
 }
 
 /** Every grant that belongs to a product: what the list's product filter matches against. */

@@ -121,12 +121,7 @@ export function groupPresetOf(permissions: readonly string[], product: ApiProduc
  * The grants after applying a preset to one product group: that group's grants are replaced by the
  * preset's, every other group keeps its own. A preset on a group that is not enabled changes nothing.
  */
-export function applyGroupPreset(
-  permissions: readonly string[],
-  preset: AppliedPreset,
-  product: ApiProduct,
-  products: readonly ApiProduct[],
-): string[] {
+export function applyGroupPreset(permissions: readonly string[], preset: AppliedPreset, product: ApiProduct, products: readonly ApiProduct[]): string[] {
   if (!products.includes(product)) return [...new Set(permissions)].sort();
   const others = permissions.filter((p) => productOf(p) !== product);
   return [...new Set([...others, ...groupPresetPermissions(preset, product)])].sort();
@@ -171,7 +166,9 @@ const VIEW_WORDS: Record<string, string> = {
  */
 export function describeKey(input: { mode: "live" | "test"; permissions: readonly string[]; accounts: string[]; expiresOn: string }): string {
   const has = (p: string) => input.permissions.includes(p);
-  const views = Object.keys(VIEW_WORDS).filter((e) => has(`${e}:view`)).map((e) => VIEW_WORDS[e]!);
+  const views = Object.keys(VIEW_WORDS)
+    .filter((e) => has(`${e}:view`))
+    .map((e) => VIEW_WORDS[e]!);
   const actions: string[] = [];
   if (has("transfers:edit")) actions.push("move money between its accounts");
   if (has("payments:edit")) actions.push("create payments that wait for approval");

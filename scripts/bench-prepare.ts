@@ -17,7 +17,10 @@ async function main() {
   const db = handle.db;
   const [app] = await db.select().from(applications).where(eq(applications.name, "ERP integration"));
   const [owner] = await db.select().from(users).where(eq(users.email, "naledi@acme.example"));
-  const chosen = await db.select({ id: accounts.id }).from(accounts).where(inArray(accounts.name, ["Acme Retail ZAR operating", "Acme Retail USD FX"]));
+  const chosen = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(inArray(accounts.name, ["Acme Retail ZAR operating", "Acme Retail USD FX"]));
   const { key, prefix } = generateApiKey("live");
   const [row] = await db
     .insert(apiKeys)

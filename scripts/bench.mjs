@@ -103,7 +103,9 @@ async function main() {
   const server = spawn(process.execPath, ["scripts/start.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
   try {
     await waitForServer();
-    console.log(`\nBenchmark on ${database.where}: ${CONNECTIONS} connections, ${DURATION} s each in ${ROUNDS} alternating rounds, ${os.cpus().length} cores\n`);
+    console.log(
+      `\nBenchmark on ${database.where}: ${CONNECTIONS} connections, ${DURATION} s each in ${ROUNDS} alternating rounds, ${os.cpus().length} cores\n`,
+    );
     await load("warm-up", `${base}/api/v1/accounts`, { "x-api-key": key }, 3);
     await load("warm-up", `${base}/api/bench/accounts-unverified?keyId=${keyId}`, {}, 3);
 
@@ -147,14 +149,18 @@ async function main() {
     ];
     console.log("scenario                                 req/s    p50 ms   p99 ms   requests   errors");
     for (const [name, r] of rows) {
-      console.log(`${name.padEnd(40)} ${String(r.rps).padStart(6)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${String(r.total).padStart(10)} ${String(name.startsWith("malformed") ? 0 : r.errors).padStart(8)}`);
+      console.log(
+        `${name.padEnd(40)} ${String(r.rps).padStart(6)} ${String(r.p50).padStart(9)} ${String(r.p99).padStart(8)} ${String(r.total).padStart(10)} ${String(name.startsWith("malformed") ? 0 : r.errors).padStart(8)}`,
+      );
     }
     console.log(`\nratio verified / bypassed: ${ratio.toFixed(2)}   (target ≥ 0.70: ${ratio >= 0.7 ? "met" : "missed"})`);
     console.log(`p99 with a valid key: ${verified.p99} ms   (target < 50 ms: ${verified.p99 < 50 ? "met" : "missed"})`);
     console.log(`database queries during ${flood.total} malformed-key requests: ${after - before}   (target 0: ${after - before === 0 ? "met" : "missed"})`);
     console.log(`errors on valid-key requests: ${verified.errors}`);
     console.log(`ratio per round: ${rounds.verified.map((v, i) => (v.rps / rounds.bypassed[i].rps).toFixed(2)).join(", ")}`);
-    console.log(`database queries per request: valid key ${(counted.verified / verified.total).toFixed(3)}, bypassed ${(counted.bypassed / bypassed.total).toFixed(3)}`);
+    console.log(
+      `database queries per request: valid key ${(counted.verified / verified.total).toFixed(3)}, bypassed ${(counted.bypassed / bypassed.total).toFixed(3)}`,
+    );
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));

@@ -21,9 +21,13 @@ async function main() {
   const handle = databaseHandle();
   try {
     const result = await runJobs(handle.db);
-    console.log(`Reminders created: ${result.reminders}; e-mails sent: ${result.sent}${result.failed ? `, failed: ${result.failed}` : ""}${env.SMTP_URL ? "" : " (no SMTP_URL: messages wait in the outbox)"}.`);
+    console.log(
+      `Reminders created: ${result.reminders}; e-mails sent: ${result.sent}${result.failed ? `, failed: ${result.failed}` : ""}${env.SMTP_URL ? "" : " (no SMTP_URL: messages wait in the outbox)"}.`,
+    );
     const d = result.deleted;
-    console.log(`Deleted: ${d.sessions} ended sessions, ${d.accessTokens} expired access tokens, ${d.rateLimits} finished rate-limit windows, ${d.idempotencyRecords} idempotency records older than a day.`);
+    console.log(
+      `Deleted: ${d.sessions} ended sessions, ${d.accessTokens} expired access tokens, ${d.rateLimits} finished rate-limit windows, ${d.idempotencyRecords} idempotency records older than a day.`,
+    );
   } finally {
     await handle.close();
   }

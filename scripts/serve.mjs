@@ -136,7 +136,13 @@ const server = http.createServer(async (req, res) => {
 server.on("clientError", (error, socket) => {
   if (!socket.writable || error.code === "ECONNRESET") return socket.destroy();
   const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-  const body = JSON.stringify({ error: { code: status === 408 ? "request_timeout" : "invalid_request", message: status === 431 ? "The request headers are too large." : status === 408 ? "The request took too long to arrive." : "The request could not be parsed." } });
+  const body = JSON.stringify({
+    error: {
+      code: status === 408 ? "request_timeout" : "invalid_request",
+      message:
+        status === 431 ? "The request headers are too large." : status === 408 ? "The request took too long to arrive." : "The request could not be parsed.",
+    },
+  });
   socket.end(
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\nx-content-type-options: nosniff\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );

@@ -11,9 +11,7 @@ export default async function OpsLayout({ children }: { children: ReactNode }) {
         <div className="mx-auto flex max-w-[1200px] items-center justify-between px-8 py-3">
           <div className="flex items-center gap-3 [&_span]:text-white">
             <Logo />
-            <span className="rounded bg-amber-400/20 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide !text-amber-300">
-              Bank operations
-            </span>
+            <span className="rounded bg-amber-400/20 px-2 py-0.5 text-xs font-semibold uppercase tracking-wide !text-amber-300">Bank operations</span>
           </div>
           <div className="flex items-center gap-3 text-sm text-zinc-300">
             {actor.user.name}

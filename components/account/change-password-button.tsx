@@ -79,7 +79,12 @@ export function ChangePasswordButton() {
               <Input type="password" autoComplete="current-password" autoFocus {...field("currentPassword", "current-password")} />
             </Field>
             <Field id="new-password" label="New password" hint="At least 12 characters." error={errors.newPassword?.message}>
-              <Input type="password" autoComplete="new-password" {...field("newPassword", "new-password")} aria-describedby={errors.newPassword ? "new-password-error" : "new-password-hint"} />
+              <Input
+                type="password"
+                autoComplete="new-password"
+                {...field("newPassword", "new-password")}
+                aria-describedby={errors.newPassword ? "new-password-error" : "new-password-hint"}
+              />
             </Field>
             <Field id="confirm-new-password" label="Repeat the new password" error={errors.confirmNewPassword?.message}>
               <Input type="password" autoComplete="new-password" {...field("confirmNewPassword", "confirm-new-password")} />

@@ -36,10 +36,21 @@ export function ChangePinButton() {
       fields={(v, set, errors) => (
         <>
           <Field id="new-pin" label="New PIN" hint="6 digits. Not one repeated digit, not a run like 123456." error={errors.newPin}>
-            <Input {...errorProps("new-pin", errors.newPin, true)} {...pinInputProps} value={v.newPin} onChange={(e) => set({ ...v, newPin: e.target.value.replace(/\D/g, "") })} autoFocus />
+            <Input
+              {...errorProps("new-pin", errors.newPin, true)}
+              {...pinInputProps}
+              value={v.newPin}
+              onChange={(e) => set({ ...v, newPin: e.target.value.replace(/\D/g, "") })}
+              autoFocus
+            />
           </Field>
           <Field id="confirm-new-pin" label="Repeat the new PIN" error={errors.confirmNewPin}>
-            <Input {...errorProps("confirm-new-pin", errors.confirmNewPin)} {...pinInputProps} value={v.confirmNewPin} onChange={(e) => set({ ...v, confirmNewPin: e.target.value.replace(/\D/g, "") })} />
+            <Input
+              {...errorProps("confirm-new-pin", errors.confirmNewPin)}
+              {...pinInputProps}
+              value={v.confirmNewPin}
+              onChange={(e) => set({ ...v, confirmNewPin: e.target.value.replace(/\D/g, "") })}
+            />
           </Field>
         </>
       )}

@@ -19,8 +19,8 @@ export function SignOutOthersButton({ others }: { others: number }) {
       pinTitle="Sign out of all other sessions"
       pinDescription={() => (
         <>
-          {others === 1 ? "The other session" : `All ${others} other sessions`} end at once: their next click goes to the sign-in page. This
-          browser stays signed in.
+          {others === 1 ? "The other session" : `All ${others} other sessions`} end at once: their next click goes to the sign-in page. This browser stays
+          signed in.
         </>
       )}
       confirmLabel="Sign out others"

@@ -43,7 +43,11 @@ export function RotateSecret({ applicationId, name, issued = true }: { applicati
       destructive={issued}
       run={(_, pin) => rotateClientSecretAction({ applicationId, pin })}
       success={() => (issued ? `Client secret of ${name} rotated` : `Client secret of ${name} issued`)}
-      reveal={(result) => ({ title: `New client secret for ${name}`, noun: "client secret", secret: (result as { data: { clientSecret: string } }).data.clientSecret })}
+      reveal={(result) => ({
+        title: `New client secret for ${name}`,
+        noun: "client secret",
+        secret: (result as { data: { clientSecret: string } }).data.clientSecret,
+      })}
     />
   );
 }

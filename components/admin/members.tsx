@@ -63,7 +63,14 @@ export function InviteMember({ roles }: { roles: RoleOption[] }) {
       fields={(v, set, errors) => (
         <>
           <Field id="invite-email" label="Email address" error={errors.email}>
-            <Input {...errorProps("invite-email", errors.email)} type="email" autoComplete="off" value={v.email} onChange={(e) => set({ ...v, email: e.target.value })} autoFocus />
+            <Input
+              {...errorProps("invite-email", errors.email)}
+              type="email"
+              autoComplete="off"
+              value={v.email}
+              onChange={(e) => set({ ...v, email: e.target.value })}
+              autoFocus
+            />
           </Field>
           <RoleSelect id="invite-role" roles={roles} value={v.roleId} onChange={(roleId) => set({ ...v, roleId })} error={errors.roleId} />
         </>
@@ -102,7 +109,19 @@ export interface MemberView {
   roleName: string;
 }
 
-export function MemberActions({ member, roles, canManage, isSuperadmin, why }: { member: MemberView; roles: RoleOption[]; canManage: boolean; isSuperadmin: boolean; why?: string }) {
+export function MemberActions({
+  member,
+  roles,
+  canManage,
+  isSuperadmin,
+  why,
+}: {
+  member: MemberView;
+  roles: RoleOption[];
+  canManage: boolean;
+  isSuperadmin: boolean;
+  why?: string;
+}) {
   const disabledReason = canManage ? undefined : why;
   return (
     <div className="flex justify-end gap-1.5">
@@ -205,7 +224,10 @@ function RoleFields({ v, set, errors }: { v: RoleValues; set: (next: RoleValues)
         <legend className="text-sm font-medium text-zinc-800">Permissions</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {MEMBER_PERMISSIONS.map((p) => (
-            <label key={p} className="flex items-start gap-2 rounded-md border border-zinc-200 px-3 py-2 text-sm text-zinc-800 has-[:checked]:border-accent-300 has-[:checked]:bg-accent-50">
+            <label
+              key={p}
+              className="flex items-start gap-2 rounded-md border border-zinc-200 px-3 py-2 text-sm text-zinc-800 has-[:checked]:border-accent-300 has-[:checked]:bg-accent-50"
+            >
               <input
                 type="checkbox"
                 className="mt-0.5 size-4 accent-accent-600"

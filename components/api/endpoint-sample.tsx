@@ -28,7 +28,9 @@ export function EndpointSample({ endpoint, values }: { endpoint: EndpointDoc; va
         </figure>
         <figure>
           <figcaption className="mb-1.5 text-xs font-medium text-zinc-500">Response</figcaption>
-          <pre className="overflow-x-auto rounded-md bg-zinc-50 p-3 font-mono text-xs leading-relaxed text-zinc-800 ring-1 ring-zinc-200">{responseSample(endpoint)}</pre>
+          <pre className="overflow-x-auto rounded-md bg-zinc-50 p-3 font-mono text-xs leading-relaxed text-zinc-800 ring-1 ring-zinc-200">
+            {responseSample(endpoint)}
+          </pre>
         </figure>
       </div>
     </details>

@@ -69,11 +69,11 @@ export function AuditTable({ events, showTarget = false }: { events: AuditRow[];
                     ) : (
                       <span className="block text-sm break-words text-zinc-900">{e.targetLabel}</span>
                     )}
-                    {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : null}
+                    {e.targetType ? (TARGET_TYPES[e.targetType] ?? e.targetType) : null}
                   </>
                 ) : (
                   <>
-                    {e.targetType ? TARGET_TYPES[e.targetType] ?? e.targetType : "—"}
+                    {e.targetType ? (TARGET_TYPES[e.targetType] ?? e.targetType) : "—"}
                     {e.targetId ? <span className="block font-mono">{e.targetId.slice(0, 8)}…</span> : null}
                   </>
                 )}

@@ -37,7 +37,10 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
     }
   });
 
-  const described = (field: (typeof FIELDS)[number]) => ({ "aria-invalid": errors[field] ? true : undefined, "aria-describedby": errors[field] ? `${field}-error` : undefined });
+  const described = (field: (typeof FIELDS)[number]) => ({
+    "aria-invalid": errors[field] ? true : undefined,
+    "aria-describedby": errors[field] ? `${field}-error` : undefined,
+  });
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       <FormAlert message={formError} />

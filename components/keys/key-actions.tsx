@@ -49,13 +49,23 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
   return (
     <div className="flex flex-wrap gap-2">
       <span title={can.renew ? undefined : `Your role (${roleName}) cannot renew keys`}>
-        <Button variant={due && can.renew ? "primary" : "secondary"} disabled={!hydrated || !can.renew} onClick={() => setOpen("renew")} aria-describedby={can.renew ? undefined : "why-renew"}>
+        <Button
+          variant={due && can.renew ? "primary" : "secondary"}
+          disabled={!hydrated || !can.renew}
+          onClick={() => setOpen("renew")}
+          aria-describedby={can.renew ? undefined : "why-renew"}
+        >
           <RotateCw aria-hidden /> Renew
         </Button>
       </span>
       {!can.renew ? <Unavailable id="why-renew" roleName={roleName} what="renew" /> : null}
       <span title={can.regenerate ? undefined : `Your role (${roleName}) cannot regenerate keys`}>
-        <Button variant="secondary" disabled={!hydrated || !can.regenerate} onClick={() => setOpen("regenerate")} aria-describedby={can.regenerate ? undefined : "why-regenerate"}>
+        <Button
+          variant="secondary"
+          disabled={!hydrated || !can.regenerate}
+          onClick={() => setOpen("regenerate")}
+          aria-describedby={can.regenerate ? undefined : "why-regenerate"}
+        >
           <RefreshCw aria-hidden /> Regenerate
         </Button>
       </span>
@@ -83,8 +93,8 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         title={`Regenerate “${alias}”`}
         description={
           <>
-            A new secret replaces the current one. Calls using <span className="font-mono">{prefix}…</span> stop working immediately; the alias,
-            accounts and permissions stay.
+            A new secret replaces the current one. Calls using <span className="font-mono">{prefix}…</span> stop working immediately; the alias, accounts and
+            permissions stay.
           </>
         }
         confirmLabel="Regenerate"
@@ -110,8 +120,8 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         <DialogContent>
           <DialogTitle>Delete “{alias}”?</DialogTitle>
           <DialogDescription>
-            Calls from {applicationName} using <span className="font-mono">{prefix}…</span> will fail immediately. This cannot be undone; the audit
-            trail keeps a record.
+            Calls from {applicationName} using <span className="font-mono">{prefix}…</span> will fail immediately. This cannot be undone; the audit trail keeps
+            a record.
           </DialogDescription>
           <form
             className="mt-5"

@@ -79,7 +79,12 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
             className="h-9 w-full rounded-md border border-zinc-300 bg-white pr-8 pl-8 text-sm shadow-sm placeholder:text-zinc-400 focus-visible:outline-2 focus-visible:outline-accent-500"
           />
           {q ? (
-            <button type="button" onClick={() => setQ("")} className="absolute top-1/2 right-2 -translate-y-1/2 text-zinc-400 hover:text-zinc-700" aria-label="Clear search">
+            <button
+              type="button"
+              onClick={() => setQ("")}
+              className="absolute top-1/2 right-2 -translate-y-1/2 text-zinc-400 hover:text-zinc-700"
+              aria-label="Clear search"
+            >
               <X className="size-4" aria-hidden />
             </button>
           ) : null}

@@ -43,12 +43,7 @@ function reachableStep(values: NewKeyInput, wanted: number): number {
   for (let i = 0; i < Math.min(wanted, STEP_SCHEMAS.length); i++) if (!STEP_SCHEMAS[i]!.safeParse(values).success) return i;
   return wanted;
 }
-const STEP_FIELDS: FieldPath<NewKeyInput>[][] = [
-  ["alias", "description", "mode", "applicationId"],
-  ["companyIds", "accountIds"],
-  ["permissions"],
-  [],
-];
+const STEP_FIELDS: FieldPath<NewKeyInput>[][] = [["alias", "description", "mode", "applicationId"], ["companyIds", "accountIds"], ["permissions"], []];
 
 function stepOfField(field: string): number {
   const index = STEP_FIELDS.findIndex((fields) => fields.some((f) => field === f || field.startsWith(`${f}.`)));
@@ -303,7 +298,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             {step === 0 ? (
               <div className="space-y-5">
                 <Field id="alias" label="Alias" error={formState.errors.alias?.message} hint="For example “ERP nightly sync”.">
-                  <Input id="alias" aria-invalid={formState.errors.alias ? true : undefined} aria-describedby={formState.errors.alias ? "alias-error" : "alias-hint"} {...register("alias")} />
+                  <Input
+                    id="alias"
+                    aria-invalid={formState.errors.alias ? true : undefined}
+                    aria-describedby={formState.errors.alias ? "alias-error" : "alias-hint"}
+                    {...register("alias")}
+                  />
                 </Field>
                 <Field id="description" label="Description (optional)" error={formState.errors.description?.message}>
                   <textarea
@@ -361,8 +361,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                       aria-describedby={formState.errors.applicationId ? "applicationId-error" : noApplication ? "applicationId-missing" : undefined}
                       className="text-sm text-zinc-600 focus:outline-none"
                     >
-                      Application:{" "}
-                      <span className="font-medium text-zinc-900">{options.applications[0]?.name ?? "none yet"}</span>
+                      Application: <span className="font-medium text-zinc-900">{options.applications[0]?.name ?? "none yet"}</span>
                     </p>
                     {noApplication ? (
                       <p id="applicationId-missing" className="text-sm text-zinc-600">
@@ -510,7 +509,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           {business ? (
             <div>
               <dt className="text-xs text-zinc-500">Companies</dt>
-              <dd>{options.companies.filter((c) => values.companyIds.includes(c.id)).map((c) => c.name).join(", ") || "—"}</dd>
+              <dd>
+                {options.companies
+                  .filter((c) => values.companyIds.includes(c.id))
+                  .map((c) => c.name)
+                  .join(", ") || "—"}
+              </dd>
             </div>
           ) : null}
           <div>
@@ -525,7 +529,9 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           </div>
           <div>
             <dt className="text-xs text-zinc-500">Expires</dt>
-            <dd>{expiresOn} (in {KEY_LIFETIME_DAYS} days)</dd>
+            <dd>
+              {expiresOn} (in {KEY_LIFETIME_DAYS} days)
+            </dd>
           </div>
         </dl>
       </aside>
@@ -559,8 +565,8 @@ export function ThirdPartyWarning() {
     <div className="flex gap-2.5 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900" data-testid="third-party-warning">
       <ShieldAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
       <p>
-        <strong className="font-semibold">Never give this key to a third party.</strong> Anyone holding it can act as your organisation, with everything
-        this key allows. Someone asking you for API access may be a fraudster.
+        <strong className="font-semibold">Never give this key to a third party.</strong> Anyone holding it can act as your organisation, with everything this
+        key allows. Someone asking you for API access may be a fraudster.
       </p>
     </div>
   );

@@ -41,8 +41,7 @@ export function PermissionMatrix({
   const enabledProducts = KEY_PRODUCT_GROUPS.map((g) => g.product).filter((p) => products.includes(p));
   // With one product the overall preset is that product's; a second control would only repeat it.
   const perGroup = !readOnly && enabledProducts.length > 1;
-  const toggle = (permission: string, on: boolean) =>
-    onChange?.(on ? [...new Set([...value, permission])].sort() : value.filter((p) => p !== permission));
+  const toggle = (permission: string, on: boolean) => onChange?.(on ? [...new Set([...value, permission])].sort() : value.filter((p) => p !== permission));
 
   return (
     <div className="space-y-4">
@@ -86,7 +85,9 @@ export function PermissionMatrix({
                     <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1.5">
                       <span className="pt-1">
                         {group.label}
-                        {!enabled ? <span className="ml-2 font-normal tracking-normal normal-case text-zinc-500">Not enabled for your organisation</span> : null}
+                        {!enabled ? (
+                          <span className="ml-2 font-normal tracking-normal normal-case text-zinc-500">Not enabled for your organisation</span>
+                        ) : null}
                       </span>
                       {perGroup && enabled ? (
                         <PresetControl
@@ -120,7 +121,10 @@ export function PermissionMatrix({
                         return (
                           <td key={access} className="px-4 py-2.5 text-center">
                             {checked ? (
-                              <Check className="mx-auto size-4 text-emerald-600" aria-label={`${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}: granted`} />
+                              <Check
+                                className="mx-auto size-4 text-emerald-600"
+                                aria-label={`${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}: granted`}
+                              />
                             ) : (
                               <span className="text-zinc-300" aria-label={`${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}: not granted`}>
                                 ·
@@ -201,11 +205,7 @@ function PresetControl({
 
   return (
     <div className="flex flex-col items-start gap-1">
-      <div
-        role="radiogroup"
-        aria-label={label}
-        className={cn("inline-flex rounded-lg border border-zinc-200 bg-zinc-50 p-0.5", size === "sm" && "bg-white")}
-      >
+      <div role="radiogroup" aria-label={label} className={cn("inline-flex rounded-lg border border-zinc-200 bg-zinc-50 p-0.5", size === "sm" && "bg-white")}>
         {OPTIONS.map((p, i) => {
           const active = value === p;
           const reason = p === "custom" ? null : reasons[p];

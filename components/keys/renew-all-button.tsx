@@ -35,8 +35,8 @@ export function RenewAllButton({ keyIds, aliases, frozen }: { keyIds: string[]; 
         description={
           <>
             {count === 1 ? "The key" : `Each of the ${count} keys`} will work until <strong className="text-zinc-900">{newExpiry}</strong> ({KEY_LIFETIME_DAYS}{" "}
-            days from today){frozen > 0 ? `; the API accepts the frozen ${frozen === 1 ? "one" : "ones"} again at once` : ""}. Each renewal is recorded in
-            the audit log.
+            days from today){frozen > 0 ? `; the API accepts the frozen ${frozen === 1 ? "one" : "ones"} again at once` : ""}. Each renewal is recorded in the
+            audit log.
             <ul aria-label="Keys in this renewal" className="mt-3 max-h-40 list-disc space-y-0.5 overflow-y-auto pl-5 text-zinc-800">
               {aliases.map((alias, i) => (
                 <li key={keyIds[i]}>{alias}</li>

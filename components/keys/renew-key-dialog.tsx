@@ -11,7 +11,19 @@ import { PinDialog, settlePinResult } from "./pin-dialog";
  * The PIN dialog that renews one key — from its row in the list or from its own page: what the
  * new date will be, the PIN, then a toast and a refreshed page.
  */
-export function RenewKeyDialog({ open, onOpenChange, keyId, alias, frozen }: { open: boolean; onOpenChange: (open: boolean) => void; keyId: string; alias: string; frozen: boolean }) {
+export function RenewKeyDialog({
+  open,
+  onOpenChange,
+  keyId,
+  alias,
+  frozen,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  keyId: string;
+  alias: string;
+  frozen: boolean;
+}) {
   const router = useRouter();
   const newExpiry = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
   return (

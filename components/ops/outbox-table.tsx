@@ -26,7 +26,13 @@ function Status({ message, mailConfigured, maxAttempts }: { message: OutboxMessa
   return (
     <div className="max-w-xs">
       <Badge tone="danger">Failed</Badge>
-      <p className="mt-1 text-xs text-zinc-600">{message.willRetry ? (mailConfigured ? "Will be tried again." : "Will be tried again once SMTP_URL is set.") : `Given up after ${maxAttempts} attempts.`}</p>
+      <p className="mt-1 text-xs text-zinc-600">
+        {message.willRetry
+          ? mailConfigured
+            ? "Will be tried again."
+            : "Will be tried again once SMTP_URL is set."
+          : `Given up after ${maxAttempts} attempts.`}
+      </p>
       {message.lastError ? <p className="mt-1 text-xs break-words text-red-800">Last error: {message.lastError}</p> : null}
     </div>
   );

@@ -28,7 +28,10 @@ function initials(name: string) {
 export function AppShell({ user, current, organisations, bell, children }: ShellProps) {
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#content"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <ShellSidebar logo={<Logo />}>

@@ -50,11 +50,7 @@ export function OrganisationSwitcher({ current, organisations }: { current: Swit
         <ChevronsUpDown className="size-4 shrink-0 text-zinc-400" aria-hidden />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
-        <DropdownMenu.Content
-          align="start"
-          sideOffset={6}
-          className="z-50 w-64 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg"
-        >
+        <DropdownMenu.Content align="start" sideOffset={6} className="z-50 w-64 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
           <DropdownMenu.Label className="px-2 py-1.5 text-xs font-medium text-zinc-500">Your organisations</DropdownMenu.Label>
           {organisations.map((org) => (
             <DropdownMenu.Item

@@ -8,17 +8,7 @@ export interface Crumb {
 }
 
 /** Breadcrumb, title, one line of explanation and the page's primary action. */
-export function PageHeader({
-  crumbs,
-  title,
-  description,
-  action,
-}: {
-  crumbs: Crumb[];
-  title: string;
-  description: string;
-  action?: ReactNode;
-}) {
+export function PageHeader({ crumbs, title, description, action }: { crumbs: Crumb[]; title: string; description: string; action?: ReactNode }) {
   return (
     <header className="border-b border-zinc-200 bg-white">
       <div className="mx-auto max-w-[1200px] px-4 pt-4 pb-6 md:px-8">

@@ -7,10 +7,7 @@ export function SignOutButton({ className, label = "Sign out" }: { className?: s
     <form action={signOutAction}>
       <button
         type="submit"
-        className={cn(
-          "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
-          className,
-        )}
+        className={cn("inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900", className)}
       >
         <LogOut className="size-4" aria-hidden />
         {label}

@@ -19,7 +19,15 @@ export function CopyButton({ value, label, size = "md", className }: { value: st
   }
 
   return (
-    <Button type="button" variant="secondary" size={size} onClick={copy} className={cn("h-auto", className)} aria-live="polite" aria-label={label && !copied ? label : undefined}>
+    <Button
+      type="button"
+      variant="secondary"
+      size={size}
+      onClick={copy}
+      className={cn("h-auto", className)}
+      aria-live="polite"
+      aria-label={label && !copied ? label : undefined}
+    >
       {copied ? <Check className="text-emerald-600" aria-hidden /> : <Copy aria-hidden />}
       {copied ? "Copied ✓" : "Copy"}
     </Button>

@@ -9,12 +9,7 @@ export const Dialog = Primitive.Root;
 export const DialogTrigger = Primitive.Trigger;
 export const DialogClose = Primitive.Close;
 
-export function DialogContent({
-  className,
-  children,
-  closable = true,
-  ...props
-}: ComponentProps<typeof Primitive.Content> & { closable?: boolean }) {
+export function DialogContent({ className, children, closable = true, ...props }: ComponentProps<typeof Primitive.Content> & { closable?: boolean }) {
   return (
     <Primitive.Portal>
       <Primitive.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px]" />

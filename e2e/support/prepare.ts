@@ -44,11 +44,17 @@ async function main() {
   const sessionPeople = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, E2E_SESSION_PEOPLE[0]!));
   if (sessionPeople.length === 0) {
     const [acme] = await handle.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, ORG_NAMES.acme));
-    const [developer] = await handle.db.select({ id: roles.id }).from(roles).where(and(eq(roles.orgId, acme!.id), eq(roles.builtIn, "developer")));
+    const [developer] = await handle.db
+      .select({ id: roles.id })
+      .from(roles)
+      .where(and(eq(roles.orgId, acme!.id), eq(roles.builtIn, "developer")));
     const passwordHash = await hashSecret(E2E_PASSWORD);
     const pinHash = await hashSecret(E2E_SESSION_PIN);
     for (const [i, email] of E2E_SESSION_PEOPLE.entries()) {
-      const [user] = await handle.db.insert(users).values({ email, name: `Session Tester ${i + 1}`, passwordHash, pinHash, pinSetAt: new Date() }).returning({ id: users.id });
+      const [user] = await handle.db
+        .insert(users)
+        .values({ email, name: `Session Tester ${i + 1}`, passwordHash, pinHash, pinSetAt: new Date() })
+        .returning({ id: users.id });
       await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
     }
   }
@@ -91,7 +97,18 @@ async function dueKeys(db: ReturnType<typeof databaseHandle>["db"]) {
     const { key, prefix } = generateApiKey("live");
     const [row] = await db
       .insert(apiKeys)
-      .values({ orgId: app!.orgId, applicationId: app!.id, alias, mode: "live", prefix, secretHash: sha256Hex(key), permissions: ["accounts:view"], createdBy: user!.id, createdAt: new Date(Date.now() - (90 - days) * 86_400_000), expiresAt: new Date(Date.now() + days * 86_400_000) })
+      .values({
+        orgId: app!.orgId,
+        applicationId: app!.id,
+        alias,
+        mode: "live",
+        prefix,
+        secretHash: sha256Hex(key),
+        permissions: ["accounts:view"],
+        createdBy: user!.id,
+        createdAt: new Date(Date.now() - (90 - days) * 86_400_000),
+        expiresAt: new Date(Date.now() + days * 86_400_000),
+      })
       .returning({ id: apiKeys.id });
     await db.insert(apiKeyAccounts).values({ keyId: row!.id, accountId: account!.id });
     if (account!.companyId) await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: account!.companyId });
@@ -106,13 +123,27 @@ async function apiKeyFixtures() {
   const [zar] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
   const [usd] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail USD FX"));
   const fixtures: Record<string, { key: string; accountId: string }> = {};
-  const all = ["accounts:view", "balances:view", "transactions:view", "statements:view", "tax_certificates:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
+  const all = [
+    "accounts:view",
+    "balances:view",
+    "transactions:view",
+    "statements:view",
+    "tax_certificates:view",
+    "transfers:edit",
+    "payments:view",
+    "payments:edit",
+    "card_code:view",
+    "card_code:edit",
+  ];
   const specs: [string, string[]][] = [
     ["token", ["accounts:view", "balances:view"]],
     ["burst", ["accounts:view"]],
     ["midSession", ["accounts:view"]],
     // For the endpoint × permission matrix: each permission alone, and everything but it.
-    ...all.flatMap((p): [string, string[]][] => [[`only ${p}`, [p]], [`without ${p}`, all.filter((q) => q !== p)]]),
+    ...all.flatMap((p): [string, string[]][] => [
+      [`only ${p}`, [p]],
+      [`without ${p}`, all.filter((q) => q !== p)],
+    ]),
     // For the fuzz suite: every grant, on keys of their own so its traffic never spends another test's rate limit.
     ...[0, 1, 2, 3].map((i): [string, string[]] => [`fuzz ${i}`, all]),
   ];
@@ -132,7 +163,10 @@ async function apiKeyFixtures() {
         expiresAt: new Date(Date.now() + 90 * 86_400_000),
       })
       .returning({ id: apiKeys.id });
-    await db.insert(apiKeyAccounts).values([{ keyId: row!.id, accountId: zar!.id }, { keyId: row!.id, accountId: usd!.id }]);
+    await db.insert(apiKeyAccounts).values([
+      { keyId: row!.id, accountId: zar!.id },
+      { keyId: row!.id, accountId: usd!.id },
+    ]);
     await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: zar!.companyId! });
     fixtures[name] = { key, accountId: zar!.id };
   }

@@ -8,7 +8,10 @@ describe("a failed query in a log line", () => {
     const secret = "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0LXNhbHQ";
     const error = await db()
       .execute(sql`select ${secret}::int`)
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).not.toBeNull();
     expect(isDatabaseFailure(error)).toBe(true);
     const line = describeFailure(error);
@@ -21,7 +24,10 @@ describe("a failed query in a log line", () => {
     await db().execute(sql`insert into uniq_probe values ('one')`);
     const error = await db()
       .execute(sql`insert into uniq_probe values (${"one"})`)
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(describeFailure(error)).toBe("database error 23505 (constraint uniq_probe_pkey)");
   });
 

@@ -41,12 +41,16 @@ describe("import boundaries", () => {
   });
 
   it("no component reaches the database", () => {
-    const crossings = sourceFiles("components").filter((f) => /from\s+"(@\/lib\/db(\/[^"]*)?|drizzle-orm[^"]*|pg|@electric-sql\/pglite)"/.test(readFileSync(f, "utf8")));
+    const crossings = sourceFiles("components").filter((f) =>
+      /from\s+"(@\/lib\/db(\/[^"]*)?|drizzle-orm[^"]*|pg|@electric-sql\/pglite)"/.test(readFileSync(f, "utf8")),
+    );
     expect(crossings).toEqual([]);
   });
 
   it("app/ never imports the database: pages read through lib/query.ts", () => {
-    const crossings = sourceFiles("app").filter((f) => /from\s+"(@\/lib\/db(\/[^"]*)?|drizzle-orm[^"]*|pg|@electric-sql\/pglite)"/.test(readFileSync(f, "utf8")));
+    const crossings = sourceFiles("app").filter((f) =>
+      /from\s+"(@\/lib\/db(\/[^"]*)?|drizzle-orm[^"]*|pg|@electric-sql\/pglite)"/.test(readFileSync(f, "utf8")),
+    );
     expect(crossings).toEqual([]);
   });
 

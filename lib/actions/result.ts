@@ -14,7 +14,11 @@ export function fieldErrorsOf(error: ZodError): Record<string, string> {
  * Puts a refused action's field errors on the form's own fields (react-hook-form's setError); an
  * error for a field the form does not have is left to its alert.
  */
-export function showFieldErrors<F extends string>(fieldErrors: Record<string, string> | undefined, fields: readonly F[], setError: (field: F, error: { message: string }) => void): void {
+export function showFieldErrors<F extends string>(
+  fieldErrors: Record<string, string> | undefined,
+  fields: readonly F[],
+  setError: (field: F, error: { message: string }) => void,
+): void {
   for (const [field, message] of Object.entries(fieldErrors ?? {})) {
     if ((fields as readonly string[]).includes(field)) setError(field as F, { message });
   }

@@ -1,6 +1,5 @@
 import "server-only";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db";
 import { payments, transactions } from "@/lib/db/schema";
 import { API_ENDPOINTS } from "./endpoints";
 import { endpointHandler } from "./handler";

@@ -129,7 +129,8 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     if (!row) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
   }
   if (row.revokedAt) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
-  if (row.orgStatus === "suspended") throw new ApiError(403, "organisation_suspended", "The bank has suspended this key's organisation; its keys stop working until it is reinstated.");
+  if (row.orgStatus === "suspended")
+    throw new ApiError(403, "organisation_suspended", "The bank has suspended this key's organisation; its keys stop working until it is reinstated.");
   if (row.orgStatus !== "approved") throw new ApiError(403, "organisation_pending", "The bank has not approved this key's organisation yet.");
   if (row.expiresAt.getTime() <= now.getTime()) {
     throw new ApiError(403, "key_frozen", "This key is frozen: it expired and must be renewed in the portal.");

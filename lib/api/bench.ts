@@ -55,7 +55,14 @@ export const BENCH_ENDPOINTS = {
     summary: "GET /api/v1/accounts' answer for a key id, with no key verification",
     openapi: false,
   }),
-  benchStats: defineEndpoint({ method: "GET", path: "/api/bench/stats", permission: null, public: BENCH, summary: "How many database queries ran", openapi: false }),
+  benchStats: defineEndpoint({
+    method: "GET",
+    path: "/api/bench/stats",
+    permission: null,
+    public: BENCH,
+    summary: "How many database queries ran",
+    openapi: false,
+  }),
 };
 
 /** What the benchmark's server adds to the production routes. */

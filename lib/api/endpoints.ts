@@ -75,7 +75,16 @@ const CARD = "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f";
 const AT = "2026-11-22T09:15:04.000Z";
 const CERTIFICATE = "5f0a9c2e-3b71-4d8a-9e64-c1d2e3f4a5b6";
 const CARD_CODE = "const beforeTransaction = async (authorization) => true;";
-const PAYMENT = { id: OTHER, accountId: ACCOUNT, status: "pending_approval", amount: 250000, currency: "ZAR", beneficiaryName: "Nampak Packaging", reference: "INV-2211", createdAt: AT };
+const PAYMENT = {
+  id: OTHER,
+  accountId: ACCOUNT,
+  status: "pending_approval",
+  amount: 250000,
+  currency: "ZAR",
+  beneficiaryName: "Nampak Packaging",
+  reference: "INV-2211",
+  createdAt: AT,
+};
 
 /** The production API, in route order (which is also the OpenAPI document's and the docs page's). */
 export const API_ENDPOINTS = {
@@ -106,7 +115,17 @@ export const API_ENDPOINTS = {
     response: z.object({ transactions: z.array(s.transaction), nextPage: z.number().int().nullable() }),
     status: 200,
     example: {
-      transactions: [{ id: OTHER, postedAt: AT, amount: -1875000, currency: "ZAR", description: "PAYMENT to Nampak Packaging: INV-88213", type: "payment", balanceAfter: 185432150 }],
+      transactions: [
+        {
+          id: OTHER,
+          postedAt: AT,
+          amount: -1875000,
+          currency: "ZAR",
+          description: "PAYMENT to Nampak Packaging: INV-88213",
+          type: "payment",
+          balanceAfter: 185432150,
+        },
+      ],
       nextPage: 2,
     },
   }),
@@ -153,7 +172,9 @@ export const API_ENDPOINTS = {
     status: 201,
     idempotent: true,
     sampleBody: { toAccountId: "ACCOUNT_ID", amount: 150000, reference: "Month-end sweep" },
-    example: { transfer: { id: OTHER, fromAccountId: ACCOUNT, toAccountId: "ACCOUNT_ID", amount: 150000, currency: "ZAR", reference: "Month-end sweep", createdAt: AT } },
+    example: {
+      transfer: { id: OTHER, fromAccountId: ACCOUNT, toAccountId: "ACCOUNT_ID", amount: 150000, currency: "ZAR", reference: "Month-end sweep", createdAt: AT },
+    },
   }),
   listPayments: defineEndpoint({
     method: "GET",
@@ -216,7 +237,11 @@ export const API_ENDPOINTS = {
       parameters: [{ name: "x-api-key", in: "header", required: true, schema: { type: "string" } }],
       requestBody: {
         required: true,
-        content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: { grant_type: { const: "client_credentials" } }, required: ["grant_type"] } } },
+        content: {
+          "application/x-www-form-urlencoded": {
+            schema: { type: "object", properties: { grant_type: { const: "client_credentials" } }, required: ["grant_type"] },
+          },
+        },
       },
       responses: {
         "200": {

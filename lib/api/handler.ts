@@ -54,7 +54,10 @@ export async function enforceLimit(bucket: string, limit: number, message: strin
  * The handler of a declared endpoint (lib/api/endpoints.ts), behind the API's one door: the
  * permission checked is the one the declaration names, and the path parameters are the path's.
  */
-export function endpointHandler<E extends KeyEndpoint>(endpoint: E, work: (context: ApiContext<PathParams<E["path"]>>) => Promise<Response>): BoundHandler<PathParams<E["path"]>> {
+export function endpointHandler<E extends KeyEndpoint>(
+  endpoint: E,
+  work: (context: ApiContext<PathParams<E["path"]>>) => Promise<Response>,
+): BoundHandler<PathParams<E["path"]>> {
   return Object.assign(apiHandler<PathParams<E["path"]>>(endpoint.permission, work), { endpoint });
 }
 
@@ -97,7 +100,10 @@ export function failure(error: unknown, requestId: string): Response {
   if (error instanceof ApiError) return errorResponse(error, requestId);
   if (error instanceof DomainError) return errorResponse(toApiError(error), requestId);
   if (databaseUnavailable(error)) {
-    return errorResponse(new ApiError(503, "service_unavailable", "The bank API is briefly unavailable. Retry shortly.", undefined, { "retry-after": "5" }), requestId);
+    return errorResponse(
+      new ApiError(503, "service_unavailable", "The bank API is briefly unavailable. Retry shortly.", undefined, { "retry-after": "5" }),
+      requestId,
+    );
   }
   console.error(`[api] request ${requestId} failed: ${error instanceof Error ? error.name : "unknown error"}`);
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side. Quote the request id if it keeps happening."), requestId);

@@ -19,7 +19,11 @@ function apiRefusal(refusal: LedgerRefusal): ApiError | undefined {
     case "account_not_found":
       return new ApiError(404, "not_found", "No such account.");
     case "account_not_allowed":
-      return new ApiError(403, "account_not_allowed", `This key may not use that account${detail.otherMode ? ` (a ${detail.keyMode} key sees only ${detail.keyMode} accounts)` : ""}.`);
+      return new ApiError(
+        403,
+        "account_not_allowed",
+        `This key may not use that account${detail.otherMode ? ` (a ${detail.keyMode} key sees only ${detail.keyMode} accounts)` : ""}.`,
+      );
     case "same_account":
       return new ApiError(422, "invalid_request", "Invalid request: toAccountId", { toAccountId: "Choose a different account to transfer to" });
     case "currency_mismatch":
@@ -63,7 +67,14 @@ export const createTransfer = endpointHandler(API_ENDPOINTS.createTransfer, asyn
       return idempotent(tx, caller, request, raw, async (write) => {
         const row = await postTransfer(write, legs, { amount, reference, createdByKeyId: caller.keyId });
         const currency = legs.from.currency;
-        await recordAuditEvent(write, { ...apiAuditFields(context), action: "api.transfer", targetType: "transfer", targetId: row.id, outcome: "success", metadata: { amount, currency } });
+        await recordAuditEvent(write, {
+          ...apiAuditFields(context),
+          action: "api.transfer",
+          targetType: "transfer",
+          targetId: row.id,
+          outcome: "success",
+          metadata: { amount, currency },
+        });
         return {
           status: 201,
           body: {
@@ -117,7 +128,14 @@ export const createPayment = endpointHandler(API_ENDPOINTS.createPayment, async 
         reference: parsed.data.reference,
       })
       .returning();
-    await recordAuditEvent(tx, { ...apiAuditFields(context), action: "api.payment_create", targetType: "payment", targetId: row!.id, outcome: "success", metadata: { amount: parsed.data.amount, currency: account.currency } });
+    await recordAuditEvent(tx, {
+      ...apiAuditFields(context),
+      action: "api.payment_create",
+      targetType: "payment",
+      targetId: row!.id,
+      outcome: "success",
+      metadata: { amount: parsed.data.amount, currency: account.currency },
+    });
     return { status: 201, body: { payment: paymentBody(row!) } };
   });
 });

@@ -32,12 +32,23 @@ export async function issueToken(request: Request): Promise<Response> {
     const basic = request.headers.get("authorization")?.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i)?.[1];
     const decoded = basic ? Buffer.from(basic, "base64").toString("utf8") : "";
     const colon = decoded.indexOf(":");
-    if (colon < 1) return oauthError(401, "invalid_client", "Send the client ID and secret with HTTP Basic authentication.", { "www-authenticate": 'Basic realm="latchkey"' });
+    if (colon < 1)
+      return oauthError(401, "invalid_client", "Send the client ID and secret with HTTP Basic authentication.", {
+        "www-authenticate": 'Basic realm="latchkey"',
+      });
     const clientId = decoded.slice(0, colon);
     const clientSecret = decoded.slice(colon + 1);
     // Guessing secrets is throttled per address and per client ID, before anything is looked up.
-    await enforceLimit(`token:ip:${clientIp(request.headers) ?? "unknown"}`, env.LATCHKEY_TOKEN_RATE_LIMIT * 2, "Too many token requests from this address. Slow down and retry.");
-    await enforceLimit(`token:client:${sha256Hex(clientId).slice(0, 32)}`, env.LATCHKEY_TOKEN_RATE_LIMIT, "Too many token requests for this client ID. Slow down and retry.");
+    await enforceLimit(
+      `token:ip:${clientIp(request.headers) ?? "unknown"}`,
+      env.LATCHKEY_TOKEN_RATE_LIMIT * 2,
+      "Too many token requests from this address. Slow down and retry.",
+    );
+    await enforceLimit(
+      `token:client:${sha256Hex(clientId).slice(0, 32)}`,
+      env.LATCHKEY_TOKEN_RATE_LIMIT,
+      "Too many token requests for this client ID. Slow down and retry.",
+    );
 
     const db = getDb();
     const presentedKey = request.headers.get("x-api-key") ?? "";
@@ -46,7 +57,9 @@ export async function issueToken(request: Request): Promise<Response> {
     const expected = Buffer.from(app?.clientSecretHash ?? "0".repeat(64), "hex");
     const given = Buffer.from(sha256Hex(clientSecret), "hex");
     if (!app || !timingSafeEqual(expected, given) || app.id !== caller.applicationId) {
-      return oauthError(401, "invalid_client", "The client credentials are wrong, or do not belong to this key's application.", { "www-authenticate": 'Basic realm="latchkey"' });
+      return oauthError(401, "invalid_client", "The client credentials are wrong, or do not belong to this key's application.", {
+        "www-authenticate": 'Basic realm="latchkey"',
+      });
     }
     const token = `lkat_${randomBase62(43)}`;
     // Issued only while the key still has the secret that was shown, its row held FOR SHARE: a
@@ -59,7 +72,9 @@ export async function issueToken(request: Request): Promise<Response> {
         .where(and(eq(apiKeys.id, caller.keyId), eq(apiKeys.secretHash, sha256Hex(presentedKey)), isNull(apiKeys.revokedAt)))
         .for("share");
       if (!current) return false;
-      await tx.insert(accessTokens).values({ tokenHash: sha256Hex(token), keyId: caller.keyId, applicationId: app.id, expiresAt: new Date(Date.now() + ACCESS_TOKEN_SECONDS * 1000) });
+      await tx
+        .insert(accessTokens)
+        .values({ tokenHash: sha256Hex(token), keyId: caller.keyId, applicationId: app.id, expiresAt: new Date(Date.now() + ACCESS_TOKEN_SECONDS * 1000) });
       return true;
     });
     if (!issued) return oauthError(401, "invalid_client", "That is not a valid API key.");

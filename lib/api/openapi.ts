@@ -49,7 +49,10 @@ function keyOperation(e: KeyEndpoint) {
           }
         : { description: "Success", content: { "application/json": { schema: schema(e.response) } } },
       ...Object.fromEntries(
-        Object.entries(ERRORS).map(([status, description]) => [status, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
+        Object.entries(ERRORS).map(([status, description]) => [
+          status,
+          { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+        ]),
       ),
     },
   };
@@ -58,7 +61,7 @@ function keyOperation(e: KeyEndpoint) {
 export function openApiDocument(serverUrl = "/") {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of ENDPOINT_LIST) {
-    const operation = endpoint.permission === null ? (endpoint.openapi && { summary: endpoint.summary, ...endpoint.openapi }) : keyOperation(endpoint);
+    const operation = endpoint.permission === null ? endpoint.openapi && { summary: endpoint.summary, ...endpoint.openapi } : keyOperation(endpoint);
     if (!operation) continue;
     paths[endpoint.path] ??= {};
     paths[endpoint.path]![endpoint.method.toLowerCase()] = operation;

@@ -109,7 +109,10 @@ export function createDispatcher(routes: readonly ApiRoute[]): Dispatcher {
     if (!route) {
       if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow, "x-request-id": requestId, "x-content-type-options": "nosniff" } });
       const usable = allowedMethods(matches).filter((m) => m !== "OPTIONS" && m !== "HEAD");
-      return errorResponse(new ApiError(405, "method_not_allowed", `${method} is not allowed here. Use ${usable.join(" or ")}.`, undefined, { allow }), requestId);
+      return errorResponse(
+        new ApiError(405, "method_not_allowed", `${method} is not allowed here. Use ${usable.join(" or ")}.`, undefined, { allow }),
+        requestId,
+      );
     }
     const params = (route.pattern.exec(pathname)?.groups ?? {}) as Record<string, string>;
     return route.handler(request, { params: Promise.resolve(params) });

@@ -3,7 +3,12 @@ import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTER
 
 /** Request and response shapes of the bank API: validation and the OpenAPI document use the same ones. */
 const money = z.number().int("Amounts are integers in minor units (cents)").positive("The amount must be more than zero").max(100_000_000_000);
-const reference = z.string().trim().min(1, "Give a reference").max(140, "Keep the reference to 140 characters").regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE);
+const reference = z
+  .string()
+  .trim()
+  .min(1, "Give a reference")
+  .max(140, "Keep the reference to 140 characters")
+  .regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE);
 
 export const transferRequest = z.strictObject({
   toAccountId: z.uuid({ error: "Give the id of one of this key's accounts" }),
@@ -69,7 +74,10 @@ export const payment = z.object({
 });
 export const taxCertificate = z.object({
   id: z.uuid(),
-  taxYear: z.string().regex(/^\d{4}$/).meta({ description: "The year the tax year ends in: 2026 runs from 1 March 2025 to the end of February 2026" }),
+  taxYear: z
+    .string()
+    .regex(/^\d{4}$/)
+    .meta({ description: "The year the tax year ends in: 2026 runs from 1 March 2025 to the end of February 2026" }),
   kind: z.enum(["interest"]),
   currency: z.string().length(3),
   interestEarned: z.number().int().nonnegative(),

@@ -31,7 +31,11 @@ export async function keyAccount(db: Executor, caller: ApiCaller, accountId: str
     .limit(1);
   if (!row || row.orgId !== caller.orgId) throw new ApiError(404, "not_found", "No such account.");
   if (!row.granted || row.mode !== caller.mode) {
-    throw new ApiError(403, "account_not_allowed", `This key may not use that account${row.mode !== caller.mode ? ` (a ${caller.mode} key sees only ${caller.mode} accounts)` : ""}.`);
+    throw new ApiError(
+      403,
+      "account_not_allowed",
+      `This key may not use that account${row.mode !== caller.mode ? ` (a ${caller.mode} key sees only ${caller.mode} accounts)` : ""}.`,
+    );
   }
   return row;
 }

@@ -136,7 +136,15 @@ export async function renderTaxCertificate(content: TaxCertificateContent): Prom
   if (content.mode === "test") {
     const label = "TEST";
     const x = left + bold.widthOfTextAtSize(`Tax year ${content.taxYear}`, 20) + 12;
-    page.drawRectangle({ x, y: 713, width: bold.widthOfTextAtSize(label, 10) + 12, height: 18, color: rgb(1, 0.93, 0.84), borderColor: rgb(0.92, 0.55, 0.15), borderWidth: 0.75 });
+    page.drawRectangle({
+      x,
+      y: 713,
+      width: bold.widthOfTextAtSize(label, 10) + 12,
+      height: 18,
+      color: rgb(1, 0.93, 0.84),
+      borderColor: rgb(0.92, 0.55, 0.15),
+      borderWidth: 0.75,
+    });
     write(page, label, x + 6, 718, bold, 10, rgb(0.6, 0.27, 0.02));
   }
 

@@ -20,7 +20,11 @@ export function parseDay(input: string): ParsedDay {
   if (local) [day, month, year] = [Number(local[1]), Number(local[2]), Number(local[3])];
   else if (iso) [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
   else return { ok: false, message: FORMAT_MESSAGE };
-  if (month < 1 || month > 12) return { ok: false, message: local && day >= 1 && day <= 12 && month <= 31 ? `There is no month ${month}: ${FORMAT_MESSAGE.toLowerCase()}` : "That is not a date" };
+  if (month < 1 || month > 12)
+    return {
+      ok: false,
+      message: local && day >= 1 && day <= 12 && month <= 31 ? `There is no month ${month}: ${FORMAT_MESSAGE.toLowerCase()}` : "That is not a date",
+    };
   if (year < 2000 || year > 2999) return { ok: false, message: "That is not a date" };
   const date = new Date(Date.UTC(year, month - 1, day));
   if (day < 1 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return { ok: false, message: "That is not a date" };
@@ -61,7 +65,9 @@ const text = (max: number) =>
 export const auditFiltersSchema = z
   .object({
     actor: text(254).optional(),
-    action: text(64).regex(/^[a-z_.]*$/, "Choose an action from the list").optional(),
+    action: text(64)
+      .regex(/^[a-z_.]*$/, "Choose an action from the list")
+      .optional(),
     target: text(100).optional(),
     from: dayField.optional(),
     to: dayField.optional(),

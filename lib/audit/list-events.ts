@@ -66,11 +66,20 @@ function withTargets(db: Executor, orgId: string) {
 function auditWhere(db: Executor, orgId: string, filters: AuditFilters): SQL {
   const members = db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.orgId, orgId));
   const conditions: (SQL | undefined)[] = [or(eq(auditEvents.orgId, orgId), and(isNull(auditEvents.orgId), inArray(auditEvents.actorUserId, members)))];
-  if (filters.actor) conditions.push(or(ilike(auditEvents.actorLabel, `%${escapeLike(filters.actor)}%`), ilike(actorKeys.alias, `%${escapeLike(filters.actor)}%`)));
+  if (filters.actor)
+    conditions.push(or(ilike(auditEvents.actorLabel, `%${escapeLike(filters.actor)}%`), ilike(actorKeys.alias, `%${escapeLike(filters.actor)}%`)));
   if (filters.action) conditions.push(eq(auditEvents.action, filters.action));
   if (filters.target) {
     const t = escapeLike(filters.target);
-    conditions.push(or(eq(auditEvents.targetType, filters.target), ilike(auditEvents.targetId, `${t}%`), ilike(apiKeys.alias, `%${t}%`), ilike(apiKeys.prefix, `${t}%`), ilike(applications.name, `%${t}%`)));
+    conditions.push(
+      or(
+        eq(auditEvents.targetType, filters.target),
+        ilike(auditEvents.targetId, `${t}%`),
+        ilike(apiKeys.alias, `%${t}%`),
+        ilike(apiKeys.prefix, `${t}%`),
+        ilike(applications.name, `%${t}%`),
+      ),
+    );
   }
   if (filters.from) conditions.push(gte(auditEvents.occurredAt, dayStart(filters.from)));
   if (filters.to) conditions.push(lt(auditEvents.occurredAt, dayEnd(filters.to)));
@@ -111,7 +120,13 @@ export function targetLabel(row: Row): string | null {
   }
 }
 
-type Joined = Row & { actorLabel: string; actorKeyAlias: string | null; actorKeyPrefix: string | null; keyRevokedAt: Date | null; applicationId: string | null };
+type Joined = Row & {
+  actorLabel: string;
+  actorKeyAlias: string | null;
+  actorKeyPrefix: string | null;
+  keyRevokedAt: Date | null;
+  applicationId: string | null;
+};
 
 /** Where the target can be seen in the portal: a key that still exists, or an application. */
 function targetHref(row: Joined & { targetId: string | null }): string | null {
@@ -168,6 +183,8 @@ export function auditCsv(rows: Awaited<ReturnType<typeof exportAuditEvents>>): s
     if (/^[=+\-@\t\r]/.test(v)) v = `'${v}`;
     return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
   };
-  const lines = rows.map((r) => [r.occurredAt.toISOString(), r.actorLabel, r.action, r.targetType, r.targetLabel, r.targetId, r.outcome, r.ip, r.requestId].map(cell).join(","));
+  const lines = rows.map((r) =>
+    [r.occurredAt.toISOString(), r.actorLabel, r.action, r.targetType, r.targetLabel, r.targetId, r.outcome, r.ip, r.requestId].map(cell).join(","),
+  );
   return [CSV_COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";
 }

@@ -71,9 +71,7 @@ export async function loadActor(db: Executor, sessionId: string): Promise<Actor 
   return {
     sessionId,
     user: { id: row.userId, name: row.name, email: row.email, isOperator: row.isOperator, hasPin: row.pinHash !== null },
-    org: active
-      ? { id: active.orgId, name: active.orgName, kind: active.orgKind, status: active.orgStatus, products: active.products }
-      : null,
+    org: active ? { id: active.orgId, name: active.orgName, kind: active.orgKind, status: active.orgStatus, products: active.products } : null,
     role: active ? { id: active.roleId, name: active.roleName, builtIn: active.builtIn } : null,
     permissions: new Set(active ? active.permissions.filter(isMemberPermission) : []),
     memberships: rows.map((m) => ({ orgId: m.orgId, orgName: m.orgName, orgKind: m.orgKind, roleName: m.roleName })),

@@ -24,19 +24,19 @@ export const changePin = defineCommand({
     if (newPin === confirmedPin) {
       throw new DomainError("invalid_request", "Check the highlighted fields.", { newPin: "Choose a PIN different from your current one" });
     }
-  const pinHash = await hashSecret(newPin);
-  return db.transaction(async (tx) => {
-    await tx.update(users).set({ pinHash, pinSetAt: sql`now()`, pinFailedAttempts: 0, pinLockedUntil: null }).where(eq(users.id, actor.user.id));
-    const sessionsEnded = await revokeOtherSessions(tx, actor.user.id, actor.sessionId);
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "auth.pin_change",
-      targetType: "user",
-      targetId: actor.user.id,
-      outcome: "success",
-      metadata: { sessionsEnded },
+    const pinHash = await hashSecret(newPin);
+    return db.transaction(async (tx) => {
+      await tx.update(users).set({ pinHash, pinSetAt: sql`now()`, pinFailedAttempts: 0, pinLockedUntil: null }).where(eq(users.id, actor.user.id));
+      const sessionsEnded = await revokeOtherSessions(tx, actor.user.id, actor.sessionId);
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "auth.pin_change",
+        targetType: "user",
+        targetId: actor.user.id,
+        outcome: "success",
+        metadata: { sessionsEnded },
+      });
+      return { sessionsEnded };
     });
-    return { sessionsEnded };
-  });
   },
 });

@@ -11,6 +11,9 @@ import { verifyActionPin } from "./pin";
 
 export type { MemberActor };
 
+/** Where a command was asked from; `origin` (the portal's own address) is there for commands that write links. */
+export type CommandRequest = RequestInfo & { origin?: string };
+
 /**
  * Who may run a command — declared once, checked before anything is read, and every refusal audited.
  * - `permission`: a member permission in the active organisation; with `superadmin`, held by the
@@ -65,7 +68,7 @@ export interface CommandDefinition {
 }
 
 /** A declared command: callable as `command(db, actor, input, request)`; its declaration is readable by tests. */
-export type Command<In, R, Q extends RequestInfo = RequestInfo> = ((db: Database, actor: Actor, input: unknown, request: Q) => Promise<R>) & {
+export type Command<In, R, Q extends RequestInfo = CommandRequest> = ((db: Database, actor: Actor, input: unknown, request: Q) => Promise<R>) & {
   readonly definition: CommandDefinition;
   /** The input the command accepts, for typing its server action; never read at run time. */
   readonly __input?: In;
@@ -78,7 +81,7 @@ export type CommandInput<C> = C extends Command<infer In, unknown, never> ? In :
  * field), authorizes the actor against `requires` with an audited refusal, loads and checks the
  * members and roles the requirement names, runs `load`, checks the PIN when `pin` is set, then `run`.
  */
-export function defineCommand<S extends z.ZodType, Req extends CommandRequirement<Input<S>>, L = undefined, R = void, Q extends RequestInfo = RequestInfo>(
+export function defineCommand<S extends z.ZodType, Req extends CommandRequirement<Input<S>>, L = undefined, R = void, Q extends RequestInfo = CommandRequest>(
   spec: CommandSpec<S, Req, Q, L, R>,
 ): Command<z.input<S>, R, Q> {
   const command = async (db: Database, actor: Actor, rawInput: unknown, request: Q): Promise<R> => {

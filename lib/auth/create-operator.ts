@@ -61,7 +61,10 @@ export async function createOperator(db: Database, input: unknown, now = new Dat
       userId = created!.id;
       status = "created";
     } else if (!existing.isOperator) {
-      throw new DomainError("not_operator", `${email} has a Latchkey sign-in as a customer's member, not as a bank operator. Nothing was changed; use another address for the operator.`);
+      throw new DomainError(
+        "not_operator",
+        `${email} has a Latchkey sign-in as a customer's member, not as a bank operator. Nothing was changed; use another address for the operator.`,
+      );
     } else if (!existing.setUpTokenHash) {
       throw new DomainError("already_set_up", `${email} is a bank operator who has already set a password and PIN. Nothing was changed.`);
     } else {

@@ -48,10 +48,7 @@ export async function verifyActionPin(db: Database, actor: Actor, pin: unknown, 
     where id = ${actor.user.id} and pin_failed_attempts >= ${PIN_MAX_FAILURES} and pin_locked_until is null
     returning pin_locked_until as locked_until
   `);
-  const [now] = await db
-    .select({ failures: users.pinFailedAttempts, lockedUntil: users.pinLockedUntil })
-    .from(users)
-    .where(eq(users.id, actor.user.id));
+  const [now] = await db.select({ failures: users.pinFailedAttempts, lockedUntil: users.pinLockedUntil }).from(users).where(eq(users.id, actor.user.id));
   const failures = now?.failures ?? PIN_MAX_FAILURES;
   const lockedUntil = now?.lockedUntil ?? null;
   await recordAuditEvent(db, {

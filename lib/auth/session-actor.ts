@@ -17,7 +17,11 @@ export function isDatabaseOutage(error: unknown): boolean {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
     // node-postgres and PGlite say these in words only.
-    if (typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error/i.test(message)) return true;
+    if (
+      typeof message === "string" &&
+      /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Client has encountered a connection error/i.test(message)
+    )
+      return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
@@ -56,6 +60,8 @@ export async function loadSessionActor(db: Executor, sessionId: string): Promise
  * error page it renders goes out as 503 Service Unavailable rather than 500. A no-op elsewhere.
  */
 function markDatabaseUnavailable(): void {
-  const store = (globalThis as Record<symbol, { getStore(): { databaseUnavailable?: boolean } | undefined } | undefined>)[Symbol.for("latchkey.portalRequest")]?.getStore();
+  const store = (globalThis as Record<symbol, { getStore(): { databaseUnavailable?: boolean } | undefined } | undefined>)[
+    Symbol.for("latchkey.portalRequest")
+  ]?.getStore();
   if (store) store.databaseUnavailable = true;
 }

@@ -9,10 +9,7 @@ export const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
 /** lastSeenAt is written at most this often per session. */
 const TOUCH_INTERVAL_SECONDS = 60;
 
-export async function createSession(
-  db: Executor,
-  input: { userId: string; ip: string | null; userAgent: string | null },
-): Promise<string> {
+export async function createSession(db: Executor, input: { userId: string; ip: string | null; userAgent: string | null }): Promise<string> {
   // The organisation joined first; among those joined at once, the first by name (as the switcher lists them).
   const [first] = await db
     .select({ orgId: memberships.orgId })
@@ -103,9 +100,7 @@ export async function listActiveSessions(db: Executor, userId: string, currentSe
     .where(stillValid(userId))
     .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
     .limit(100);
-  return rows
-    .map(({ id, ...row }) => ({ ...row, current: id === currentSessionId }))
-    .sort((a, b) => Number(b.current) - Number(a.current));
+  return rows.map(({ id, ...row }) => ({ ...row, current: id === currentSessionId })).sort((a, b) => Number(b.current) - Number(a.current));
 }
 
 /**

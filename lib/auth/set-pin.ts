@@ -13,12 +13,7 @@ import { defineCommand } from "./command";
 export type SetPinResult = { ok: true } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 /** Sets the member's first PIN. Changing an existing PIN is a separate, PIN-checked flow. */
-export async function setInitialPin(
-  db: Database,
-  actor: Actor,
-  input: unknown,
-  context: { ip: string | null; requestId: string },
-): Promise<SetPinResult> {
+export async function setInitialPin(db: Database, actor: Actor, input: unknown, context: { ip: string | null; requestId: string }): Promise<SetPinResult> {
   const parsed = setPinSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};

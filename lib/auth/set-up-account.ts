@@ -48,7 +48,11 @@ export async function setUpAccount(db: Database, input: unknown, request: Reques
   if (!limit.allowed) {
     await recordAuditEvent(db, { ...audit, outcome: "denied", metadata: { reason: "rate_limited" } });
     const minutes = Math.ceil(limit.retryAfterSeconds / 60);
-    return { ok: false, reason: "rate_limited", error: `Too many attempts from your network. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again.` };
+    return {
+      ok: false,
+      reason: "rate_limited",
+      error: `Too many attempts from your network. Wait ${minutes} minute${minutes === 1 ? "" : "s"}, then try again.`,
+    };
   }
 
   const tokenHash = sha256Hex(token);

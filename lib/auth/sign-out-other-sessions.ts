@@ -16,17 +16,17 @@ export const signOutOtherSessions = defineCommand({
   schema: signOutOtherSessionsSchema,
   pin: true,
   run: ({ db, actor, request }): Promise<{ ended: number }> => {
-  return db.transaction(async (tx) => {
-    const ended = await revokeOtherSessions(tx, actor.user.id, actor.sessionId);
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "auth.sign_out_others",
-      targetType: "user",
-      targetId: actor.user.id,
-      outcome: "success",
-      metadata: { sessions: ended },
+    return db.transaction(async (tx) => {
+      const ended = await revokeOtherSessions(tx, actor.user.id, actor.sessionId);
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "auth.sign_out_others",
+        targetType: "user",
+        targetId: actor.user.id,
+        outcome: "success",
+        metadata: { sessions: ended },
+      });
+      return { ended };
     });
-    return { ended };
-  });
   },
 });

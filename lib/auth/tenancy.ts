@@ -19,19 +19,44 @@ export interface Attempted {
  */
 const TENANT_TARGETS: Record<string, { elsewhere: (db: Executor, orgId: string, id: string) => Promise<unknown[]> }> = {
   api_key: {
-    elsewhere: (db, orgId, id) => db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.id, id), ne(apiKeys.orgId, orgId))).limit(1),
+    elsewhere: (db, orgId, id) =>
+      db
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, id), ne(apiKeys.orgId, orgId)))
+        .limit(1),
   },
   application: {
-    elsewhere: (db, orgId, id) => db.select({ id: applications.id }).from(applications).where(and(eq(applications.id, id), ne(applications.orgId, orgId))).limit(1),
+    elsewhere: (db, orgId, id) =>
+      db
+        .select({ id: applications.id })
+        .from(applications)
+        .where(and(eq(applications.id, id), ne(applications.orgId, orgId)))
+        .limit(1),
   },
   invitation: {
-    elsewhere: (db, orgId, id) => db.select({ id: invitations.id }).from(invitations).where(and(eq(invitations.id, id), ne(invitations.orgId, orgId))).limit(1),
+    elsewhere: (db, orgId, id) =>
+      db
+        .select({ id: invitations.id })
+        .from(invitations)
+        .where(and(eq(invitations.id, id), ne(invitations.orgId, orgId)))
+        .limit(1),
   },
   payment: {
-    elsewhere: (db, orgId, id) => db.select({ id: payments.id }).from(payments).where(and(eq(payments.id, id), ne(payments.orgId, orgId))).limit(1),
+    elsewhere: (db, orgId, id) =>
+      db
+        .select({ id: payments.id })
+        .from(payments)
+        .where(and(eq(payments.id, id), ne(payments.orgId, orgId)))
+        .limit(1),
   },
   role: {
-    elsewhere: (db, orgId, id) => db.select({ id: roles.id }).from(roles).where(and(eq(roles.id, id), ne(roles.orgId, orgId))).limit(1),
+    elsewhere: (db, orgId, id) =>
+      db
+        .select({ id: roles.id })
+        .from(roles)
+        .where(and(eq(roles.id, id), ne(roles.orgId, orgId)))
+        .limit(1),
   },
   member: {
     elsewhere: (db, orgId, id) =>

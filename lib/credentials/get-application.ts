@@ -45,7 +45,14 @@ export async function getApplicationView(db: Executor, actor: Actor, application
     .orderBy(asc(applications.createdAt), asc(applications.name));
   const keys = seesKeys
     ? await db
-        .select({ id: apiKeys.id, alias: apiKeys.alias, prefix: apiKeys.prefix, mode: apiKeys.mode, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt })
+        .select({
+          id: apiKeys.id,
+          alias: apiKeys.alias,
+          prefix: apiKeys.prefix,
+          mode: apiKeys.mode,
+          expiresAt: apiKeys.expiresAt,
+          revokedAt: apiKeys.revokedAt,
+        })
         .from(apiKeys)
         .where(and(eq(apiKeys.applicationId, row.id), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
         .orderBy(desc(apiKeys.createdAt), asc(apiKeys.alias))
@@ -63,6 +70,11 @@ export async function getApplicationView(db: Executor, actor: Actor, application
 /** The application a member lands on from /credentials: the first one. */
 export async function firstApplicationId(db: Executor, actor: Actor): Promise<string | null> {
   const { org } = authorize(actor, { organisation: true });
-  const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.orgId, org.id)).orderBy(asc(applications.createdAt), asc(applications.name)).limit(1);
+  const [row] = await db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(eq(applications.orgId, org.id))
+    .orderBy(asc(applications.createdAt), asc(applications.name))
+    .limit(1);
   return row?.id ?? null;
 }

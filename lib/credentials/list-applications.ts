@@ -62,7 +62,9 @@ export async function listApplicationSummaries(db: Executor, actor: Actor) {
     id: r.id,
     name: r.name,
     createdAt: r.createdAt,
-    credentials: seesCredentials ? { clientId: r.clientId, secretIssued: secretIssued(r), clientSecretLast4: r.clientSecretLast4, secretRotatedAt: r.secretRotatedAt } : null,
+    credentials: seesCredentials
+      ? { clientId: r.clientId, secretIssued: secretIssued(r), clientSecretLast4: r.clientSecretLast4, secretRotatedAt: r.secretRotatedAt }
+      : null,
     keyCount: seesKeys ? r.keyCount : null,
   }));
 }

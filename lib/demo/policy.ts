@@ -21,7 +21,9 @@ export const PRODUCTION_DEMO_WARNING =
 export function demoDecision(settings: DemoSettings): DemoDecision {
   if (settings.demo === "0") return { seed: false, reason: "LATCHKEY_DEMO=0" };
   if (settings.nodeEnv === "production") {
-    return settings.demo === "1" ? { seed: true, warning: PRODUCTION_DEMO_WARNING } : { seed: false, reason: "NODE_ENV=production; set LATCHKEY_DEMO=1 to seed it anyway" };
+    return settings.demo === "1"
+      ? { seed: true, warning: PRODUCTION_DEMO_WARNING }
+      : { seed: false, reason: "NODE_ENV=production; set LATCHKEY_DEMO=1 to seed it anyway" };
   }
   if (settings.demo === "1" || settings.requested || settings.embedded) return { seed: true };
   return { seed: false, reason: "PostgreSQL gets the demo only with LATCHKEY_DEMO=1" };

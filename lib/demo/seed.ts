@@ -3,7 +3,21 @@ import { asc, eq, inArray, sql } from "drizzle-orm";
 import { createApplication } from "@/lib/credentials/create-application";
 import type { Database, Executor } from "@/lib/db";
 import { completedTaxYears } from "@/lib/api/tax-year";
-import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, cards, companies, memberships, organisations, payments, roles, taxCertificates, transactions, users } from "@/lib/db/schema";
+import {
+  accounts,
+  apiKeyAccounts,
+  apiKeyCompanies,
+  apiKeys,
+  cards,
+  companies,
+  memberships,
+  organisations,
+  payments,
+  roles,
+  taxCertificates,
+  transactions,
+  users,
+} from "@/lib/db/schema";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { createOrganisation } from "@/lib/organisations/create-organisation";
@@ -26,7 +40,12 @@ export async function demoPresent(db: Executor): Promise<boolean> {
   const existing = await db
     .select({ id: users.id })
     .from(users)
-    .where(inArray(users.email, DEMO_PEOPLE.map((p) => p.email)))
+    .where(
+      inArray(
+        users.email,
+        DEMO_PEOPLE.map((p) => p.email),
+      ),
+    )
     .limit(1);
   return existing.length > 0;
 }
@@ -201,13 +220,80 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
     // Keys in every state, so the list, the banner and renewals have something real to show.
     const DAY = 86_400_000;
     const demoKeys = [
-      { org: nkosi.id, app: "Individual connection", by: "thabo@nkosi.example", alias: "Budget app", mode: "live", ageDays: 80, accounts: ["Private Bank Account", "PrimeSaver"], permissions: ["accounts:view", "balances:view", "transactions:view"] },
-      { org: nkosi.id, app: "Individual connection", by: "thabo@nkosi.example", alias: "Tax return export", mode: "live", ageDays: 93, accounts: ["Tax Savings Account"], permissions: ["accounts:view", "statements:view", "transactions:view"] },
-      { org: nkosi.id, app: "Individual connection", by: "thabo@nkosi.example", alias: "Card rules playground", mode: "test", ageDays: 12, accounts: ["Sandbox Current"], permissions: ["card_code:edit", "card_code:view"] },
-      { org: acme.id, app: "ERP integration", by: "naledi@acme.example", alias: "ERP nightly sync", mode: "live", ageDays: 31, companies: ["Acme Retail"], accounts: ["Acme Retail ZAR live", "Acme Retail USD live"], permissions: ["accounts:view", "balances:view", "statements:view", "transactions:view"] },
-      { org: acme.id, app: "ERP integration", by: "pieter@acme.example", alias: "Supplier payments", mode: "live", ageDays: 84, companies: ["Acme Retail", "Acme Logistics"], accounts: ["Acme Retail ZAR live", "Acme Logistics ZAR live"], permissions: ["accounts:view", "balances:view", "payments:edit", "payments:view"] },
-      { org: acme.id, app: "Treasury bot", by: "naledi@acme.example", alias: "Treasury sweeps", mode: "live", ageDays: 8, companies: ["Acme Logistics"], accounts: ["Acme Logistics ZAR live", "Acme Logistics EUR live"], permissions: ["balances:view", "transfers:edit"] },
-      { org: acme.id, app: "Treasury bot", by: "pieter@acme.example", alias: "Sandbox smoke tests", mode: "test", ageDays: 95, companies: ["Acme Retail"], accounts: ["Acme Retail ZAR test"], permissions: ["accounts:view", "balances:view", "transactions:view"] },
+      {
+        org: nkosi.id,
+        app: "Individual connection",
+        by: "thabo@nkosi.example",
+        alias: "Budget app",
+        mode: "live",
+        ageDays: 80,
+        accounts: ["Private Bank Account", "PrimeSaver"],
+        permissions: ["accounts:view", "balances:view", "transactions:view"],
+      },
+      {
+        org: nkosi.id,
+        app: "Individual connection",
+        by: "thabo@nkosi.example",
+        alias: "Tax return export",
+        mode: "live",
+        ageDays: 93,
+        accounts: ["Tax Savings Account"],
+        permissions: ["accounts:view", "statements:view", "transactions:view"],
+      },
+      {
+        org: nkosi.id,
+        app: "Individual connection",
+        by: "thabo@nkosi.example",
+        alias: "Card rules playground",
+        mode: "test",
+        ageDays: 12,
+        accounts: ["Sandbox Current"],
+        permissions: ["card_code:edit", "card_code:view"],
+      },
+      {
+        org: acme.id,
+        app: "ERP integration",
+        by: "naledi@acme.example",
+        alias: "ERP nightly sync",
+        mode: "live",
+        ageDays: 31,
+        companies: ["Acme Retail"],
+        accounts: ["Acme Retail ZAR live", "Acme Retail USD live"],
+        permissions: ["accounts:view", "balances:view", "statements:view", "transactions:view"],
+      },
+      {
+        org: acme.id,
+        app: "ERP integration",
+        by: "pieter@acme.example",
+        alias: "Supplier payments",
+        mode: "live",
+        ageDays: 84,
+        companies: ["Acme Retail", "Acme Logistics"],
+        accounts: ["Acme Retail ZAR live", "Acme Logistics ZAR live"],
+        permissions: ["accounts:view", "balances:view", "payments:edit", "payments:view"],
+      },
+      {
+        org: acme.id,
+        app: "Treasury bot",
+        by: "naledi@acme.example",
+        alias: "Treasury sweeps",
+        mode: "live",
+        ageDays: 8,
+        companies: ["Acme Logistics"],
+        accounts: ["Acme Logistics ZAR live", "Acme Logistics EUR live"],
+        permissions: ["balances:view", "transfers:edit"],
+      },
+      {
+        org: acme.id,
+        app: "Treasury bot",
+        by: "pieter@acme.example",
+        alias: "Sandbox smoke tests",
+        mode: "test",
+        ageDays: 95,
+        companies: ["Acme Retail"],
+        accounts: ["Acme Retail ZAR test"],
+        permissions: ["accounts:view", "balances:view", "transactions:view"],
+      },
     ] as const;
     for (const spec of demoKeys) {
       const { key, prefix } = generateApiKey(spec.mode);
@@ -235,8 +321,30 @@ export async function seedDemoData(db: Database, now = new Date()): Promise<Seed
       if (spec.alias === "Supplier payments") {
         // Two payments the ERP created through the API, waiting for a member's approval.
         await tx.insert(payments).values([
-          { orgId: acme.id, accountId: accountIds["Acme Retail ZAR live"]!, createdByKeyId: row!.id, amount: 1_875_000n, currency: "ZAR", beneficiaryName: "Nampak Packaging", beneficiaryAccountNumber: "62012345678", beneficiaryBankCode: "250655", reference: "INV-88213", createdAt: new Date(now.getTime() - 5 * 3_600_000) },
-          { orgId: acme.id, accountId: accountIds["Acme Logistics ZAR live"]!, createdByKeyId: row!.id, amount: 432_050n, currency: "ZAR", beneficiaryName: "Imperial Logistics", beneficiaryAccountNumber: "40998877123", beneficiaryBankCode: "632005", reference: "Fuel Oct", createdAt: new Date(now.getTime() - 2 * 3_600_000) },
+          {
+            orgId: acme.id,
+            accountId: accountIds["Acme Retail ZAR live"]!,
+            createdByKeyId: row!.id,
+            amount: 1_875_000n,
+            currency: "ZAR",
+            beneficiaryName: "Nampak Packaging",
+            beneficiaryAccountNumber: "62012345678",
+            beneficiaryBankCode: "250655",
+            reference: "INV-88213",
+            createdAt: new Date(now.getTime() - 5 * 3_600_000),
+          },
+          {
+            orgId: acme.id,
+            accountId: accountIds["Acme Logistics ZAR live"]!,
+            createdByKeyId: row!.id,
+            amount: 432_050n,
+            currency: "ZAR",
+            beneficiaryName: "Imperial Logistics",
+            beneficiaryAccountNumber: "40998877123",
+            beneficiaryBankCode: "632005",
+            reference: "Fuel Oct",
+            createdAt: new Date(now.getTime() - 2 * 3_600_000),
+          },
         ]);
       }
     }
@@ -376,7 +484,7 @@ const DAY = 24 * 60 * 60 * 1000;
 function historyFor(profile: Profile, currency: string, rng: () => number, now: Date): Entry[] {
   const out: Entry[] = [];
   const between = (min: number, max: number) => Math.round(min + rng() * (max - min));
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rng() * items.length)]!;
   const at = (monthsBack: number, day: number, hour = between(7, 19)) => {
     const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, day, hour, between(0, 59), between(0, 59)));
     return d;

@@ -60,11 +60,18 @@ function isTrusted(address: string, trusted: TrustedProxies): boolean {
  * The client's address: the right-most hop that is not a trusted proxy. With no trusted proxies
  * (the default) that is always the socket's peer, whatever X-Forwarded-For says.
  */
-export function resolveClientAddress(peer: string | undefined | null, forwardedFor: string | string[] | undefined | null, trusted: TrustedProxies): string | null {
+export function resolveClientAddress(
+  peer: string | undefined | null,
+  forwardedFor: string | string[] | undefined | null,
+  trusted: TrustedProxies,
+): string | null {
   let current = normaliseAddress(peer);
   if (!current || !isTrusted(current, trusted)) return current;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "");
-  const hops = header.split(",").map((hop) => hop.trim()).filter(Boolean);
+  const hops = header
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normaliseAddress(hops[i]);
     // A trusted proxy vouching for something that is not an address: stop at the proxy.

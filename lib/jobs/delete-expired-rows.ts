@@ -19,7 +19,9 @@ export async function deleteExpiredRows(db: Database): Promise<Record<"sessions"
     return (result as { rowCount?: number | null; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0;
   };
   return {
-    sessions: await count(sql`delete from sessions where expires_at <= now() or revoked_at is not null or last_seen_at <= now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`),
+    sessions: await count(
+      sql`delete from sessions where expires_at <= now() or revoked_at is not null or last_seen_at <= now() - make_interval(secs => ${SESSION_IDLE_SECONDS})`,
+    ),
     accessTokens: await count(sql`delete from access_tokens where expires_at <= now()`),
     rateLimits: await count(sql`delete from rate_limits where window_started_at <= now() - make_interval(hours => ${RATE_LIMIT_KEEP_HOURS})`),
     idempotencyRecords: await count(sql`delete from idempotency_records where created_at <= now() - make_interval(hours => ${IDEMPOTENCY_KEEP_HOURS})`),

@@ -63,11 +63,22 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
       // The key must still be the one found above: a renewal or deletion that committed since then
       // resolved its reminders (lib/notifications/resolve-key-reminders.ts), and one that starts now
       // waits for this row lock, then resolves what this transaction writes.
-      const still = await tx.execute(sql`select 1 from api_keys where id = ${row.key_id} and expires_at = ${row.expires_exact}::timestamptz and revoked_at is null for share`);
+      const still = await tx.execute(
+        sql`select 1 from api_keys where id = ${row.key_id} and expires_at = ${row.expires_exact}::timestamptz and revoked_at is null for share`,
+      );
       if (still.rows.length === 0) return false;
       const [notification] = await tx
         .insert(notifications)
-        .values({ orgId: row.org_id, userId: row.user_id, kind: `key_${row.threshold === "frozen" ? "frozen" : "expiring"}`, subjectType: "api_key", subjectId: row.key_id, dedupeKey, title, body })
+        .values({
+          orgId: row.org_id,
+          userId: row.user_id,
+          kind: `key_${row.threshold === "frozen" ? "frozen" : "expiring"}`,
+          subjectType: "api_key",
+          subjectId: row.key_id,
+          dedupeKey,
+          title,
+          body,
+        })
         .onConflictDoNothing({ target: notifications.dedupeKey })
         .returning({ id: notifications.id });
       if (!notification) return false;

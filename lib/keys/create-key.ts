@@ -44,78 +44,81 @@ export const createKey = defineCommand({
     }
   },
   run: async ({ db, actor, input: data, request }): Promise<CreatedKey> => {
-  const org = actor.org;
-  const accountIds = [...new Set(data.accountIds)];
-  const companyIds = [...new Set(data.companyIds)];
+    const org = actor.org;
+    const accountIds = [...new Set(data.accountIds)];
+    const companyIds = [...new Set(data.companyIds)];
 
-  try {
-    return await db.transaction(async (tx) => {
-      const [app] = await tx
-        .select({ id: applications.id })
-        .from(applications)
-        .where(and(eq(applications.id, data.applicationId), eq(applications.orgId, org.id)));
-      if (!app) throw new DomainError("invalid_request", "Check the highlighted fields.", { applicationId: "Choose one of your applications" });
+    try {
+      return await db.transaction(async (tx) => {
+        const [app] = await tx
+          .select({ id: applications.id })
+          .from(applications)
+          .where(and(eq(applications.id, data.applicationId), eq(applications.orgId, org.id)));
+        if (!app) throw new DomainError("invalid_request", "Check the highlighted fields.", { applicationId: "Choose one of your applications" });
 
-      if (org.kind === "business") {
-        const found = companyIds.length
-          ? await tx.select({ id: companies.id }).from(companies).where(and(inArray(companies.id, companyIds), eq(companies.orgId, org.id)))
-          : [];
-        if (found.length === 0 || found.length !== companyIds.length) {
-          throw new DomainError("invalid_request", "Check the highlighted fields.", { companyIds: "Choose at least one of your companies" });
+        if (org.kind === "business") {
+          const found = companyIds.length
+            ? await tx
+                .select({ id: companies.id })
+                .from(companies)
+                .where(and(inArray(companies.id, companyIds), eq(companies.orgId, org.id)))
+            : [];
+          if (found.length === 0 || found.length !== companyIds.length) {
+            throw new DomainError("invalid_request", "Check the highlighted fields.", { companyIds: "Choose at least one of your companies" });
+          }
+        } else if (companyIds.length) {
+          throw new DomainError("invalid_request", "Check the highlighted fields.", { companyIds: "A private organisation has no companies" });
         }
-      } else if (companyIds.length) {
-        throw new DomainError("invalid_request", "Check the highlighted fields.", { companyIds: "A private organisation has no companies" });
-      }
 
-      const chosen = await tx
-        .select({ id: accounts.id, mode: accounts.mode, companyId: accounts.companyId })
-        .from(accounts)
-        .where(and(inArray(accounts.id, accountIds), eq(accounts.orgId, org.id)));
-      const valid = chosen.filter((a) => a.mode === data.mode && (org.kind === "private" || companyIds.includes(a.companyId ?? "")));
-      if (valid.length !== accountIds.length) {
-        throw new DomainError("invalid_request", "Check the highlighted fields.", {
-          accountIds: `Choose ${data.mode === "live" ? "live" : "test"} accounts${org.kind === "business" ? " of the chosen companies" : ""}`,
+        const chosen = await tx
+          .select({ id: accounts.id, mode: accounts.mode, companyId: accounts.companyId })
+          .from(accounts)
+          .where(and(inArray(accounts.id, accountIds), eq(accounts.orgId, org.id)));
+        const valid = chosen.filter((a) => a.mode === data.mode && (org.kind === "private" || companyIds.includes(a.companyId ?? "")));
+        if (valid.length !== accountIds.length) {
+          throw new DomainError("invalid_request", "Check the highlighted fields.", {
+            accountIds: `Choose ${data.mode === "live" ? "live" : "test"} accounts${org.kind === "business" ? " of the chosen companies" : ""}`,
+          });
+        }
+
+        const [existing] = await tx
+          .select({ id: apiKeys.id })
+          .from(apiKeys)
+          .where(and(eq(apiKeys.applicationId, app.id), eq(apiKeys.alias, data.alias), isNull(apiKeys.revokedAt)));
+        if (existing) throw aliasTaken(data.alias);
+
+        const { key, prefix } = generateApiKey(data.mode);
+        const [row] = await tx
+          .insert(apiKeys)
+          .values({
+            orgId: org.id,
+            applicationId: app.id,
+            alias: data.alias,
+            description: data.description || null,
+            mode: data.mode,
+            prefix,
+            secretHash: sha256Hex(key),
+            permissions: [...new Set(data.permissions)].sort(),
+            createdBy: actor.user.id,
+            expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`,
+          })
+          .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
+        await tx.insert(apiKeyAccounts).values(accountIds.map((accountId) => ({ keyId: row!.id, accountId })));
+        if (companyIds.length) await tx.insert(apiKeyCompanies).values(companyIds.map((companyId) => ({ keyId: row!.id, companyId })));
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          action: "key.create",
+          targetType: "api_key",
+          targetId: row!.id,
+          outcome: "success",
+          metadata: { alias: data.alias, prefix, mode: data.mode, permissions: data.permissions.join(" "), accounts: accountIds.length },
         });
-      }
-
-      const [existing] = await tx
-        .select({ id: apiKeys.id })
-        .from(apiKeys)
-        .where(and(eq(apiKeys.applicationId, app.id), eq(apiKeys.alias, data.alias), isNull(apiKeys.revokedAt)));
-      if (existing) throw aliasTaken(data.alias);
-
-      const { key, prefix } = generateApiKey(data.mode);
-      const [row] = await tx
-        .insert(apiKeys)
-        .values({
-          orgId: org.id,
-          applicationId: app.id,
-          alias: data.alias,
-          description: data.description || null,
-          mode: data.mode,
-          prefix,
-          secretHash: sha256Hex(key),
-          permissions: [...new Set(data.permissions)].sort(),
-          createdBy: actor.user.id,
-          expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`,
-        })
-        .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
-      await tx.insert(apiKeyAccounts).values(accountIds.map((accountId) => ({ keyId: row!.id, accountId })));
-      if (companyIds.length) await tx.insert(apiKeyCompanies).values(companyIds.map((companyId) => ({ keyId: row!.id, companyId })));
-      await recordAuditEvent(tx, {
-        ...actorFields(actor, request),
-        action: "key.create",
-        targetType: "api_key",
-        targetId: row!.id,
-        outcome: "success",
-        metadata: { alias: data.alias, prefix, mode: data.mode, permissions: data.permissions.join(" "), accounts: accountIds.length },
+        return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };
       });
-      return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };
-    });
-  } catch (error) {
-    // Two people creating the same alias at once: the partial unique index decides.
-    if (isUniqueViolation(error)) throw aliasTaken(data.alias);
-    throw error;
-  }
+    } catch (error) {
+      // Two people creating the same alias at once: the partial unique index decides.
+      if (isUniqueViolation(error)) throw aliasTaken(data.alias);
+      throw error;
+    }
   },
 });

@@ -30,24 +30,24 @@ export const deleteKey = defineCommand({
   run: ({ db, actor, request }, key) =>
     changingKeyAccess(db, () =>
       db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(apiKeys)
-      .set({ revokedAt: sql`now()`, revokedBy: actor.user.id })
-      .where(and(eq(apiKeys.id, key.id), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id });
-    if (!row) throw new NotFoundError("That API key");
-    // Access tokens issued for the old secret die with it.
-    await tx.delete(accessTokens).where(eq(accessTokens.keyId, key.id));
-    // Its expiry reminders lose their cause: out of the bell, and unsent e-mails withdrawn.
-    await resolveKeyReminders(tx, [key.id]);
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "key.delete",
-      targetType: "api_key",
-      targetId: key.id,
-      outcome: "success",
-      metadata: { alias: key.alias, prefix: key.prefix },
-    });
-  }),
+        const [row] = await tx
+          .update(apiKeys)
+          .set({ revokedAt: sql`now()`, revokedBy: actor.user.id })
+          .where(and(eq(apiKeys.id, key.id), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt)))
+          .returning({ id: apiKeys.id });
+        if (!row) throw new NotFoundError("That API key");
+        // Access tokens issued for the old secret die with it.
+        await tx.delete(accessTokens).where(eq(accessTokens.keyId, key.id));
+        // Its expiry reminders lose their cause: out of the bell, and unsent e-mails withdrawn.
+        await resolveKeyReminders(tx, [key.id]);
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          action: "key.delete",
+          targetType: "api_key",
+          targetId: key.id,
+          outcome: "success",
+          metadata: { alias: key.alias, prefix: key.prefix },
+        });
+      }),
     ),
 });

@@ -134,7 +134,10 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     .limit(KEYS_PAGE_SIZE)
     .offset((page - 1) * KEYS_PAGE_SIZE);
 
-  const access = await keyAccessSummaries(db, rows.map((r) => r.id));
+  const access = await keyAccessSummaries(
+    db,
+    rows.map((r) => r.id),
+  );
   const [attention] = await db
     .select({
       frozen: sql<number>`count(*) filter (where ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
@@ -157,5 +160,14 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),
   }));
-  return { keys, total, page, pageCount, frozen: attention?.frozen ?? 0, expiring: attention?.expiring ?? 0, dueIds: due.map((d) => d.id), dueAliases: due.map((d) => d.alias) };
+  return {
+    keys,
+    total,
+    page,
+    pageCount,
+    frozen: attention?.frozen ?? 0,
+    expiring: attention?.expiring ?? 0,
+    dueIds: due.map((d) => d.id),
+    dueAliases: due.map((d) => d.alias),
+  };
 }

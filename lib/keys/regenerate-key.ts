@@ -26,25 +26,27 @@ export const regenerateKey = defineCommand({
     return loadOwnKey(db, actor.org.id, keyId);
   },
   run: async ({ db, actor, request }, current): Promise<{ key: string; prefix: string }> => {
-  const { key, prefix } = generateApiKey(current.mode);
-  return changingKeyAccess(db, () => db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(apiKeys)
-      .set({ secretHash: sha256Hex(key), prefix })
-      .where(and(eq(apiKeys.id, current.id), eq(apiKeys.secretHash, current.secretHash), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id });
-    if (!row) throw new DomainError("conflict", "This key was changed or deleted while you were confirming. Reload the page and try again.");
-    // Access tokens issued for the old secret die with it.
-    await tx.delete(accessTokens).where(eq(accessTokens.keyId, current.id));
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "key.regenerate",
-      targetType: "api_key",
-      targetId: current.id,
-      outcome: "success",
-      metadata: { alias: current.alias, previousPrefix: current.prefix, prefix },
-    });
-    return { key, prefix };
-  }));
+    const { key, prefix } = generateApiKey(current.mode);
+    return changingKeyAccess(db, () =>
+      db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(apiKeys)
+          .set({ secretHash: sha256Hex(key), prefix })
+          .where(and(eq(apiKeys.id, current.id), eq(apiKeys.secretHash, current.secretHash), isNull(apiKeys.revokedAt)))
+          .returning({ id: apiKeys.id });
+        if (!row) throw new DomainError("conflict", "This key was changed or deleted while you were confirming. Reload the page and try again.");
+        // Access tokens issued for the old secret die with it.
+        await tx.delete(accessTokens).where(eq(accessTokens.keyId, current.id));
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          action: "key.regenerate",
+          targetType: "api_key",
+          targetId: current.id,
+          outcome: "success",
+          metadata: { alias: current.alias, previousPrefix: current.prefix, prefix },
+        });
+        return { key, prefix };
+      }),
+    );
   },
 });

@@ -39,40 +39,40 @@ export const renewKeys = defineCommand({
   lists: ["keyIds"],
   pin: true,
   load: async ({ db, actor, input: { keyIds }, request }) => {
-  assertKeyManagementOpen(actor.org);
-  const orgId = actor.org.id;
+    assertKeyManagementOpen(actor.org);
+    const orgId = actor.org.id;
 
-  const found = await db
-    .select({ id: apiKeys.id, alias: apiKeys.alias, prefix: apiKeys.prefix, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt })
-    .from(apiKeys)
-    .where(and(inArray(apiKeys.id, keyIds), eq(apiKeys.orgId, orgId)));
-  if (found.length !== keyIds.length) {
-    // Another organisation's key, or none at all: refused as a whole, and audited as denied.
-    await recordAuditEvent(db, {
-      ...actorFields(actor, request),
-      action: "key.renew",
-      targetType: "api_key",
-      targetId: null,
-      outcome: "denied",
-      metadata: { reason: "not_found", requested: keyIds.length, unknown: keyIds.length - found.length },
-    });
-    throw new DomainError("not_found", "One of these keys does not exist, or you cannot see it. Nothing was renewed.");
-  }
-  if (found.some((k) => k.revokedAt)) throw changedSinceShown();
-  const keys = found.map(({ revokedAt: _, ...key }) => key);
-  const soon = Date.now() + EXPIRING_WITHIN_DAYS * 86_400_000;
-  if (keys.some((k) => k.expiresAt.getTime() > soon)) throw changedSinceShown();
+    const found = await db
+      .select({ id: apiKeys.id, alias: apiKeys.alias, prefix: apiKeys.prefix, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(and(inArray(apiKeys.id, keyIds), eq(apiKeys.orgId, orgId)));
+    if (found.length !== keyIds.length) {
+      // Another organisation's key, or none at all: refused as a whole, and audited as denied.
+      await recordAuditEvent(db, {
+        ...actorFields(actor, request),
+        action: "key.renew",
+        targetType: "api_key",
+        targetId: null,
+        outcome: "denied",
+        metadata: { reason: "not_found", requested: keyIds.length, unknown: keyIds.length - found.length },
+      });
+      throw new DomainError("not_found", "One of these keys does not exist, or you cannot see it. Nothing was renewed.");
+    }
+    if (found.some((k) => k.revokedAt)) throw changedSinceShown();
+    const keys = found.map(({ revokedAt: _, ...key }) => key);
+    const soon = Date.now() + EXPIRING_WITHIN_DAYS * 86_400_000;
+    if (keys.some((k) => k.expiresAt.getTime() > soon)) throw changedSinceShown();
 
     return keys;
   },
   run: async ({ db, actor, request }, keys): Promise<{ renewed: number; expiresAt: Date }> => {
-  const renewed = await changingKeyAccess(db, () =>
-    db.transaction(async (tx) => {
-      // Rows are locked by the update; a key renewed or deleted between the check above and now no
-      // longer matches, and the whole batch is refused.
-      return renewKeysInTransaction(tx, actor, keys, request, { stillDue: dueBy(), refusal: changedSinceShown });
-    }),
-  );
-  return { renewed: renewed.size, expiresAt: [...renewed.values()][0]! };
+    const renewed = await changingKeyAccess(db, () =>
+      db.transaction(async (tx) => {
+        // Rows are locked by the update; a key renewed or deleted between the check above and now no
+        // longer matches, and the whole batch is refused.
+        return renewKeysInTransaction(tx, actor, keys, request, { stillDue: dueBy(), refusal: changedSinceShown });
+      }),
+    );
+    return { renewed: renewed.size, expiresAt: [...renewed.values()][0]! };
   },
 });

@@ -13,12 +13,26 @@ export async function loadWizardOptions(db: Executor, actor: Actor) {
     db.select({ id: applications.id, name: applications.name }).from(applications).where(eq(applications.orgId, org.id)).orderBy(asc(applications.createdAt)),
     db.select({ id: companies.id, name: companies.name }).from(companies).where(eq(companies.orgId, org.id)).orderBy(asc(companies.name)),
     db
-      .select({ id: accounts.id, name: accounts.name, number: accounts.number, currency: accounts.currency, mode: accounts.mode, companyId: accounts.companyId })
+      .select({
+        id: accounts.id,
+        name: accounts.name,
+        number: accounts.number,
+        currency: accounts.currency,
+        mode: accounts.mode,
+        companyId: accounts.companyId,
+      })
       .from(accounts)
       .where(eq(accounts.orgId, org.id))
       .orderBy(asc(accounts.name)),
   ]);
-  return { orgKind: org.kind, products: org.products, applications: apps, companies: comps, accounts: accts, canManageCredentials: actor.permissions.has("credentials:view") };
+  return {
+    orgKind: org.kind,
+    products: org.products,
+    applications: apps,
+    companies: comps,
+    accounts: accts,
+    canManageCredentials: actor.permissions.has("credentials:view"),
+  };
 }
 
 export type WizardOptions = Awaited<ReturnType<typeof loadWizardOptions>>;
@@ -34,7 +48,10 @@ export type NewKeyBlocker =
  * to an application, so an organisation without one is told so (and, where the member can add one,
  * sent to the Credentials page) instead of being shown a wizard that cannot finish.
  */
-export async function loadNewKeyPage(db: Executor, actor: Actor): Promise<{ blocker: NewKeyBlocker; options: null } | { blocker: null; options: WizardOptions }> {
+export async function loadNewKeyPage(
+  db: Executor,
+  actor: Actor,
+): Promise<{ blocker: NewKeyBlocker; options: null } | { blocker: null; options: WizardOptions }> {
   const { org } = authorize(actor, { organisation: true });
   const onboarding = keyManagementBlockers(org);
   if (onboarding.length) return { blocker: { kind: "onboarding", title: "API keys are not available yet", message: onboarding.join(" ") }, options: null };
@@ -59,7 +76,8 @@ function noApplication(kind: "private" | "business", managesCredentials: boolean
     return {
       kind: "no_application",
       title: "Your connection is not set up yet",
-      message: "Keys belong to your individual connection, which holds your client ID and secret, and the bank has not set it up yet. Contact the bank to finish it; then come back here.",
+      message:
+        "Keys belong to your individual connection, which holds your client ID and secret, and the bank has not set it up yet. Contact the bank to finish it; then come back here.",
       link: null,
     };
   }
@@ -67,14 +85,16 @@ function noApplication(kind: "private" | "business", managesCredentials: boolean
     return {
       kind: "no_application",
       title,
-      message: "Keys belong to an application (a connection with its own client ID and secret), and your organisation has none yet. Add one on the Credentials page, then come back to create its first key.",
+      message:
+        "Keys belong to an application (a connection with its own client ID and secret), and your organisation has none yet. Add one on the Credentials page, then come back to create its first key.",
       link: { href: "/credentials", label: "Add an application" },
     };
   }
   return {
     kind: "no_application",
     title,
-    message: "Keys belong to an application (a connection with its own client ID and secret), and your organisation has none yet. Your Superadmin, or a member who manages credentials, can add one on the Credentials page.",
+    message:
+      "Keys belong to an application (a connection with its own client ID and secret), and your organisation has none yet. Your Superadmin, or a member who manages credentials, can add one on the Credentials page.",
     link: null,
   };
 }

@@ -44,7 +44,15 @@ export async function lockAccountsInScope(tx: Transaction, scope: AccountScope, 
     wanted.length === 0
       ? []
       : await tx
-          .select({ id: accounts.id, orgId: accounts.orgId, name: accounts.name, currency: accounts.currency, mode: accounts.mode, balance: accounts.balance, granted })
+          .select({
+            id: accounts.id,
+            orgId: accounts.orgId,
+            name: accounts.name,
+            currency: accounts.currency,
+            mode: accounts.mode,
+            balance: accounts.balance,
+            granted,
+          })
           .from(accounts)
           .where(and(inArray(accounts.id, wanted), eq(accounts.orgId, scope.orgId)))
           .orderBy(asc(accounts.id))

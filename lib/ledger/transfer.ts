@@ -54,7 +54,15 @@ export async function postTransfer(
   ]);
   const [row] = await tx
     .insert(transfers)
-    .values({ orgId: from.orgId, fromAccountId: from.id, toAccountId: to.id, amount, currency: from.currency, reference: order.reference, createdByKeyId: order.createdByKeyId })
+    .values({
+      orgId: from.orgId,
+      fromAccountId: from.id,
+      toAccountId: to.id,
+      amount,
+      currency: from.currency,
+      reference: order.reference,
+      createdByKeyId: order.createdByKeyId,
+    })
     .returning();
   return row!;
 }

@@ -47,7 +47,8 @@ export function mailConfigured(): boolean {
 /** Queues a message; returns false when one with the same dedupe key was queued before. */
 export async function queueEmail(db: Executor, email: OutgoingEmail): Promise<boolean> {
   const expected = email.link === undefined ? 0 : 1;
-  if (placeholderLines(email.body) !== expected) throw new Error(`A message ${expected ? "with a link needs" : "without a link cannot have"} one line holding ${LINK_PLACEHOLDER}.`);
+  if (placeholderLines(email.body) !== expected)
+    throw new Error(`A message ${expected ? "with a link needs" : "without a link cannot have"} one line holding ${LINK_PLACEHOLDER}.`);
   const sealedLink = email.link === undefined ? null : seal(SEAL_PURPOSE, email.link, sealContext(email.dedupeKey, email.to));
   const inserted = await db
     .insert(emailOutbox)

@@ -29,7 +29,9 @@ export async function findInvitation(db: Executor, token: string): Promise<Pendi
     .innerJoin(organisations, eq(organisations.id, invitations.orgId))
     .innerJoin(roles, eq(roles.id, invitations.roleId))
     .leftJoin(users, eq(users.email, invitations.email))
-    .where(and(eq(invitations.tokenHash, sha256Hex(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`)))
+    .where(
+      and(eq(invitations.tokenHash, sha256Hex(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`)),
+    )
     .limit(1);
   return row ? { id: row.id, email: row.email, orgName: row.orgName, roleName: row.roleName, existingUser: row.existingUserId !== null } : null;
 }
@@ -50,7 +52,10 @@ async function assertInviterStillMayGrant(tx: Executor, invitation: typeof invit
     .limit(1);
   const role = await loadRole(tx, invitation.orgId, invitation.roleId).catch(() => null);
   if (!inviter || !role || !inviter.permissions.includes("members:manage")) throw new DomainError("invitation_invalid", NO_LONGER_VALID);
-  const granter = { role: { id: inviter.roleId, name: inviter.roleName, builtIn: inviter.builtIn }, permissions: new Set(inviter.permissions.filter(isMemberPermission)) };
+  const granter = {
+    role: { id: inviter.roleId, name: inviter.roleName, builtIn: inviter.builtIn },
+    permissions: new Set(inviter.permissions.filter(isMemberPermission)),
+  };
   if (grantRefusal(granter, role)) throw new DomainError("invitation_invalid", NO_LONGER_VALID);
 }
 
@@ -100,7 +105,11 @@ export async function acceptInvitation(db: Database, input: unknown, request: Re
   const passwordHash = await hashSecret(password);
   return db.transaction(async (tx) => {
     const invitation = await claimInvitation(tx, token);
-    const [user] = await tx.insert(users).values({ email: invitation.email, name, passwordHash }).onConflictDoNothing({ target: users.email }).returning({ id: users.id });
+    const [user] = await tx
+      .insert(users)
+      .values({ email: invitation.email, name, passwordHash })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id });
     if (!user) throw new DomainError("existing_user", "This address already has a Latchkey sign-in: sign in first, then open the link again.");
     await join(tx, invitation, { id: user.id, email: invitation.email }, request);
     return { email: invitation.email };
@@ -108,12 +117,21 @@ export async function acceptInvitation(db: Database, input: unknown, request: Re
 }
 
 /** Joins a signed-in person to the organisation of an invitation addressed to them, and makes it their session's active one. */
-export async function joinWithInvitation(db: Database, user: { id: string; email: string }, sessionId: string, token: string, request: RequestInfo): Promise<{ orgId: string }> {
+export async function joinWithInvitation(
+  db: Database,
+  user: { id: string; email: string },
+  sessionId: string,
+  token: string,
+  request: RequestInfo,
+): Promise<{ orgId: string }> {
   if (!/^lkinv_[0-9A-Za-z]{43}$/.test(token)) throw new DomainError("invitation_gone", GONE);
   return db.transaction(async (tx) => {
     const invitation = await claimInvitation(tx, token, user.email);
     await join(tx, invitation, user, request);
-    await tx.update(sessions).set({ activeOrgId: invitation.orgId }).where(and(eq(sessions.id, sessionId), eq(sessions.userId, user.id)));
+    await tx
+      .update(sessions)
+      .set({ activeOrgId: invitation.orgId })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, user.id)));
     return { orgId: invitation.orgId };
   });
 }

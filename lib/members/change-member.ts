@@ -21,23 +21,23 @@ export const changeMemberRole = defineCommand({
   schema: changeMemberRoleSchema,
   pin: true,
   run: async ({ db, actor, input: { userId }, request, member, role }) => {
-  const orgId = actor.org.id;
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(memberships)
-      .set({ roleId: role.id })
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
-      .returning({ id: memberships.id });
-    if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "member.role_change",
-      targetType: "member",
-      targetId: userId,
-      outcome: "success",
-      metadata: { email: member.email, from: member.role.name, to: role.name },
+    const orgId = actor.org.id;
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(memberships)
+        .set({ roleId: role.id })
+        .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
+        .returning({ id: memberships.id });
+      if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "member.role_change",
+        targetType: "member",
+        targetId: userId,
+        outcome: "success",
+        metadata: { email: member.email, from: member.role.name, to: role.name },
+      });
     });
-  });
   },
 });
 
@@ -49,27 +49,27 @@ export const removeMember = defineCommand({
   schema: memberActionSchema,
   pin: true,
   run: async ({ db, actor, input: { userId }, request, member }) => {
-  const orgId = actor.org.id;
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .delete(memberships)
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
-      .returning({ id: memberships.id });
-    if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
-    // Their authority leaves with them: the invitations they sent and nobody has used are withdrawn.
-    await tx
-      .update(invitations)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(invitations.orgId, orgId), eq(invitations.invitedBy, userId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "member.remove",
-      targetType: "member",
-      targetId: userId,
-      outcome: "success",
-      metadata: { email: member.email, role: member.role.name },
+    const orgId = actor.org.id;
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .delete(memberships)
+        .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
+        .returning({ id: memberships.id });
+      if (!row) throw new DomainError("conflict", CHANGED_MEANWHILE);
+      // Their authority leaves with them: the invitations they sent and nobody has used are withdrawn.
+      await tx
+        .update(invitations)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(invitations.orgId, orgId), eq(invitations.invitedBy, userId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "member.remove",
+        targetType: "member",
+        targetId: userId,
+        outcome: "success",
+        metadata: { email: member.email, role: member.role.name },
+      });
     });
-  });
   },
 });
 
@@ -86,35 +86,36 @@ export const handOnSuperadmin = defineCommand({
   pin: true,
   load: async ({ db, actor, input: { userId } }) => {
     const member = await loadMember(db, actor.org.id, userId);
-    if (member.userId === actor.user.id) throw new DomainError("invalid_request", "Choose another member to hand the role on to.", { userId: "Choose another member" });
+    if (member.userId === actor.user.id)
+      throw new DomainError("invalid_request", "Choose another member to hand the role on to.", { userId: "Choose another member" });
     return member;
   },
   run: async ({ db, actor, input: { userId }, request }, member) => {
-  const orgId = actor.org.id;
-  const builtIn = await db.select({ id: roles.id, builtIn: roles.builtIn }).from(roles).where(eq(roles.orgId, orgId));
-  const superadminRole = builtIn.find((r) => r.builtIn === "superadmin")!.id;
-  const adminRole = builtIn.find((r) => r.builtIn === "admin")!.id;
-  await db.transaction(async (tx) => {
-    const [stepDown] = await tx
-      .update(memberships)
-      .set({ roleId: adminRole })
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, actor.user.id), eq(memberships.roleId, superadminRole)))
-      .returning({ id: memberships.id });
-    if (!stepDown) throw new DomainError("conflict", "You no longer hold the Superadmin role.");
-    const [stepUp] = await tx
-      .update(memberships)
-      .set({ roleId: superadminRole })
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
-      .returning({ id: memberships.id });
-    if (!stepUp) throw new DomainError("conflict", CHANGED_MEANWHILE);
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "member.superadmin_handover",
-      targetType: "member",
-      targetId: userId,
-      outcome: "success",
-      metadata: { email: member.email, from: member.role.name },
+    const orgId = actor.org.id;
+    const builtIn = await db.select({ id: roles.id, builtIn: roles.builtIn }).from(roles).where(eq(roles.orgId, orgId));
+    const superadminRole = builtIn.find((r) => r.builtIn === "superadmin")!.id;
+    const adminRole = builtIn.find((r) => r.builtIn === "admin")!.id;
+    await db.transaction(async (tx) => {
+      const [stepDown] = await tx
+        .update(memberships)
+        .set({ roleId: adminRole })
+        .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, actor.user.id), eq(memberships.roleId, superadminRole)))
+        .returning({ id: memberships.id });
+      if (!stepDown) throw new DomainError("conflict", "You no longer hold the Superadmin role.");
+      const [stepUp] = await tx
+        .update(memberships)
+        .set({ roleId: superadminRole })
+        .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId), eq(memberships.roleId, member.role.id)))
+        .returning({ id: memberships.id });
+      if (!stepUp) throw new DomainError("conflict", CHANGED_MEANWHILE);
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "member.superadmin_handover",
+        targetType: "member",
+        targetId: userId,
+        outcome: "success",
+        metadata: { email: member.email, from: member.role.name },
+      });
     });
-  });
   },
 });

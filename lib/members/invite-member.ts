@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import { type CommandContext, defineCommand } from "@/lib/auth/command";
+import { defineCommand } from "@/lib/auth/command";
 import { invitations, memberships, users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
 import { LINK_PLACEHOLDER, mailConfigured, queueEmail } from "@/lib/mail/outbox";
@@ -32,40 +32,48 @@ export const inviteMember = defineCommand({
       .limit(1);
     if (existing) throw new DomainError("invalid_request", "Check the highlighted fields.", { email: `${email} is already a member` });
   },
-  run: async ({ db, actor, input: { email }, request, role }: CommandContext<{ email: string; roleId: string }, { permission: "members:manage"; grants: (input: { roleId: string }) => string }, RequestInfo & { origin: string }>): Promise<{ link: string; emailed: boolean }> => {
-  const orgId = actor.org.id;
-  const token = `lkinv_${randomBase62(43)}`;
-  const link = `${request.origin}/invite/${token}`;
-  const emailed = mailConfigured();
-  await db.transaction(async (tx) => {
-    await tx
-      .update(invitations)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
-    const [invitation] = await tx
-      .insert(invitations)
-      .values({ orgId, email, roleId: role.id, tokenHash: sha256Hex(token), invitedBy: actor.user.id, expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})` })
-      .returning({ id: invitations.id });
-    if (emailed) {
-      // The outbox keeps the body with a placeholder and the link only sealed: nobody who reads the
-      // table or /ops/outbox can accept the invitation.
-      await queueEmail(tx, {
-        dedupeKey: `invitation:${invitation!.id}`,
-        to: email,
-        subject: `${actor.user.name} invited you to ${actor.org.name} on Latchkey`,
-        body: `${actor.user.name} invited you to join ${actor.org.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days:\n${LINK_PLACEHOLDER}\n\nThe link works once. If you did not expect this, ignore this message.`,
-        link,
+  run: async ({ db, actor, input: { email }, request, role }): Promise<{ link: string; emailed: boolean }> => {
+    const orgId = actor.org.id;
+    const token = `lkinv_${randomBase62(43)}`;
+    if (!request.origin) throw new Error("an invitation needs the portal's origin for its link");
+    const link = `${request.origin}/invite/${token}`;
+    const emailed = mailConfigured();
+    await db.transaction(async (tx) => {
+      await tx
+        .update(invitations)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(invitations.orgId, orgId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      const [invitation] = await tx
+        .insert(invitations)
+        .values({
+          orgId,
+          email,
+          roleId: role.id,
+          tokenHash: sha256Hex(token),
+          invitedBy: actor.user.id,
+          expiresAt: sql`now() + make_interval(days => ${INVITATION_DAYS})`,
+        })
+        .returning({ id: invitations.id });
+      if (emailed) {
+        // The outbox keeps the body with a placeholder and the link only sealed: nobody who reads the
+        // table or /ops/outbox can accept the invitation.
+        await queueEmail(tx, {
+          dedupeKey: `invitation:${invitation!.id}`,
+          to: email,
+          subject: `${actor.user.name} invited you to ${actor.org.name} on Latchkey`,
+          body: `${actor.user.name} invited you to join ${actor.org.name} as ${role.name}.\n\nAccept within ${INVITATION_DAYS} days:\n${LINK_PLACEHOLDER}\n\nThe link works once. If you did not expect this, ignore this message.`,
+          link,
+        });
+      }
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "member.invite",
+        targetType: "invitation",
+        targetId: invitation!.id,
+        outcome: "success",
+        metadata: { email, role: role.name },
       });
-    }
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: "member.invite",
-      targetType: "invitation",
-      targetId: invitation!.id,
-      outcome: "success",
-      metadata: { email, role: role.name },
     });
-  });
-  return { link, emailed };
+    return { link, emailed };
   },
 });

@@ -9,7 +9,14 @@ import { invitations, roles, users } from "@/lib/db/schema";
 export async function listPendingInvitations(db: Executor, actor: Actor) {
   const { org } = authorize(actor, { permission: "members:manage" });
   return db
-    .select({ id: invitations.id, email: invitations.email, roleName: roles.name, invitedBy: users.name, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      roleName: roles.name,
+      invitedBy: users.name,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+    })
     .from(invitations)
     .innerJoin(roles, eq(roles.id, invitations.roleId))
     .innerJoin(users, eq(users.id, invitations.invitedBy))

@@ -41,14 +41,27 @@ export async function loadRole(db: Executor, orgId: string, roleId: string): Pro
 /** A member of the organisation with their current role. */
 export async function loadMember(db: Executor, orgId: string, userId: string): Promise<MemberTarget> {
   const [row] = await db
-    .select({ userId: users.id, email: users.email, name: users.name, roleId: roles.id, roleName: roles.name, builtIn: roles.builtIn, permissions: roles.permissions })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      roleId: roles.id,
+      roleName: roles.name,
+      builtIn: roles.builtIn,
+      permissions: roles.permissions,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(roles, eq(roles.id, memberships.roleId))
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)))
     .limit(1);
   if (!row) throw new NotFoundError("That member");
-  return { userId: row.userId, email: row.email, name: row.name, role: { id: row.roleId, name: row.roleName, builtIn: row.builtIn, permissions: row.permissions } };
+  return {
+    userId: row.userId,
+    email: row.email,
+    name: row.name,
+    role: { id: row.roleId, name: row.roleName, builtIn: row.builtIn, permissions: row.permissions },
+  };
 }
 
 /** Permissions of `role` that the actor does not hold. */
@@ -78,15 +91,18 @@ type Refusal = { reason: string; message: string } | null;
 /** Why the actor may not grant `role`, or null: the Superadmin role is handed on, never granted; others grant only what they hold. */
 export function grantRefusal(actor: Granter, role: RoleRow): Refusal {
   if (role.builtIn === "superadmin") return { reason: "grant_superadmin", message: "The Superadmin role cannot be granted; the Superadmin hands it on." };
-  if (!isSuperadmin(actor) && beyondActor(actor, role).length > 0) return { reason: "grant_beyond_own", message: `You cannot grant ${role.name}: it holds permissions your role does not.` };
+  if (!isSuperadmin(actor) && beyondActor(actor, role).length > 0)
+    return { reason: "grant_beyond_own", message: `You cannot grant ${role.name}: it holds permissions your role does not.` };
   return null;
 }
 
 /** Why the actor may not change or remove `member`, or null: nobody changes themselves; the Superadmin is never changed or removed; others manage only members holding no more than they do. */
 export function manageRefusal(actor: Actor, member: { userId: string; name: string; role: RoleRow }): Refusal {
   if (member.userId === actor.user.id) return { reason: "self", message: "You cannot change your own role or remove yourself." };
-  if (member.role.builtIn === "superadmin") return { reason: "superadmin", message: "The Superadmin cannot be changed or removed; they hand the role on first." };
-  if (!isSuperadmin(actor) && beyondActor(actor, member.role).length > 0) return { reason: "member_beyond_own", message: `${member.name} holds permissions your role does not; only the Superadmin can change them.` };
+  if (member.role.builtIn === "superadmin")
+    return { reason: "superadmin", message: "The Superadmin cannot be changed or removed; they hand the role on first." };
+  if (!isSuperadmin(actor) && beyondActor(actor, member.role).length > 0)
+    return { reason: "member_beyond_own", message: `${member.name} holds permissions your role does not; only the Superadmin can change them.` };
   return null;
 }
 
@@ -101,7 +117,13 @@ export async function assertSuperadmin(
   if (!isSuperadmin(actor)) await refuse(db, actor, request, attempted, "not_superadmin", refusal.message, { code: refusal.code });
 }
 
-export async function assertMayGrant(db: Executor, actor: Actor, role: RoleRow, request: RequestInfo, attempted: { action: string; targetType: string; targetId: string }) {
+export async function assertMayGrant(
+  db: Executor,
+  actor: Actor,
+  role: RoleRow,
+  request: RequestInfo,
+  attempted: { action: string; targetType: string; targetId: string },
+) {
   const refusal = grantRefusal(actor, role);
   if (refusal) await refuse(db, actor, request, attempted, refusal.reason, refusal.message, { field: "roleId" });
 }

@@ -13,14 +13,21 @@ export const withdrawInvitation = defineCommand({
   requires: { permission: "members:manage" },
   schema: withdrawInvitationSchema,
   run: async ({ db, actor, input: { invitationId }, request }) => {
-  await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(invitations)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(invitations.id, invitationId), eq(invitations.orgId, actor.org.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
-      .returning({ email: invitations.email });
-    if (!row) throw new NotFoundError("That invitation");
-    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "member.invitation_withdraw", targetType: "invitation", targetId: invitationId, outcome: "success", metadata: { email: row.email } });
-  });
+    await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(invitations)
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(invitations.id, invitationId), eq(invitations.orgId, actor.org.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+        .returning({ email: invitations.email });
+      if (!row) throw new NotFoundError("That invitation");
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "member.invitation_withdraw",
+        targetType: "invitation",
+        targetId: invitationId,
+        outcome: "success",
+        metadata: { email: row.email },
+      });
+    });
   },
 });

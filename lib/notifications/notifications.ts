@@ -13,17 +13,34 @@ export async function listNotifications(db: Executor, actor: Actor, limit = 15) 
   const mine = and(eq(notifications.userId, user.id), eq(notifications.orgId, org.id));
   const [items, [unread]] = await Promise.all([
     db
-      .select({ id: notifications.id, kind: notifications.kind, title: notifications.title, body: notifications.body, subjectType: notifications.subjectType, subjectId: notifications.subjectId, createdAt: notifications.createdAt, readAt: notifications.readAt })
+      .select({
+        id: notifications.id,
+        kind: notifications.kind,
+        title: notifications.title,
+        body: notifications.body,
+        subjectType: notifications.subjectType,
+        subjectId: notifications.subjectId,
+        createdAt: notifications.createdAt,
+        readAt: notifications.readAt,
+      })
       .from(notifications)
       .where(mine)
       .orderBy(desc(notifications.createdAt))
       .limit(limit),
-    db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(and(mine, isNull(notifications.readAt))),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(and(mine, isNull(notifications.readAt))),
   ]);
   return { items, unread: unread?.n ?? 0 };
 }
 
-const markReadSchema = z.strictObject({ ids: z.array(z.uuid({ error: "Unknown notification" })).max(100).optional() });
+const markReadSchema = z.strictObject({
+  ids: z
+    .array(z.uuid({ error: "Unknown notification" }))
+    .max(100)
+    .optional(),
+});
 
 /** Marks the given notifications — or all of them — read; only the member's own. Returns how many changed. */
 export const markNotificationsRead = defineCommand({
@@ -35,7 +52,11 @@ export const markNotificationsRead = defineCommand({
     const { user, org } = authorize(actor, { organisation: true });
     const filters = [eq(notifications.userId, user.id), eq(notifications.orgId, org.id), isNull(notifications.readAt)];
     if (ids) filters.push(inArray(notifications.id, ids.length ? ids : ["00000000-0000-0000-0000-000000000000"]));
-    const changed = await db.update(notifications).set({ readAt: sql`now()` }).where(and(...filters)).returning({ id: notifications.id });
+    const changed = await db
+      .update(notifications)
+      .set({ readAt: sql`now()` })
+      .where(and(...filters))
+      .returning({ id: notifications.id });
     return changed.length;
   },
 });

@@ -1,7 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
-import type { Actor } from "@/lib/auth/actor";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
 import { defineCommand } from "@/lib/auth/command";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { ensureFirstApplication } from "@/lib/credentials/first-application";
@@ -30,18 +29,26 @@ export const setOrganisationStatus = defineCommand({
   pin: true,
   load: ({ db, input }) => loadOrganisation(db, input.orgId),
   run: async ({ db, actor, input: { orgId, status }, request }, org) => {
-  const action = status === "approved" ? "organisation.approve" : "organisation.suspend";
-  await changingKeyAccess(db, () =>
-    db.transaction(async (tx) => {
-      await tx
-        .update(organisations)
-        .set({ status, approvedAt: status === "approved" ? sql`coalesce(${organisations.approvedAt}, now())` : organisations.approvedAt })
-        .where(eq(organisations.id, orgId));
-      // Recorded against the organisation acted on, so its own audit log shows it.
-      await recordAuditEvent(tx, { ...actorFields(actor, request), orgId, action, targetType: "organisation", targetId: orgId, outcome: "success", metadata: { name: org.name, from: org.status, to: status } });
-      if (status === "approved") await ensureFirstApplication(tx, actor, { id: org.id, name: org.name, kind: org.kind }, request);
-    }),
-  );
+    const action = status === "approved" ? "organisation.approve" : "organisation.suspend";
+    await changingKeyAccess(db, () =>
+      db.transaction(async (tx) => {
+        await tx
+          .update(organisations)
+          .set({ status, approvedAt: status === "approved" ? sql`coalesce(${organisations.approvedAt}, now())` : organisations.approvedAt })
+          .where(eq(organisations.id, orgId));
+        // Recorded against the organisation acted on, so its own audit log shows it.
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          orgId,
+          action,
+          targetType: "organisation",
+          targetId: orgId,
+          outcome: "success",
+          metadata: { name: org.name, from: org.status, to: status },
+        });
+        if (status === "approved") await ensureFirstApplication(tx, actor, { id: org.id, name: org.name, kind: org.kind }, request);
+      }),
+    );
   },
 });
 
@@ -54,12 +61,20 @@ export const setOrganisationProducts = defineCommand({
   pin: true,
   load: ({ db, input }) => loadOrganisation(db, input.orgId),
   run: async ({ db, actor, input: { orgId, products }, request }, org) => {
-  const next = [...new Set(products)];
-  await changingKeyAccess(db, () =>
-    db.transaction(async (tx) => {
-      await tx.update(organisations).set({ products: next }).where(eq(organisations.id, orgId));
-      await recordAuditEvent(tx, { ...actorFields(actor, request), orgId, action: "organisation.products", targetType: "organisation", targetId: orgId, outcome: "success", metadata: { name: org.name, from: org.products.join(" "), to: next.join(" ") } });
-    }),
-  );
+    const next = [...new Set(products)];
+    await changingKeyAccess(db, () =>
+      db.transaction(async (tx) => {
+        await tx.update(organisations).set({ products: next }).where(eq(organisations.id, orgId));
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          orgId,
+          action: "organisation.products",
+          targetType: "organisation",
+          targetId: orgId,
+          outcome: "success",
+          metadata: { name: org.name, from: org.products.join(" "), to: next.join(" ") },
+        });
+      }),
+    );
   },
 });

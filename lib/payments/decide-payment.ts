@@ -25,7 +25,8 @@ async function approve(tx: Transaction, orgId: string, paymentId: string, decide
   } catch (error) {
     if (!(error instanceof LedgerRefusal)) throw error;
     if (error.detail.reason === "payment_not_pending") throw new DomainError("already_decided", ALREADY_DECIDED);
-    if (error.detail.reason === "insufficient_funds") throw new DomainError("insufficient_funds", "The account does not have enough funds. The payment stays waiting.");
+    if (error.detail.reason === "insufficient_funds")
+      throw new DomainError("insufficient_funds", "The account does not have enough funds. The payment stays waiting.");
     throw new NotFoundError("That payment's account");
   }
 }
@@ -54,23 +55,26 @@ export const decidePayment = defineCommand({
   schema: decidePaymentSchema,
   pin: true,
   load: async ({ db, actor, input: { paymentId } }) => {
-    const [existing] = await db.select({ id: payments.id }).from(payments).where(and(eq(payments.id, paymentId), eq(payments.orgId, actor.org.id)));
+    const [existing] = await db
+      .select({ id: payments.id })
+      .from(payments)
+      .where(and(eq(payments.id, paymentId), eq(payments.orgId, actor.org.id)));
     if (!existing) throw new NotFoundError("That payment");
   },
   run: async ({ db, actor, input: { paymentId, decision }, request }) => {
-  const orgId = actor.org.id;
-  return db.transaction(async (tx) => {
-    await assertNotSuspended(tx, orgId, "payments cannot be approved or rejected; they stay waiting");
-    const payment = decision === "approve" ? await approve(tx, orgId, paymentId, actor.user.id) : await reject(tx, orgId, paymentId, actor.user.id);
-    await recordAuditEvent(tx, {
-      ...actorFields(actor, request),
-      action: `payment.${decision}`,
-      targetType: "payment",
-      targetId: payment.id,
-      outcome: "success",
-      metadata: { amount: Number(payment.amount), currency: payment.currency, beneficiary: payment.beneficiaryName },
+    const orgId = actor.org.id;
+    return db.transaction(async (tx) => {
+      await assertNotSuspended(tx, orgId, "payments cannot be approved or rejected; they stay waiting");
+      const payment = decision === "approve" ? await approve(tx, orgId, paymentId, actor.user.id) : await reject(tx, orgId, paymentId, actor.user.id);
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: `payment.${decision}`,
+        targetType: "payment",
+        targetId: payment.id,
+        outcome: "success",
+        metadata: { amount: Number(payment.amount), currency: payment.currency, beneficiary: payment.beneficiaryName },
+      });
+      return { status: payment.status };
     });
-    return { status: payment.status };
-  });
   },
 });

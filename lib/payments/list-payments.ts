@@ -34,8 +34,13 @@ export async function listPaymentsForApproval(db: Executor, actor: Actor) {
       .leftJoin(apiKeys, eq(apiKeys.id, payments.createdByKeyId))
       .leftJoin(users, eq(users.id, payments.decidedBy));
   const [pending, decided] = await Promise.all([
-    query().where(and(eq(payments.orgId, org.id), eq(payments.status, "pending_approval"))).orderBy(payments.createdAt),
-    query().where(and(eq(payments.orgId, org.id), ne(payments.status, "pending_approval"))).orderBy(desc(payments.decidedAt)).limit(20),
+    query()
+      .where(and(eq(payments.orgId, org.id), eq(payments.status, "pending_approval")))
+      .orderBy(payments.createdAt),
+    query()
+      .where(and(eq(payments.orgId, org.id), ne(payments.status, "pending_approval")))
+      .orderBy(desc(payments.decidedAt))
+      .limit(20),
   ]);
   return { pending, decided };
 }

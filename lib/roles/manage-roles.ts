@@ -22,7 +22,14 @@ export interface RoleListRow {
 export async function listRoles(db: Executor, actor: Actor): Promise<RoleListRow[]> {
   const { org } = authorize(actor, { organisation: true });
   const rows = await db
-    .select({ id: roles.id, name: roles.name, description: roles.description, builtIn: roles.builtIn, permissions: roles.permissions, members: count(memberships.id) })
+    .select({
+      id: roles.id,
+      name: roles.name,
+      description: roles.description,
+      builtIn: roles.builtIn,
+      permissions: roles.permissions,
+      members: count(memberships.id),
+    })
     .from(roles)
     .leftJoin(memberships, eq(memberships.roleId, roles.id))
     .where(eq(roles.orgId, org.id))
@@ -49,7 +56,11 @@ async function withFreeName<T>(name: string, write: () => Promise<T>): Promise<T
 }
 
 async function loadCustomRole(db: Executor, orgId: string, roleId: string) {
-  const [role] = await db.select().from(roles).where(and(eq(roles.id, roleId), eq(roles.orgId, orgId))).limit(1);
+  const [role] = await db
+    .select()
+    .from(roles)
+    .where(and(eq(roles.id, roleId), eq(roles.orgId, orgId)))
+    .limit(1);
   if (!role) throw new NotFoundError("That role");
   if (role.builtIn) throw new DomainError("built_in_role", `${role.name} is a built-in role; it cannot be edited or deleted.`);
   return role;
@@ -63,16 +74,23 @@ export const createRole = defineCommand({
   schema: createRoleSchema,
   pin: true,
   run: async ({ db, actor, input: fields, request }): Promise<{ id: string }> => {
-  return withFreeName(fields.name, () =>
-    db.transaction(async (tx) => {
-      const [role] = await tx
-        .insert(roles)
-        .values({ orgId: actor.org.id, name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
-        .returning({ id: roles.id });
-      await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.create", targetType: "role", targetId: role!.id, outcome: "success", metadata: { name: fields.name, permissions: fields.permissions.join(" ") } });
-      return { id: role!.id };
-    }),
-  );
+    return withFreeName(fields.name, () =>
+      db.transaction(async (tx) => {
+        const [role] = await tx
+          .insert(roles)
+          .values({ orgId: actor.org.id, name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
+          .returning({ id: roles.id });
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          action: "role.create",
+          targetType: "role",
+          targetId: role!.id,
+          outcome: "success",
+          metadata: { name: fields.name, permissions: fields.permissions.join(" ") },
+        });
+        return { id: role!.id };
+      }),
+    );
   },
 });
 
@@ -85,22 +103,22 @@ export const updateRole = defineCommand({
   pin: true,
   load: ({ db, actor, input }) => loadCustomRole(db, actor.org.id, input.roleId),
   run: async ({ db, actor, input: { roleId, ...fields }, request }, before) => {
-  await withFreeName(fields.name, () =>
-    db.transaction(async (tx) => {
-      await tx
-        .update(roles)
-        .set({ name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
-        .where(and(eq(roles.id, roleId), eq(roles.orgId, actor.org.id), isNull(roles.builtIn)));
-      await recordAuditEvent(tx, {
-        ...actorFields(actor, request),
-        action: "role.update",
-        targetType: "role",
-        targetId: roleId,
-        outcome: "success",
-        metadata: { name: fields.name, from: before.permissions.join(" "), to: fields.permissions.join(" ") },
-      });
-    }),
-  );
+    await withFreeName(fields.name, () =>
+      db.transaction(async (tx) => {
+        await tx
+          .update(roles)
+          .set({ name: fields.name, description: fields.description || null, permissions: [...new Set(fields.permissions)] })
+          .where(and(eq(roles.id, roleId), eq(roles.orgId, actor.org.id), isNull(roles.builtIn)));
+        await recordAuditEvent(tx, {
+          ...actorFields(actor, request),
+          action: "role.update",
+          targetType: "role",
+          targetId: roleId,
+          outcome: "success",
+          metadata: { name: fields.name, from: before.permissions.join(" "), to: fields.permissions.join(" ") },
+        });
+      }),
+    );
   },
 });
 
@@ -113,15 +131,23 @@ export const deleteRole = defineCommand({
   pin: true,
   load: ({ db, actor, input }) => loadCustomRole(db, actor.org.id, input.roleId),
   run: async ({ db, input: { roleId }, actor, request }, role) => {
-  await db.transaction(async (tx) => {
-    // Locks the role row: a member cannot be given it between the count and the delete.
-    await tx.select({ id: roles.id }).from(roles).where(eq(roles.id, roleId)).for("update");
-    const [held] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.roleId, roleId));
-    if (held!.n > 0) throw new DomainError("role_in_use", `${held!.n} ${held!.n === 1 ? "member holds" : "members hold"} ${role.name}: give them another role first.`);
-    // Invitations offering the role go with it; the audit log keeps their story.
-    await tx.delete(invitations).where(eq(invitations.roleId, roleId));
-    await tx.delete(roles).where(eq(roles.id, roleId));
-    await recordAuditEvent(tx, { ...actorFields(actor, request), action: "role.delete", targetType: "role", targetId: roleId, outcome: "success", metadata: { name: role.name } });
-  });
+    await db.transaction(async (tx) => {
+      // Locks the role row: a member cannot be given it between the count and the delete.
+      await tx.select({ id: roles.id }).from(roles).where(eq(roles.id, roleId)).for("update");
+      const [held] = await tx.select({ n: count() }).from(memberships).where(eq(memberships.roleId, roleId));
+      if (held!.n > 0)
+        throw new DomainError("role_in_use", `${held!.n} ${held!.n === 1 ? "member holds" : "members hold"} ${role.name}: give them another role first.`);
+      // Invitations offering the role go with it; the audit log keeps their story.
+      await tx.delete(invitations).where(eq(invitations.roleId, roleId));
+      await tx.delete(roles).where(eq(roles.id, roleId));
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action: "role.delete",
+        targetType: "role",
+        targetId: roleId,
+        outcome: "success",
+        metadata: { name: role.name },
+      });
+    });
   },
 });

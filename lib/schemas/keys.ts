@@ -17,14 +17,14 @@ export const keyDetailsShape = {
 
 export const keyAccessShape = {
   companyIds: z.array(z.uuid({ error: "Unknown company" })).max(50),
-  accountIds: z.array(z.uuid({ error: "Unknown account" })).min(1, "Choose at least one account").max(200),
+  accountIds: z
+    .array(z.uuid({ error: "Unknown account" }))
+    .min(1, "Choose at least one account")
+    .max(200),
 };
 
 export const keyPermissionsShape = {
-  permissions: z
-    .array(z.string().refine(isKeyPermission, "Unknown permission"))
-    .min(1, "Choose at least one permission")
-    .max(32),
+  permissions: z.array(z.string().refine(isKeyPermission, "Unknown permission")).min(1, "Choose at least one permission").max(32),
 };
 
 export const newKeySchema = z.strictObject({ ...keyDetailsShape, ...keyAccessShape, ...keyPermissionsShape });

@@ -51,7 +51,15 @@ export async function hitApiRateLimit(store: RateLimitStore, bucket: string, lim
       return hitApiRateLimit(store, bucket, limit, windowSeconds, Date.now());
     }
     const first = store.hit(bucket, limit, windowSeconds, 1).then((result) => {
-      s.buckets.set(bucket, { windowSeconds, limit, windowEndsAt: Date.now() + result.retryAfterSeconds * 1000, shared: result.hits, local: 0, pending: 0, active: false });
+      s.buckets.set(bucket, {
+        windowSeconds,
+        limit,
+        windowEndsAt: Date.now() + result.retryAfterSeconds * 1000,
+        shared: result.hits,
+        local: 0,
+        pending: 0,
+        active: false,
+      });
       return result;
     });
     s.loading.set(bucket, first);

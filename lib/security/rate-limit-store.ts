@@ -90,13 +90,16 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
     if (failed) downUntil = Date.now() + REDIS_RETRY_AFTER_MS;
     if (!down) {
       down = true;
-      console.warn(`[rate-limit] Redis is unavailable (${error instanceof Error ? error.message : "unknown error"}); counting in the database until it is back.`);
+      console.warn(
+        `[rate-limit] Redis is unavailable (${error instanceof Error ? error.message : "unknown error"}); counting in the database until it is back.`,
+      );
     }
     return fallback.hit(bucket, limit, windowSeconds, count);
   };
   return {
     async hit(bucket, limit, windowSeconds, count) {
-      if (fallback && (!client.isReady || Date.now() < downUntil)) return countInFallback(new Error("not connected"), bucket, limit, windowSeconds, count, false);
+      if (fallback && (!client.isReady || Date.now() < downUntil))
+        return countInFallback(new Error("not connected"), bucket, limit, windowSeconds, count, false);
       if (!fallback && !client.isReady) await connected;
       try {
         const [hits, ttl] = (await withTimeout(

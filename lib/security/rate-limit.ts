@@ -12,13 +12,7 @@ export interface RateLimitResult {
  * Counts `count` hits (one by default) against `bucket` in a fixed window, in one atomic upsert,
  * so every server instance sharing the database sees the same count.
  */
-export async function hitRateLimit(
-  db: Executor,
-  bucket: string,
-  limit: number,
-  windowSeconds: number,
-  count = 1,
-): Promise<RateLimitResult> {
+export async function hitRateLimit(db: Executor, bucket: string, limit: number, windowSeconds: number, count = 1): Promise<RateLimitResult> {
   const result = await db.execute<{ hits: number; retry_after: number }>(sql`
     insert into rate_limits (bucket, window_started_at, hits) values (${bucket}, now(), ${count})
     on conflict (bucket) do update set

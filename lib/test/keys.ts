@@ -12,11 +12,16 @@ export const pinOf = (email: string) => DEMO_PEOPLE.find((p) => p.email === emai
 let aliasCounter = 0;
 /** A valid creation request for the actor's organisation: live accounts, account information read-only. */
 export async function validKeyInput(actor: Actor, overrides: Record<string, unknown> = {}) {
-  const admin = actor.permissions.has("keys:create") ? actor : await actorFor(actor.org!.name === "Nkosi Private Banking" ? "thabo@nkosi.example" : "naledi@acme.example");
+  const admin = actor.permissions.has("keys:create")
+    ? actor
+    : await actorFor(actor.org!.name === "Nkosi Private Banking" ? "thabo@nkosi.example" : "naledi@acme.example");
   const options = await loadWizardOptions(db(), admin);
   const live = options.accounts.filter((a) => a.mode === "live");
   const companyIds = options.orgKind === "business" ? [live[0]!.companyId!] : [];
-  const accountIds = live.filter((a) => options.orgKind === "private" || a.companyId === companyIds[0]).slice(0, 2).map((a) => a.id);
+  const accountIds = live
+    .filter((a) => options.orgKind === "private" || a.companyId === companyIds[0])
+    .slice(0, 2)
+    .map((a) => a.id);
   return {
     alias: `Key ${++aliasCounter}`,
     description: "",
@@ -37,7 +42,10 @@ export async function makeKey(email = "naledi@acme.example", overrides: Record<s
 
 /** A member of `orgName` holding a custom role with exactly these permissions, PIN 482915. */
 export async function memberWithPermissions(orgId: string, permissions: string[], label: string) {
-  const [role] = await db().insert(roles).values({ orgId, name: `Custom ${label}`, permissions }).returning({ id: roles.id });
+  const [role] = await db()
+    .insert(roles)
+    .values({ orgId, name: `Custom ${label}`, permissions })
+    .returning({ id: roles.id });
   const email = `${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}@matrix.example`;
   const [user] = await db()
     .insert(users)

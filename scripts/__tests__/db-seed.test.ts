@@ -26,7 +26,9 @@ describe("npm run db:seed", () => {
   it("seeds when asked for by name, on PostgreSQL too, making a data folder that does not exist yet", async () => {
     // The folder for the client secrets; on PGlite the database stays in the fresh one.
     const dataDir = path.join(database.dataDir, "not", "there", "yet");
-    const env = database.env(database.driver === "pglite" ? { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PGLITE: path.join(database.dataDir, "pglite") } : { LATCHKEY_DATA_DIR: dataDir });
+    const env = database.env(
+      database.driver === "pglite" ? { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PGLITE: path.join(database.dataDir, "pglite") } : { LATCHKEY_DATA_DIR: dataDir },
+    );
     const result = runScript("scripts/db.ts", ["seed"], env);
     expect(result.stderr).not.toMatch(/ENOENT/);
     expect(result.status).toBe(0);

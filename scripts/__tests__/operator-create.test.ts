@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => database.dispose());
 
 const operatorCreate = (args: string[]) =>
-  runScript("scripts/operator-create.ts", database.driver === "pglite" ? [...args, "--embedded"] : args, database.env({ AUTH_URL: "https://portal.bank.example" }));
+  runScript(
+    "scripts/operator-create.ts",
+    database.driver === "pglite" ? [...args, "--embedded"] : args,
+    database.env({ AUTH_URL: "https://portal.bank.example" }),
+  );
 const LINK = /https:\/\/portal\.bank\.example\/set-up\/(lksu_[A-Za-z0-9_-]{43})/;
 
 describe("npm run operator:create", () => {
@@ -29,8 +33,18 @@ describe("npm run operator:create", () => {
     expect(token).toBeDefined();
 
     const result = await database.use(async (db) => {
-      const setUp = await setUpAccount(db, { token, password: "Zanele-chooses-1", confirmPassword: "Zanele-chooses-1", pin: "739150", confirmPin: "739150" }, { ip: "127.0.0.1", requestId: "33333333-3333-4333-8333-333333333333" });
-      const signIn = await signInWithPassword(db, { email: "first.operator@bank.example", password: "Zanele-chooses-1", ip: "127.0.0.1", userAgent: "vitest", requestId: "33333333-3333-4333-8333-333333333333" });
+      const setUp = await setUpAccount(
+        db,
+        { token, password: "Zanele-chooses-1", confirmPassword: "Zanele-chooses-1", pin: "739150", confirmPin: "739150" },
+        { ip: "127.0.0.1", requestId: "33333333-3333-4333-8333-333333333333" },
+      );
+      const signIn = await signInWithPassword(db, {
+        email: "first.operator@bank.example",
+        password: "Zanele-chooses-1",
+        ip: "127.0.0.1",
+        userAgent: "vitest",
+        requestId: "33333333-3333-4333-8333-333333333333",
+      });
       const [user] = await db.select().from(users).where(eq(users.email, "first.operator@bank.example"));
       return { setUp, signedIn: signIn.ok, user };
     });

@@ -15,8 +15,8 @@ export default async function SetPinPage() {
       <p className="text-sm font-medium text-accent-700">Welcome, {actor.user.name.split(" ")[0]}</p>
       <h1 className="mt-1 text-xl font-semibold tracking-tight">Set your PIN</h1>
       <p className="mt-2 text-sm text-zinc-600">
-        Your 6-digit PIN confirms every sensitive step: creating, renewing and deleting API keys, rotating client
-        secrets, approving payments and changing roles. Nobody at the bank will ever ask you for it.
+        Your 6-digit PIN confirms every sensitive step: creating, renewing and deleting API keys, rotating client secrets, approving payments and changing
+        roles. Nobody at the bank will ever ask you for it.
       </p>
       <div className="mt-6">
         <SetPinForm />

@@ -53,9 +53,7 @@ export default async function OpsPage() {
                 <Td>
                   <Badge tone={STATUS_TONE[org.status]}>{org.status[0]!.toUpperCase() + org.status.slice(1)}</Badge>
                 </Td>
-                <Td className="text-zinc-600">
-                  {org.products.length ? org.products.map((p) => API_PRODUCT_LABELS[p]).join(", ") : "None"}
-                </Td>
+                <Td className="text-zinc-600">{org.products.length ? org.products.map((p) => API_PRODUCT_LABELS[p]).join(", ") : "None"}</Td>
                 <Td className="tabular text-right">{org.members}</Td>
                 <Td className="tabular text-right">{org.applications}</Td>
                 <Td className="tabular whitespace-nowrap text-zinc-600">{formatDate(org.createdAt)}</Td>

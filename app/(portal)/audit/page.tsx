@@ -29,7 +29,11 @@ function queryString(values: Record<string, string | number | undefined>) {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Query> }) {
   const actor = await requirePageActor({ organisation: true });
   const allowed = actor.permissions.has("audit:view");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v !== undefined && v !== ""));
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => v !== undefined && v !== ""),
+  );
   let result: Awaited<ReturnType<typeof searchAuditEvents>> | null = null;
   let invalid: DomainError | null = null;
   if (allowed) {
@@ -67,7 +71,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Notice>
         ) : (
           <>
-            <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-start">
+            <form
+              method="get"
+              action="/audit"
+              role="search"
+              aria-label="Filter the audit log"
+              className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-start"
+            >
               <Field id="filter-actor" label="Who" error={invalid?.fieldErrors?.actor}>
                 <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Email, key alias or prefix" />
               </Field>

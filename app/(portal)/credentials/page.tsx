@@ -58,7 +58,8 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
           <>
             {!seesCredentials ? (
               <p className="flex items-center gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600">
-                <Lock className="size-4 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include client credentials: you see each application&rsquo;s keys.
+                <Lock className="size-4 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include client credentials: you see each
+                application&rsquo;s keys.
               </p>
             ) : null}
             <ul aria-label="Applications" className="grid gap-3 md:grid-cols-2">

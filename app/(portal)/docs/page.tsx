@@ -27,17 +27,19 @@ export default async function DocsPage() {
       <PageBody>
         <Card className="space-y-2 p-5 text-sm text-zinc-700">
           <p>
-            Send your key in the <code className="font-mono">x-api-key</code> header on every request — never in a URL. Money is an integer in
-            minor units (cents) with its currency; times are ISO 8601 in UTC. Errors look like{" "}
-            <code className="font-mono">{`{"error":{"code","message"}}`}</code>.
+            Send your key in the <code className="font-mono">x-api-key</code> header on every request — never in a URL. Money is an integer in minor units
+            (cents) with its currency; times are ISO 8601 in UTC. Errors look like <code className="font-mono">{`{"error":{"code","message"}}`}</code>.
           </p>
           <p>
             Or exchange your application&apos;s client ID and secret with the key for a 30-minute bearer token:{" "}
-            <code className="font-mono">POST /api/oauth2/token</code> with HTTP Basic credentials, the key in{" "}
-            <code className="font-mono">x-api-key</code> and <code className="font-mono">grant_type=client_credentials</code>.
+            <code className="font-mono">POST /api/oauth2/token</code> with HTTP Basic credentials, the key in <code className="font-mono">x-api-key</code> and{" "}
+            <code className="font-mono">grant_type=client_credentials</code>.
           </p>
           <p>
-            Each key&apos;s page shows these samples with its own prefix and accounts. <Link href="/keys" className="font-medium text-accent-700 hover:underline">Your keys</Link>
+            Each key&apos;s page shows these samples with its own prefix and accounts.{" "}
+            <Link href="/keys" className="font-medium text-accent-700 hover:underline">
+              Your keys
+            </Link>
           </p>
         </Card>
         <div className="space-y-2">

@@ -109,7 +109,11 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
       {header}
       <PageBody>
         {attention > 0 ? (
-          <div role="status" aria-label="Keys to renew" className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+          <div
+            role="status"
+            aria-label="Keys to renew"
+            className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+          >
             {result.frozen ? <Snowflake className="size-4 shrink-0" aria-hidden /> : <CircleAlert className="size-4 shrink-0" aria-hidden />}
             <p className="min-w-64 flex-1">
               {result.frozen > 0 ? `${result.frozen} ${result.frozen === 1 ? "key is" : "keys are"} frozen and refused by the API. ` : ""}

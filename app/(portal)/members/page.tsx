@@ -18,7 +18,11 @@ export default async function MembersPage() {
   const actor = await requirePageActor({ organisation: true });
   const canManage = actor.permissions.has("members:manage");
   const superadmin = isSuperadmin(actor);
-  const [members, roles, invitations] = await Promise.all([query(listMembers, actor), query(listRoles, actor), canManage ? query(listPendingInvitations, actor) : []]);
+  const [members, roles, invitations] = await Promise.all([
+    query(listMembers, actor),
+    query(listRoles, actor),
+    canManage ? query(listPendingInvitations, actor) : [],
+  ]);
   const roleOptions: RoleOption[] = roles
     .filter((r) => r.builtIn !== "superadmin")
     .map((r) => ({ id: r.id, name: r.name, grantable: grantRefusal(actor, r) === null }));
@@ -43,7 +47,11 @@ export default async function MembersPage() {
           </thead>
           <tbody>
             {members.map((m) => {
-              const refusal = manageRefusal(actor, { userId: m.userId, name: m.name, role: { id: m.roleId, name: m.roleName, builtIn: m.builtInRole, permissions: m.rolePermissions } });
+              const refusal = manageRefusal(actor, {
+                userId: m.userId,
+                name: m.name,
+                role: { id: m.roleId, name: m.roleName, builtIn: m.builtInRole, permissions: m.rolePermissions },
+              });
               const self = m.userId === actor.user.id;
               return (
                 <tr key={m.userId}>
@@ -155,7 +163,12 @@ export default async function MembersPage() {
                     <span className="ml-2 text-xs text-zinc-500">{r.builtIn ? "Built-in" : "Custom"}</span>
                     {r.description ? <span className="block text-xs text-zinc-500">{r.description}</span> : null}
                   </Td>
-                  <Td className="text-zinc-600">{r.permissions.filter(isMemberPermission).map((p) => MEMBER_PERMISSION_LABELS[p]).join(" · ")}</Td>
+                  <Td className="text-zinc-600">
+                    {r.permissions
+                      .filter(isMemberPermission)
+                      .map((p) => MEMBER_PERMISSION_LABELS[p])
+                      .join(" · ")}
+                  </Td>
                   <Td className="tabular text-right align-top">{r.members}</Td>
                   {superadmin ? <Td className="text-right align-top">{r.builtIn ? null : <EditRole role={r} />}</Td> : null}
                 </tr>

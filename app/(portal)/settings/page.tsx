@@ -74,9 +74,7 @@ export default async function SettingsPage() {
               <h2 id="sessions" className="scroll-mt-4 text-sm font-semibold text-zinc-900">
                 Sessions
               </h2>
-              <p className="text-sm text-zinc-500">
-                Where you are signed in now. A session ends after 30 idle minutes, and 12 hours after sign-in.
-              </p>
+              <p className="text-sm text-zinc-500">Where you are signed in now. A session ends after 30 idle minutes, and 12 hours after sign-in.</p>
             </div>
             <SignOutOthersButton others={others} />
           </div>
@@ -98,7 +96,15 @@ export default async function SettingsPage() {
                         Signed in <RelativeTime date={session.createdAt} now={now} />
                       </span>
                       <span aria-hidden> · </span>
-                      <span>{session.current ? "Active now" : <>Last active <RelativeTime date={session.lastSeenAt} now={now} /></>}</span>
+                      <span>
+                        {session.current ? (
+                          "Active now"
+                        ) : (
+                          <>
+                            Last active <RelativeTime date={session.lastSeenAt} now={now} />
+                          </>
+                        )}
+                      </span>
                     </p>
                   </div>
                 </li>

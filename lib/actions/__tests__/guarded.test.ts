@@ -140,13 +140,18 @@ describe("app/api", () => {
 });
 
 describe("the lean API server's route table", () => {
-  const modules = readdirSync("lib/api").filter((f) => f.endsWith(".ts")).map((f) => readFileSync(path.join("lib/api", f), "utf8")).join("\n");
+  const modules = readdirSync("lib/api")
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(path.join("lib/api", f), "utf8"))
+    .join("\n");
 
   it("holds only handlers built with the API's one door, or public by nature", () => {
     const entries = [...API_ROUTES, ...BENCH_ROUTES];
     expect(entries.length).toBeGreaterThanOrEqual(14);
     const unguarded = entries.filter(
-      (e) => !(e.endpoint.permission && new RegExp(`export const ${e.name} = endpointHandler\\(API_ENDPOINTS\\.${e.name},`).test(modules)) && !(e.name in PUBLIC_ROUTES),
+      (e) =>
+        !(e.endpoint.permission && new RegExp(`export const ${e.name} = endpointHandler\\(API_ENDPOINTS\\.${e.name},`).test(modules)) &&
+        !(e.name in PUBLIC_ROUTES),
     );
     expect(unguarded).toEqual([]);
   });

@@ -37,7 +37,18 @@ async function acmeKey(permissions: string[], alias = `api ${Math.random().toStr
   });
 }
 
-const ALL = ["accounts:view", "balances:view", "transactions:view", "statements:view", "tax_certificates:view", "transfers:edit", "payments:view", "payments:edit", "card_code:view", "card_code:edit"];
+const ALL = [
+  "accounts:view",
+  "balances:view",
+  "transactions:view",
+  "statements:view",
+  "tax_certificates:view",
+  "transfers:edit",
+  "payments:view",
+  "payments:edit",
+  "card_code:view",
+  "card_code:edit",
+];
 
 beforeAll(async () => {
   const seeded = await seedDemoData(db());
@@ -59,7 +70,14 @@ describe("who may call", () => {
   it("refuses a key with a bad checksum without touching the database", async () => {
     const { key } = await acmeKey(["accounts:view"]);
     const typo = key.slice(0, 20) + (key[20] === "a" ? "b" : "a") + key.slice(21);
-    const noDatabase = new Proxy({}, { get: () => { throw new Error("the database was queried"); } });
+    const noDatabase = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("the database was queried");
+        },
+      },
+    );
     await expect(authenticate(noDatabase as never, new Request("http://bank.test/api/v1/accounts", { headers: { "x-api-key": typo } }))).rejects.toMatchObject({
       code: "invalid_key",
     });
@@ -108,9 +126,19 @@ describe("every endpoint enforces its permission", () => {
       "transactions:view": () => [listTransactions, { path: `/api/v1/accounts/${zar.id}/transactions`, params: { id: zar.id } }],
       "statements:view": () => [listStatements, { path: `/api/v1/accounts/${zar.id}/statements`, params: { id: zar.id } }],
       "tax_certificates:view": () => [listTaxCertificates, { path: `/api/v1/accounts/${zar.id}/tax-certificates`, params: { id: zar.id } }],
-      "transfers:edit": () => [createTransfer, { path: `/api/v1/accounts/${zar.id}/transfers`, params: { id: zar.id }, body: { toAccountId: usd.id, amount: 1, reference: "x" } }],
+      "transfers:edit": () => [
+        createTransfer,
+        { path: `/api/v1/accounts/${zar.id}/transfers`, params: { id: zar.id }, body: { toAccountId: usd.id, amount: 1, reference: "x" } },
+      ],
       "payments:view": () => [listPayments, { path: `/api/v1/accounts/${zar.id}/payments`, params: { id: zar.id } }],
-      "payments:edit": () => [createPayment, { path: `/api/v1/accounts/${zar.id}/payments`, params: { id: zar.id }, body: { beneficiaryName: "Eskom", accountNumber: "1234567890", bankCode: "250655", amount: 100, reference: "x" } }],
+      "payments:edit": () => [
+        createPayment,
+        {
+          path: `/api/v1/accounts/${zar.id}/payments`,
+          params: { id: zar.id },
+          body: { beneficiaryName: "Eskom", accountNumber: "1234567890", bankCode: "250655", amount: 100, reference: "x" },
+        },
+      ],
       "card_code:view": () => [getCardCode, { path: `/api/v1/cards/${card.id}/code`, params: { id: card.id } }],
       "card_code:edit": () => [putCardCode, { path: `/api/v1/cards/${card.id}/code`, params: { id: card.id }, method: "PUT", body: { code: "// ok" } }],
     };
@@ -178,23 +206,57 @@ describe("transfers", () => {
     // A second ZAR account for the company, so there is somewhere to transfer to.
     const [savings] = await db()
       .insert(accounts)
-      .values({ orgId: zar!.orgId, companyId: zar!.companyId, name: "Acme Logistics ZAR reserve", number: "99955500011", currency: "ZAR", mode: "live", balance: 0n })
+      .values({
+        orgId: zar!.orgId,
+        companyId: zar!.companyId,
+        name: "Acme Logistics ZAR reserve",
+        number: "99955500011",
+        currency: "ZAR",
+        mode: "live",
+        balance: 0n,
+      })
       .returning();
-    const keyRow = await db().select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.prefix, key.slice(0, 12)));
+    const keyRow = await db()
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(eq(apiKeys.prefix, key.slice(0, 12)));
     await db().insert(apiKeyAccounts).values({ keyId: keyRow[0]!.id, accountId: savings!.id });
 
     const path = `/api/v1/accounts/${zar!.id}/transfers`;
-    const ok = await call(createTransfer, { path, key, params: { id: zar!.id }, body: { toAccountId: savings!.id, amount: 12_345, reference: "Reserve top-up" }, headers: { "idempotency-key": "top-up-1" } });
+    const ok = await call(createTransfer, {
+      path,
+      key,
+      params: { id: zar!.id },
+      body: { toAccountId: savings!.id, amount: 12_345, reference: "Reserve top-up" },
+      headers: { "idempotency-key": "top-up-1" },
+    });
     expect(ok.status).toBe(201);
     expect(ok.json.transfer).toMatchObject({ fromAccountId: zar!.id, toAccountId: savings!.id, amount: 12_345, currency: "ZAR" });
-    const again = await call(createTransfer, { path, key, params: { id: zar!.id }, body: { toAccountId: savings!.id, amount: 12_345, reference: "Reserve top-up" }, headers: { "idempotency-key": "top-up-1" } });
+    const again = await call(createTransfer, {
+      path,
+      key,
+      params: { id: zar!.id },
+      body: { toAccountId: savings!.id, amount: 12_345, reference: "Reserve top-up" },
+      headers: { "idempotency-key": "top-up-1" },
+    });
     expect(again.json).toEqual(ok.json);
-    const conflict = await call(createTransfer, { path, key, params: { id: zar!.id }, body: { toAccountId: savings!.id, amount: 99, reference: "Reserve top-up" }, headers: { "idempotency-key": "top-up-1" } });
+    const conflict = await call(createTransfer, {
+      path,
+      key,
+      params: { id: zar!.id },
+      body: { toAccountId: savings!.id, amount: 99, reference: "Reserve top-up" },
+      headers: { "idempotency-key": "top-up-1" },
+    });
     expect([conflict.status, conflict.json.error.code]).toEqual([409, "idempotency_conflict"]);
     const [after] = await db().select().from(accounts).where(eq(accounts.id, savings!.id));
     expect(after!.balance).toBe(12_345n);
 
-    const broke = await call(createTransfer, { path: `/api/v1/accounts/${savings!.id}/transfers`, key, params: { id: savings!.id }, body: { toAccountId: zar!.id, amount: 12_346, reference: "Too much" } });
+    const broke = await call(createTransfer, {
+      path: `/api/v1/accounts/${savings!.id}/transfers`,
+      key,
+      params: { id: savings!.id },
+      body: { toAccountId: zar!.id, amount: 12_346, reference: "Too much" },
+    });
     expect([broke.status, Object.keys(broke.json.error.fields)]).toEqual([422, ["amount"]]);
     const fx = await call(createTransfer, { path, key, params: { id: zar!.id }, body: { toAccountId: zarSandboxCheck!.id, amount: 1, reference: "FX" } });
     expect(fx.json.error.fields.toAccountId).toMatch(/one currency/);
@@ -222,13 +284,29 @@ describe("transfers", () => {
     for (let i = 0; i < 3; i++) {
       const [extra] = await db()
         .insert(accounts)
-        .values({ orgId: zar!.orgId, companyId: zar!.companyId, name: `Retail pot ${i}`, number: `9997770000${i}`, currency: "ZAR", mode: "live", balance: 50_000n })
+        .values({
+          orgId: zar!.orgId,
+          companyId: zar!.companyId,
+          name: `Retail pot ${i}`,
+          number: `9997770000${i}`,
+          currency: "ZAR",
+          mode: "live",
+          balance: 50_000n,
+        })
         .returning();
       pool.push(extra!);
     }
     const created = await acmeKey(["transfers:edit"]);
-    await db().insert(apiKeyAccounts).values(pool.slice(1).map((a) => ({ keyId: created.id, accountId: a.id })));
-    const total = async () => (await db().select({ s: sql<string>`sum(balance)` }).from(accounts).where(sql`${accounts.id} in ${pool.map((a) => a.id)}`))[0]!.s;
+    await db()
+      .insert(apiKeyAccounts)
+      .values(pool.slice(1).map((a) => ({ keyId: created.id, accountId: a.id })));
+    const total = async () =>
+      (
+        await db()
+          .select({ s: sql<string>`sum(balance)` })
+          .from(accounts)
+          .where(sql`${accounts.id} in ${pool.map((a) => a.id)}`)
+      )[0]!.s;
     const before = await total();
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -251,7 +329,9 @@ describe("transfers", () => {
     const negative = await db().$count(accounts, sql`${accounts.balance} < 0`);
     expect(negative).toBe(0);
     for (const account of pool) {
-      const [{ sum }] = (await db().execute<{ sum: string }>(sql`select coalesce(sum(amount), 0)::text as sum from transactions where account_id = ${account.id}`)).rows as [{ sum: string }];
+      const [{ sum }] = (
+        await db().execute<{ sum: string }>(sql`select coalesce(sum(amount), 0)::text as sum from transactions where account_id = ${account.id}`)
+      ).rows as [{ sum: string }];
       const [row] = await db().select().from(accounts).where(eq(accounts.id, account.id));
       if (account.id !== zar!.id) expect(BigInt(sum) + 50_000n).toBe(row!.balance);
     }
@@ -276,7 +356,12 @@ describe("payments, cards and tokens", () => {
     expect(after.availableBalance).toBe(before.availableBalance - 250_000);
     const listed = (await call(listPayments, { path: "/x", key, params: { id: zar.id } })).json.payments;
     expect(listed.map((p: { id: string }) => p.id)).toContain(created.json.payment.id);
-    const invalid = await call(createPayment, { path: "/x", key, params: { id: zar.id }, body: { beneficiaryName: "", accountNumber: "12", bankCode: "x", amount: 0, reference: "r" } });
+    const invalid = await call(createPayment, {
+      path: "/x",
+      key,
+      params: { id: zar.id },
+      body: { beneficiaryName: "", accountNumber: "12", bankCode: "x", amount: 0, reference: "r" },
+    });
     expect(Object.keys(invalid.json.error.fields).sort()).toEqual(["accountNumber", "amount", "bankCode", "beneficiaryName"]);
   });
 
@@ -326,7 +411,12 @@ describe("payments, cards and tokens", () => {
     await db().update(accessTokens).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(accessTokens.keyId, created.id));
     expect((await call(listAccounts, { path: "/api/v1/accounts", bearer })).status).toBe(401);
     const second = (await token(basic(erp.clientId, erp.clientSecret), created.key)).json.access_token;
-    await deleteKey(db(), await actorFor("naledi@acme.example"), { keyId: created.id, confirmAlias: created.alias, pin: pinOf("naledi@acme.example") }, context);
+    await deleteKey(
+      db(),
+      await actorFor("naledi@acme.example"),
+      { keyId: created.id, confirmAlias: created.alias, pin: pinOf("naledi@acme.example") },
+      context,
+    );
     expect((await call(listAccounts, { path: "/api/v1/accounts", bearer: second })).status).toBe(401);
   });
 });

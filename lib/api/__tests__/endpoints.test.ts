@@ -18,7 +18,9 @@ function namingHandlers<Name extends string>(endpoints: Record<Name, (typeof END
   return Object.fromEntries(
     Object.entries(endpoints).map(([name, endpoint]) => [
       name,
-      Object.assign(async (_: Request, route: { params: Promise<Record<string, string>> }) => Response.json({ name, params: await route.params }), { endpoint }),
+      Object.assign(async (_: Request, route: { params: Promise<Record<string, string>> }) => Response.json({ name, params: await route.params }), {
+        endpoint,
+      }),
     ]),
   ) as unknown as Record<Name, BoundHandler<never>>;
 }
@@ -82,16 +84,24 @@ describe("the endpoint registry", () => {
     const options = await dispatchApi(new Request(`http://bank.test${concrete("/api/v1/accounts/{id}/payments")}`, { method: "OPTIONS" }));
     expect([options.status, options.headers.get("allow")]).toEqual([204, "GET, POST, HEAD, OPTIONS"]);
     const wrong = await dispatchApi(new Request(`http://bank.test${concrete("/api/v1/cards/{id}/code")}`, { method: "DELETE" }));
-    expect([wrong.status, wrong.headers.get("allow"), (await wrong.json()).error.message]).toEqual([405, "GET, PUT, HEAD, OPTIONS", "DELETE is not allowed here. Use GET or PUT."]);
+    expect([wrong.status, wrong.headers.get("allow"), (await wrong.json()).error.message]).toEqual([
+      405,
+      "GET, PUT, HEAD, OPTIONS",
+      "DELETE is not allowed here. Use GET or PUT.",
+    ]);
     const missing = await dispatchApi(new Request("http://bank.test/api/v1/accounts/x/balance/extra"));
     expect([missing.status, (await missing.json()).error.code]).toEqual([404, "not_found"]);
   });
 
   it("refuses a handler bound to another declaration, and a method and path declared twice", () => {
     const handlers = namingHandlers(API_ENDPOINTS);
-    expect(() => routeTable(API_ENDPOINTS, { ...handlers, getBalance: handlers.listTransactions })).toThrow("The handler of getBalance is not bound to its declaration");
+    expect(() => routeTable(API_ENDPOINTS, { ...handlers, getBalance: handlers.listTransactions })).toThrow(
+      "The handler of getBalance is not bound to its declaration",
+    );
     const twice = { ...API_ENDPOINTS, again: { ...API_ENDPOINTS.getBalance } };
-    expect(() => routeTable(twice, { ...handlers, again: namingHandlers({ again: twice.again }).again })).toThrow("GET /api/v1/accounts/{id}/balance is declared twice");
+    expect(() => routeTable(twice, { ...handlers, again: namingHandlers({ again: twice.again }).again })).toThrow(
+      "GET /api/v1/accounts/{id}/balance is declared twice",
+    );
   });
 });
 
@@ -131,7 +141,10 @@ describe("the benchmark's routes", () => {
     expect(operations(openApiDocument()).filter((o) => o.includes("/api/bench"))).toEqual([]);
     for (const path of ["/api/bench/stats", "/api/bench/accounts-unverified?keyId=0b4cf0ce-8a43-4d0c-9f4e-2b7d6a0e3c11"]) {
       const response = await dispatchApi(new Request(`http://bank.test${path}`));
-      expect([response.status, (await response.json()).error.message]).toEqual([404, "There is no such endpoint. The endpoints are listed at /api/openapi.json."]);
+      expect([response.status, (await response.json()).error.message]).toEqual([
+        404,
+        "There is no such endpoint. The endpoints are listed at /api/openapi.json.",
+      ]);
     }
   });
 

@@ -14,7 +14,12 @@ describe("one error contract for the portal and the API", () => {
     const invalid = failure(refusal, "00000000-0000-4000-8000-000000000001");
     expect(invalid.status).toBe(422);
     expect(await invalid.json()).toEqual({
-      error: { code: "invalid_request", message: "Check the highlighted fields.", fields: { amount: "Enter an amount above zero" }, requestId: "00000000-0000-4000-8000-000000000001" },
+      error: {
+        code: "invalid_request",
+        message: "Check the highlighted fields.",
+        fields: { amount: "Enter an amount above zero" },
+        requestId: "00000000-0000-4000-8000-000000000001",
+      },
     });
 
     const missing = failure(new NotFoundError("That payment"), "00000000-0000-4000-8000-000000000002");

@@ -35,11 +35,24 @@ beforeAll(async () => {
   });
   key = made.key;
   zar = (await db().select().from(accounts).where(eq(accounts.name, "Acme Logistics ZAR operating")))[0]!;
-  reserve = (await db()
-    .insert(accounts)
-    .values({ orgId: zar!.orgId, companyId: zar!.companyId, name: "Acme Logistics ZAR replay reserve", number: "99955500077", currency: "ZAR", mode: "live", balance: 0n })
-    .returning())[0]!;
-  const [row] = await db().select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.prefix, key.slice(0, 12)));
+  reserve = (
+    await db()
+      .insert(accounts)
+      .values({
+        orgId: zar!.orgId,
+        companyId: zar!.companyId,
+        name: "Acme Logistics ZAR replay reserve",
+        number: "99955500077",
+        currency: "ZAR",
+        mode: "live",
+        balance: 0n,
+      })
+      .returning()
+  )[0]!;
+  const [row] = await db()
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(eq(apiKeys.prefix, key.slice(0, 12)));
   await db().insert(apiKeyAccounts).values({ keyId: row!.id, accountId: reserve!.id });
 });
 
@@ -68,11 +81,17 @@ describe("an idempotent replay", () => {
   });
 
   it("still replays an answer stored before answers were kept as text", async () => {
-    const [row] = await db().select().from(apiKeys).where(eq(apiKeys.prefix, key.slice(0, 12)));
+    const [row] = await db()
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.prefix, key.slice(0, 12)));
     const body = { toAccountId: reserve.id, amount: 1, reference: "Old row" };
     const first = await raw(createTransfer, zar.id, key, body, "replay-old-1");
     // As an older server stored it: the answer as a jsonb object.
-    await db().update(idempotencyRecords).set({ responseBody: JSON.parse(first.text) }).where(eq(idempotencyRecords.idempotencyKey, "replay-old-1"));
+    await db()
+      .update(idempotencyRecords)
+      .set({ responseBody: JSON.parse(first.text) })
+      .where(eq(idempotencyRecords.idempotencyKey, "replay-old-1"));
     const again = await raw(createTransfer, zar.id, key, body, "replay-old-1");
     expect(again.status).toBe(201);
     expect(JSON.parse(again.text)).toEqual(JSON.parse(first.text));

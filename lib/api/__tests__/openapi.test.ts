@@ -26,8 +26,14 @@ describe("the OpenAPI document", () => {
 
   it("describes request bodies from the validating schemas, strict and with their limits", () => {
     const doc = openApiDocument();
-    const transfer = doc.paths["/api/v1/accounts/{id}/transfers"]!.post as { requestBody: { content: { "application/json": { schema: Record<string, unknown> } } } };
-    const body = transfer.requestBody.content["application/json"].schema as { required: string[]; additionalProperties: boolean; properties: { amount: { type: string } } };
+    const transfer = doc.paths["/api/v1/accounts/{id}/transfers"]!.post as {
+      requestBody: { content: { "application/json": { schema: Record<string, unknown> } } };
+    };
+    const body = transfer.requestBody.content["application/json"].schema as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: { amount: { type: string } };
+    };
     expect(body.required.sort()).toEqual(["amount", "reference", "toAccountId"]);
     expect(body.additionalProperties).toBe(false);
     expect(body.properties.amount.type).toBe("integer");
@@ -35,9 +41,19 @@ describe("the OpenAPI document", () => {
 
   it("describes the tax certificates: the list as JSON, one certificate as a PDF download", () => {
     const doc = openApiDocument();
-    const list = doc.paths["/api/v1/accounts/{id}/tax-certificates"]!.get as { "x-permission": string; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, { items: { required: string[] } }> } }> }> };
+    const list = doc.paths["/api/v1/accounts/{id}/tax-certificates"]!.get as {
+      "x-permission": string;
+      responses: Record<string, { content: Record<string, { schema: { properties: Record<string, { items: { required: string[] } }> } }> }>;
+    };
     expect(list["x-permission"]).toBe("tax_certificates:view");
-    expect(list.responses["200"]!.content["application/json"]!.schema.properties.taxCertificates!.items.required.sort()).toEqual(["currency", "id", "interestEarned", "issuedAt", "kind", "taxYear"]);
+    expect(list.responses["200"]!.content["application/json"]!.schema.properties.taxCertificates!.items.required.sort()).toEqual([
+      "currency",
+      "id",
+      "interestEarned",
+      "issuedAt",
+      "kind",
+      "taxYear",
+    ]);
     const pdf = doc.paths["/api/v1/accounts/{id}/tax-certificates/{certId}"]!.get as {
       "x-permission": string;
       parameters: { name: string; in: string }[];
@@ -56,7 +72,9 @@ describe("the OpenAPI document", () => {
     const sample = curlSample(pdf, { origin: "http://bank.test", prefix: "lk_live_abcd", accountId: "ACC" });
     expect(sample).toContain('"http://bank.test/api/v1/accounts/ACC/tax-certificates/CERTIFICATE_ID"');
     expect(sample).toMatch(/-o tax-certificate\.pdf$/);
-    expect(curlSample(pdf, { origin: "http://bank.test", prefix: "lk_live_abcd", accountId: "ACC", certificateId: "CERT" })).toContain("/ACC/tax-certificates/CERT\"");
+    expect(curlSample(pdf, { origin: "http://bank.test", prefix: "lk_live_abcd", accountId: "ACC", certificateId: "CERT" })).toContain(
+      '/ACC/tax-certificates/CERT"',
+    );
     expect(responseSample(pdf)).toMatch(/^HTTP\/1\.1 200 OK\ncontent-type: application\/pdf\ncontent-disposition: attachment; filename="[^"]+\.pdf"/);
   });
 

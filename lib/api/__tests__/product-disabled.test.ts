@@ -26,29 +26,58 @@ let usd: typeof accounts.$inferSelect;
 let cardId: string;
 
 /** Every endpoint of each product, with the permission it needs and what an allowed call answers. */
-const endpoints = (): Record<Product, { name: string; permission: string; ok: number; run: (credential: { key?: string; bearer?: string }) => ReturnType<typeof call> }[]> => ({
+const endpoints = (): Record<
+  Product,
+  { name: string; permission: string; ok: number; run: (credential: { key?: string; bearer?: string }) => ReturnType<typeof call> }[]
+> => ({
   account_information: [
     { name: "GET /accounts", permission: "accounts:view", ok: 200, run: (c) => call(listAccounts, { path: "/api/v1/accounts", ...c }) },
     { name: "GET …/balance", permission: "balances:view", ok: 200, run: (c) => call(getBalance, { path: "/x", ...c, params: { id: zar.id } }) },
-    { name: "GET …/transactions", permission: "transactions:view", ok: 200, run: (c) => call(listTransactions, { path: `/api/v1/accounts/${zar.id}/transactions`, ...c, params: { id: zar.id } }) },
+    {
+      name: "GET …/transactions",
+      permission: "transactions:view",
+      ok: 200,
+      run: (c) => call(listTransactions, { path: `/api/v1/accounts/${zar.id}/transactions`, ...c, params: { id: zar.id } }),
+    },
     { name: "GET …/statements", permission: "statements:view", ok: 200, run: (c) => call(listStatements, { path: "/x", ...c, params: { id: zar.id } }) },
-    { name: "GET …/tax-certificates", permission: "tax_certificates:view", ok: 200, run: (c) => call(listTaxCertificates, { path: "/x", ...c, params: { id: zar.id } }) },
+    {
+      name: "GET …/tax-certificates",
+      permission: "tax_certificates:view",
+      ok: 200,
+      run: (c) => call(listTaxCertificates, { path: "/x", ...c, params: { id: zar.id } }),
+    },
   ],
   payments: [
     // Between the key's ZAR and USD accounts: allowed, it gets as far as the currency rule; nothing moves.
-    { name: "POST …/transfers", permission: "transfers:edit", ok: 422, run: (c) => call(createTransfer, { path: "/x", ...c, params: { id: zar.id }, body: { toAccountId: usd.id, amount: 1, reference: "Product check" } }) },
+    {
+      name: "POST …/transfers",
+      permission: "transfers:edit",
+      ok: 422,
+      run: (c) => call(createTransfer, { path: "/x", ...c, params: { id: zar.id }, body: { toAccountId: usd.id, amount: 1, reference: "Product check" } }),
+    },
     { name: "GET …/payments", permission: "payments:view", ok: 200, run: (c) => call(listPayments, { path: "/x", ...c, params: { id: zar.id } }) },
     {
       name: "POST …/payments",
       permission: "payments:edit",
       ok: 201,
-      run: (c) => call(createPayment, { path: "/x", ...c, params: { id: zar.id }, body: { beneficiaryName: "Product Check Ltd", accountNumber: "62000000001", bankCode: "250655", amount: 1, reference: "Product check" } }),
+      run: (c) =>
+        call(createPayment, {
+          path: "/x",
+          ...c,
+          params: { id: zar.id },
+          body: { beneficiaryName: "Product Check Ltd", accountNumber: "62000000001", bankCode: "250655", amount: 1, reference: "Product check" },
+        }),
     },
   ],
   cards: [
     { name: "GET /cards", permission: "card_code:view", ok: 200, run: (c) => call(listCards, { path: "/x", ...c }) },
     { name: "GET …/code", permission: "card_code:view", ok: 200, run: (c) => call(getCardCode, { path: "/x", ...c, params: { id: cardId } }) },
-    { name: "PUT …/code", permission: "card_code:edit", ok: 200, run: (c) => call(putCardCode, { path: "/x", ...c, method: "PUT", params: { id: cardId }, body: { code: "// product check" } }) },
+    {
+      name: "PUT …/code",
+      permission: "card_code:edit",
+      ok: 200,
+      run: (c) => call(putCardCode, { path: "/x", ...c, method: "PUT", params: { id: cardId }, body: { code: "// product check" } }),
+    },
   ],
 });
 
@@ -58,12 +87,19 @@ async function setProducts(products: Product[]) {
 
 /** A bearer token for the key, from POST /api/oauth2/token. */
 async function bearerToken() {
-  const [row] = await db().select({ clientId: applications.clientId }).from(applications).where(eq(applications.id, (await keyRow(keyId)).applicationId));
+  const [row] = await db()
+    .select({ clientId: applications.clientId })
+    .from(applications)
+    .where(eq(applications.id, (await keyRow(keyId)).applicationId));
   const app = apps.find((a) => a.clientId === row!.clientId)!;
   const response = await issueToken(
     new Request("http://bank.test/api/oauth2/token", {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`, "x-api-key": key, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString("base64")}`,
+        "x-api-key": key,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "grant_type=client_credentials",
     }),
   );

@@ -46,9 +46,7 @@ describe("the bank API while its Redis is stopped under load", () => {
     };
     const callApi = async (from: string) => {
       const started = performance.now();
-      const response = await dispatchApi(
-        new Request("http://bank.test/api/v1/accounts", { headers: { "x-api-key": key, [CLIENT_ADDRESS_HEADER]: from } }),
-      );
+      const response = await dispatchApi(new Request("http://bank.test/api/v1/accounts", { headers: { "x-api-key": key, [CLIENT_ADDRESS_HEADER]: from } }));
       await response.arrayBuffer();
       return { status: response.status, ms: performance.now() - started };
     };
@@ -94,7 +92,13 @@ describe("the bank API while its Redis is stopped under load", () => {
     const statuses = [...new Set(answers.map((a) => a.status))];
     console.log(
       `Redis outage under load: ${answers.length} calls, ${down.length} while Redis was down; ` +
-        `down p50 ${percentile(down.map((a) => a.ms), 0.5).toFixed(1)} ms, p99 ${percentile(down.map((a) => a.ms), 0.99).toFixed(1)} ms, ` +
+        `down p50 ${percentile(
+          down.map((a) => a.ms),
+          0.5,
+        ).toFixed(1)} ms, p99 ${percentile(
+          down.map((a) => a.ms),
+          0.99,
+        ).toFixed(1)} ms, ` +
         `max ${Math.max(...down.map((a) => a.ms)).toFixed(1)} ms; statuses ${statuses.join(", ")}`,
     );
     expect(down.length).toBeGreaterThan(50);

@@ -31,7 +31,9 @@ async function retailKey(permissions: string[], mode: "live" | "test" = "live") 
 /** Calls the PDF handler and keeps the bytes. */
 async function download(key: string, accountId: string, certId: string) {
   const response = await getTaxCertificatePdf(
-    new Request(`http://bank.test/api/v1/accounts/${encodeURIComponent(accountId)}/tax-certificates/${encodeURIComponent(certId)}`, { headers: { "x-api-key": key } }),
+    new Request(`http://bank.test/api/v1/accounts/${encodeURIComponent(accountId)}/tax-certificates/${encodeURIComponent(certId)}`, {
+      headers: { "x-api-key": key },
+    }),
     { params: Promise.resolve({ id: accountId, certId }) },
   );
   return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
@@ -178,7 +180,10 @@ describe("GET /api/v1/accounts/{id}/tax-certificates/{certId}", () => {
     const zar = byName(acme, "Acme Retail ZAR operating");
     const usd = byName(acme, "Acme Retail USD FX");
     const [usdCert] = await db().select().from(taxCertificates).where(eq(taxCertificates.accountId, usd.id));
-    const [foreignCert] = await db().select().from(taxCertificates).where(eq(taxCertificates.accountId, byName(nkosi, "PrimeSaver").id));
+    const [foreignCert] = await db()
+      .select()
+      .from(taxCertificates)
+      .where(eq(taxCertificates.accountId, byName(nkosi, "PrimeSaver").id));
     for (const certId of [usdCert!.id, foreignCert!.id, "00000000-0000-4000-8000-000000000000"]) {
       const response = await call(getTaxCertificatePdf, { path: "/x", key, params: { id: zar.id, certId } });
       expect([response.status, response.headers.get("content-type"), response.json.error.code]).toEqual([404, "application/json; charset=utf-8", "not_found"]);
@@ -192,7 +197,17 @@ describe("GET /api/v1/accounts/{id}/tax-certificates/{certId}", () => {
     const { key } = await retailKey(["tax_certificates:view"]);
     const zar = byName(acme, "Acme Retail ZAR operating");
     const [cert] = await db().select().from(taxCertificates).where(eq(taxCertificates.accountId, zar.id));
-    const hostile = ["", "not-a-uuid", "x".repeat(5_000), `${cert!.id}\u0000`, "\u0000", "../../etc/passwd", "' or 1=1 --", `${cert!.id.toUpperCase()} `, "1e3"];
+    const hostile = [
+      "",
+      "not-a-uuid",
+      "x".repeat(5_000),
+      `${cert!.id}\u0000`,
+      "\u0000",
+      "../../etc/passwd",
+      "' or 1=1 --",
+      `${cert!.id.toUpperCase()} `,
+      "1e3",
+    ];
     for (const bad of hostile) {
       const byCert = await call(getTaxCertificatePdf, { path: "/x", key, params: { id: zar.id, certId: bad } });
       expect([byCert.status, byCert.json.error.code], JSON.stringify(bad.slice(0, 40))).toEqual([404, "not_found"]);

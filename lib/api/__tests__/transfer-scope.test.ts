@@ -46,7 +46,13 @@ describe("a transfer's destination must be within the key's accounts", () => {
 
   it.each([
     ["an account of its own organisation it was not given", () => sameOrgOutOfScope, 403, "account_not_allowed", "This key may not use that account."],
-    ["its organisation's account of the other mode", () => sameOrgSandbox, 403, "account_not_allowed", "This key may not use that account (a live key sees only live accounts)."],
+    [
+      "its organisation's account of the other mode",
+      () => sameOrgSandbox,
+      403,
+      "account_not_allowed",
+      "This key may not use that account (a live key sees only live accounts).",
+    ],
     ["another organisation's account", () => otherOrg, 404, "not_found", "No such account."],
   ] as const)("refuses %s, writing nothing and moving no money", async (_, destination, status, code, message) => {
     const before = await ledgerSnapshot();
@@ -67,9 +73,19 @@ describe("a transfer's destination must be within the key's accounts", () => {
     const same = await call(createTransfer, { path: "/x", key, params: { id: source.id }, body: { toAccountId: source.id, amount: 1, reference: "Self" } });
     expect([same.status, same.json.error.fields]).toEqual([422, { toAccountId: "Choose a different account to transfer to" }]);
     // The same refusals from the other end: a source the key was not given.
-    const fromOutside = await call(createTransfer, { path: "/x", key, params: { id: sameOrgOutOfScope.id }, body: { toAccountId: source.id, amount: 1, reference: "In" } });
+    const fromOutside = await call(createTransfer, {
+      path: "/x",
+      key,
+      params: { id: sameOrgOutOfScope.id },
+      body: { toAccountId: source.id, amount: 1, reference: "In" },
+    });
     expect([fromOutside.status, fromOutside.json.error.code]).toEqual([403, "account_not_allowed"]);
-    const fromForeign = await call(createTransfer, { path: "/x", key, params: { id: otherOrg.id }, body: { toAccountId: source.id, amount: 1, reference: "In" } });
+    const fromForeign = await call(createTransfer, {
+      path: "/x",
+      key,
+      params: { id: otherOrg.id },
+      body: { toAccountId: source.id, amount: 1, reference: "In" },
+    });
     expect([fromForeign.status, fromForeign.json.error.code]).toEqual([404, "not_found"]);
     expect(await db().$count(transfers)).toBe(0);
     expect(await db().$count(auditEvents, eq(auditEvents.action, "api.transfer"))).toBe(0);

@@ -36,27 +36,31 @@ beforeAll(async () => {
       })),
     );
   // Another organisation's event, on the same days, by a look-alike actor: never shown to Acme.
-  await db().insert(auditEvents).values({
-    orgId: nkosi,
-    actorLabel: "auditor-even@acme.example",
-    action: "key.create",
-    targetType: "api_key",
-    targetId: "key-000",
-    outcome: "success",
-    requestId: "search-other-org",
-    occurredAt: new Date(start),
-  });
+  await db()
+    .insert(auditEvents)
+    .values({
+      orgId: nkosi,
+      actorLabel: "auditor-even@acme.example",
+      action: "key.create",
+      targetType: "api_key",
+      targetId: "key-000",
+      outcome: "success",
+      requestId: "search-other-org",
+      occurredAt: new Date(start),
+    });
   // A cell a spreadsheet would run as a formula, and one that needs quoting.
-  await db().insert(auditEvents).values({
-    orgId: acme,
-    actorLabel: '=HYPERLINK("http://evil.example","x")',
-    action: "key.rename",
-    targetType: "api_key",
-    targetId: "a,b",
-    outcome: "success",
-    requestId: "search-formula",
-    occurredAt: new Date(start - DAY),
-  });
+  await db()
+    .insert(auditEvents)
+    .values({
+      orgId: acme,
+      actorLabel: '=HYPERLINK("http://evil.example","x")',
+      action: "key.rename",
+      targetType: "api_key",
+      targetId: "a,b",
+      outcome: "success",
+      requestId: "search-formula",
+      occurredAt: new Date(start - DAY),
+    });
 });
 
 describe("the audit log's search", () => {
@@ -110,7 +114,11 @@ describe("the audit log's search", () => {
 
   it("names the field of a bad filter", async () => {
     const naledi = await actorFor("naledi@acme.example");
-    const refusal = (input: unknown) => searchAuditEvents(db(), naledi, input).then(() => null, (e: unknown) => e);
+    const refusal = (input: unknown) =>
+      searchAuditEvents(db(), naledi, input).then(
+        () => null,
+        (e: unknown) => e,
+      );
     const badDate = await refusal({ from: "2025-13-45" });
     expect(badDate).toBeInstanceOf(DomainError);
     expect((badDate as DomainError).fieldErrors).toEqual({ from: "That is not a date" });

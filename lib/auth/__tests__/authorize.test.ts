@@ -51,7 +51,10 @@ describe("the authorization rule", () => {
     for (const [email, granted] of Object.entries(expected)) {
       const actor = await actorFor(email);
       for (const permission of MEMBER_PERMISSIONS) {
-        expect(codeOf(() => authorize(actor, { permission })), `${email} ${permission}`).toBe(granted.includes(permission) ? null : "forbidden");
+        expect(
+          codeOf(() => authorize(actor, { permission })),
+          `${email} ${permission}`,
+        ).toBe(granted.includes(permission) ? null : "forbidden");
       }
     }
   });
@@ -65,20 +68,22 @@ describe("the authorization rule", () => {
     expect(operator.org).toBeNull();
     expect(codeOf(() => authorize(operator, { permission: "keys:view" }))).toBe("no_organisation");
     const orgs = await listOrganisationsForOperator(db(), operator);
-    expect(orgs.map((o) => `${o.name}:${o.status}`)).toEqual([
-      `${ORG_NAMES.acme}:approved`,
-      `${ORG_NAMES.nkosi}:approved`,
-      `${ORG_NAMES.pending}:pending`,
-    ]);
+    expect(orgs.map((o) => `${o.name}:${o.status}`)).toEqual([`${ORG_NAMES.acme}:approved`, `${ORG_NAMES.nkosi}:approved`, `${ORG_NAMES.pending}:pending`]);
   });
 
   it("reads permissions from the database on every request, not from the session", async () => {
     const before = await actorFor("aisha@acme.example");
     expect(before.permissions.has("audit:view")).toBe(false);
-    await db().update(roles).set({ permissions: ["keys:view", "audit:view"] }).where(eq(roles.id, before.role!.id));
+    await db()
+      .update(roles)
+      .set({ permissions: ["keys:view", "audit:view"] })
+      .where(eq(roles.id, before.role!.id));
     const after = await loadActor(db(), before.sessionId);
     expect(after!.permissions.has("audit:view")).toBe(true);
-    await db().update(roles).set({ permissions: ["keys:view"] }).where(eq(roles.id, before.role!.id));
+    await db()
+      .update(roles)
+      .set({ permissions: ["keys:view"] })
+      .where(eq(roles.id, before.role!.id));
     expect((await loadActor(db(), before.sessionId))!.permissions.has("audit:view")).toBe(false);
   });
 

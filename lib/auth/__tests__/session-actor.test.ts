@@ -23,7 +23,10 @@ describe("the session behind a request", () => {
   let closed: DatabaseHandle;
 
   beforeAll(async () => {
-    const [user] = await db().insert(users).values({ email: "outage@sessions.example", name: "Outage", passwordHash: "unused", pinHash: "unused" }).returning({ id: users.id });
+    const [user] = await db()
+      .insert(users)
+      .values({ email: "outage@sessions.example", name: "Outage", passwordHash: "unused", pinHash: "unused" })
+      .returning({ id: users.id });
     sessionId = await createSession(db(), { userId: user!.id, ip: "127.0.0.1", userAgent: "vitest" });
     // PostgreSQL that cannot be reached, and an embedded database that has been shut.
     unreachable = openDatabase({ url: `postgres://postgres@127.0.0.1:${await closedPort()}/latchkey` });
@@ -78,6 +81,10 @@ describe("the session behind a request", () => {
       async () => context,
     );
     expect(ran).toBe(false);
-    expect(result).toEqual({ ok: false, code: "database_unavailable", error: "Latchkey can't reach its database — try again in a moment. Nothing was changed." });
+    expect(result).toEqual({
+      ok: false,
+      code: "database_unavailable",
+      error: "Latchkey can't reach its database — try again in a moment. Nothing was changed.",
+    });
   });
 });

@@ -122,7 +122,10 @@ describe("sign out of all other sessions", () => {
     const attacker = await signedIn(attackerId);
     await signedIn(attackerId);
 
-    for (const input of [{ pin: PIN, userId: victimId }, { pin: PIN, sessionId: victim.sessionId }]) {
+    for (const input of [
+      { pin: PIN, userId: victimId },
+      { pin: PIN, sessionId: victim.sessionId },
+    ]) {
       const error = await refusal(signOutOtherSessions(db(), attacker, input, context));
       expect(error.code).toBe("invalid_request");
     }
@@ -161,13 +164,22 @@ describe("the list of sessions", () => {
     const older = await signedIn(userId, FIREFOX_WINDOWS, "203.0.113.9");
     const here = await signedIn(userId, CHROME_MAC);
     const newer = await signedIn(userId, SAFARI_IPHONE, "2001:db8::1");
-    await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 10 * 60_000) }).where(eq(sessions.id, older.sessionId));
+    await db()
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(sessions.id, older.sessionId));
     const revoked = await signedIn(userId);
     await revokeSession(db(), revoked.sessionId);
     const idle = await signedIn(userId);
-    await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(sessions.id, idle.sessionId));
+    await db()
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) })
+      .where(eq(sessions.id, idle.sessionId));
     const expired = await signedIn(userId);
-    await db().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, expired.sessionId));
+    await db()
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, expired.sessionId));
 
     const listed = await listActiveSessions(db(), userId, here.sessionId);
 
@@ -276,7 +288,11 @@ describe("changing the password", () => {
     const userId = await member("guesser@sessions.example");
     const here = await signedIn(userId);
     const other = await signedIn(userId);
-    const input = (currentPassword: string) => ({ currentPassword, newPassword: "a much longer new password", confirmNewPassword: "a much longer new password" });
+    const input = (currentPassword: string) => ({
+      currentPassword,
+      newPassword: "a much longer new password",
+      confirmNewPassword: "a much longer new password",
+    });
 
     for (let i = 0; i < 5; i++) {
       const error = await refusal(changePassword(db(), here, input(`guess ${i}`), context));
@@ -287,16 +303,27 @@ describe("changing the password", () => {
     expect(limited.code).toBe("rate_limited");
 
     expect(await auditOf(userId, "auth.password_change")).toEqual(
-      expect.arrayContaining([expect.objectContaining({ outcome: "failure" }), expect.objectContaining({ outcome: "denied", metadata: { reason: "rate_limited" } })]),
+      expect.arrayContaining([
+        expect.objectContaining({ outcome: "failure" }),
+        expect.objectContaining({ outcome: "denied", metadata: { reason: "rate_limited" } }),
+      ]),
     );
     expect(await usable(other)).toBe(true);
   });
 
   it.each([
     ["a short new password", { currentPassword: PASSWORD, newPassword: "short", confirmNewPassword: "short" }, "newPassword"],
-    ["two different new passwords", { currentPassword: PASSWORD, newPassword: "a much longer new password", confirmNewPassword: "a much longer new passwore" }, "confirmNewPassword"],
+    [
+      "two different new passwords",
+      { currentPassword: PASSWORD, newPassword: "a much longer new password", confirmNewPassword: "a much longer new passwore" },
+      "confirmNewPassword",
+    ],
     ["a huge new password", { currentPassword: PASSWORD, newPassword: "x".repeat(100_000), confirmNewPassword: "x".repeat(100_000) }, "newPassword"],
-    ["no current password", { currentPassword: "", newPassword: "a much longer new password", confirmNewPassword: "a much longer new password" }, "currentPassword"],
+    [
+      "no current password",
+      { currentPassword: "", newPassword: "a much longer new password", confirmNewPassword: "a much longer new password" },
+      "currentPassword",
+    ],
     ["the same password again", { currentPassword: PASSWORD, newPassword: PASSWORD, confirmNewPassword: PASSWORD }, "newPassword"],
     ["a number", { currentPassword: 42, newPassword: "a much longer new password", confirmNewPassword: "a much longer new password" }, "currentPassword"],
   ])("refuses %s with a field error and changes nothing", async (_, input, field) => {

@@ -17,7 +17,14 @@ const PIN = "604317";
 const requestId = "22222222-2222-4222-8222-222222222222";
 let ipCounter = 0;
 const request = (ip = `10.9.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`) => ({ ip, requestId });
-const form = (token: string, overrides: Record<string, unknown> = {}) => ({ token, password: PASSWORD, confirmPassword: PASSWORD, pin: PIN, confirmPin: PIN, ...overrides });
+const form = (token: string, overrides: Record<string, unknown> = {}) => ({
+  token,
+  password: PASSWORD,
+  confirmPassword: PASSWORD,
+  pin: PIN,
+  confirmPin: PIN,
+  ...overrides,
+});
 const userRow = async (email: string) => (await db().select().from(users).where(eq(users.email, email)))[0]!;
 const wellFormedToken = () => `lksu_${randomBytes(32).toString("base64url")}`;
 const signIn = (email: string, password: string) => signInWithPassword(db(), { email, password, ip: request().ip, userAgent: "vitest", requestId });
@@ -33,7 +40,10 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
     expect(user).toMatchObject({ isOperator: true, name: "Lindiwe Zulu", pinHash: null, setUpTokenHash: sha256Hex(link.token) });
     expect(user.setUpExpiresAt!.getTime() - before).toBeGreaterThanOrEqual(SET_UP_LINK_HOURS * 3_600_000 - 1000);
     expect(user.setUpExpiresAt!.getTime() - before).toBeLessThanOrEqual(SET_UP_LINK_HOURS * 3_600_000 + 60_000);
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "operator.create"), eq(auditEvents.targetId, user.id)));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "operator.create"), eq(auditEvents.targetId, user.id)));
     expect(audit).toHaveLength(1);
     expect(JSON.stringify([user, audit])).not.toContain(link.token);
     // No password opens it until the link is used.
@@ -52,7 +62,10 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
     expect(user.passwordHash).toMatch(/^\$argon2id\$/);
     const signedIn = await signIn("ops.two@bank.example", PASSWORD);
     expect(signedIn.ok).toBe(true);
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "auth.set_up"), eq(auditEvents.actorUserId, user.id)));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "auth.set_up"), eq(auditEvents.actorUserId, user.id)));
     expect(audit.map((a) => a.outcome)).toEqual(["success"]);
     expect(JSON.stringify(audit)).not.toContain(PASSWORD);
     expect(JSON.stringify(audit)).not.toContain(PIN);
@@ -66,7 +79,11 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
   });
 
   it("answers an expired, a replaced and a wrong link alike — 'This set-up link is no longer valid' — and changes nothing", async () => {
-    const expired = await createOperator(db(), { email: "ops.late@bank.example", name: "Late Operator" }, new Date(Date.now() - (SET_UP_LINK_HOURS + 1) * 3_600_000));
+    const expired = await createOperator(
+      db(),
+      { email: "ops.late@bank.example", name: "Late Operator" },
+      new Date(Date.now() - (SET_UP_LINK_HOURS + 1) * 3_600_000),
+    );
     const replaced = await createOperator(db(), { email: "ops.twice@bank.example", name: "Twice Operator" });
     const fresh = await createOperator(db(), { email: "ops.twice@bank.example", name: "Twice Operator" });
     expect(fresh.status).toBe("renewed");
@@ -76,7 +93,10 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
       expect(await findAccountToSetUp(db(), token)).toBeNull();
     }
     expect([await userRow("ops.late@bank.example"), await userRow("ops.twice@bank.example")]).toEqual(before);
-    const failures = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "auth.set_up"), eq(auditEvents.outcome, "failure")));
+    const failures = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "auth.set_up"), eq(auditEvents.outcome, "failure")));
     expect(failures.length).toBeGreaterThanOrEqual(3);
     // The fresh link still works.
     expect((await setUpAccount(db(), form(fresh.token), request())).ok).toBe(true);
@@ -84,7 +104,9 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
 
   it("issues a fresh link only to an operator not yet set up; refuses one who is, and a customer's member", async () => {
     await createOperator(db(), { email: "ops.done@bank.example", name: "Done Operator" }).then(({ token }) => setUpAccount(db(), form(token), request()));
-    await db().insert(users).values({ email: "member@customer.example", name: "A Member", passwordHash: await hashSecret("Member-password-1") });
+    await db()
+      .insert(users)
+      .values({ email: "member@customer.example", name: "A Member", passwordHash: await hashSecret("Member-password-1") });
     const rows = [await userRow("ops.done@bank.example"), await userRow("member@customer.example")];
     await expect(createOperator(db(), { email: "ops.done@bank.example", name: "Done Operator" })).rejects.toMatchObject({ code: "already_set_up" });
     await expect(createOperator(db(), { email: "Member@Customer.example", name: "A Member" })).rejects.toMatchObject({ code: "not_operator" });
@@ -109,7 +131,10 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
     expect(stopped).toMatchObject({ ok: false, reason: "rate_limited" });
     expect(stopped.ok ? "" : stopped.error).toMatch(/Too many attempts/);
     expect((await userRow("ops.guessed@bank.example")).pinHash).toBeNull();
-    const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "auth.set_up"), eq(auditEvents.ip, attacker), eq(auditEvents.outcome, "denied")));
+    const denied = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "auth.set_up"), eq(auditEvents.ip, attacker), eq(auditEvents.outcome, "denied")));
     expect(denied).toHaveLength(1);
     expect((await setUpAccount(db(), form(token), request("203.0.113.5"))).ok).toBe(true);
   });
@@ -159,9 +184,20 @@ describe("a bank operator's set-up link (npm run operator:create)", () => {
   it("never throws and never sets anything up on arbitrary input (fuzz)", async () => {
     const { token } = await createOperator(db(), { email: "ops.fuzz@bank.example", name: "Fuzz Operator" });
     const before = await userRow("ops.fuzz@bank.example");
-    const field = fc.oneof(fc.string({ maxLength: 300 }), fc.constant(PASSWORD), fc.constant(PIN), fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.string({ unit: "binary", maxLength: 50 }));
+    const field = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.constant(PASSWORD),
+      fc.constant(PIN),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 3 }),
+      fc.string({ unit: "binary", maxLength: 50 }),
+    );
     const input = fc.oneof(
-      fc.record({ token: fc.oneof(field, fc.constant(wellFormedToken())), password: field, confirmPassword: field, pin: field, confirmPin: field }, { requiredKeys: [] }),
+      fc.record(
+        { token: fc.oneof(field, fc.constant(wellFormedToken())), password: field, confirmPassword: field, pin: field, confirmPin: field },
+        { requiredKeys: [] },
+      ),
       fc.anything(),
     );
     await fc.assert(

@@ -49,13 +49,22 @@ describe("sign-in with email and password", () => {
     const wrong = await signInWithPassword(db(), attempt("aisha@acme.example", "not-the-password"));
     expect(unknown).toEqual({ ok: false, reason: "invalid" });
     expect(wrong).toEqual(unknown);
-    const failures = await db().select().from(auditEvents).where(and(eq(auditEvents.action, "auth.sign_in"), eq(auditEvents.outcome, "failure")));
+    const failures = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "auth.sign_in"), eq(auditEvents.outcome, "failure")));
     expect(failures.map((f) => f.actorLabel)).toEqual(expect.arrayContaining(["nobody@acme.example", "aisha@acme.example"]));
     for (const f of failures) expect(JSON.stringify(f)).not.toContain("not-the-password");
   });
 
   it("refuses malformed input as a failed sign-in, never a crash", async () => {
-    for (const [email, password] of [[123, "x"], ["not-an-email", "x"], ["a@b.example", ""], [null, null], ["a@b.example", "x".repeat(5000)]] as const) {
+    for (const [email, password] of [
+      [123, "x"],
+      ["not-an-email", "x"],
+      ["a@b.example", ""],
+      [null, null],
+      ["a@b.example", "x".repeat(5000)],
+    ] as const) {
       const result = await signInWithPassword(db(), attempt(email as never, password as never));
       expect(result).toEqual({ ok: false, reason: "invalid" });
     }
@@ -73,12 +82,17 @@ describe("sign-in with email and password", () => {
       expect(stopped.retryAfterSeconds).toBeGreaterThan(14 * 60);
       expect(stopped.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
     }
-    const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.actorLabel, "johan@acme.example"), eq(auditEvents.outcome, "denied")));
+    const denied = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorLabel, "johan@acme.example"), eq(auditEvents.outcome, "denied")));
     expect(denied.length).toBeGreaterThanOrEqual(1);
     // The owner, from home: the lockout is no weapon.
     expect((await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD, "203.0.113.10"))).ok).toBe(true);
     // When the window has passed, the right password works from the first address too.
-    await db().execute(sql`update rate_limits set window_started_at = now() - interval '16 minutes' where bucket = ${`sign-in:account-address:johan@acme.example:${attacker}`}`);
+    await db().execute(
+      sql`update rate_limits set window_started_at = now() - interval '16 minutes' where bucket = ${`sign-in:account-address:johan@acme.example:${attacker}`}`,
+    );
     expect((await signInWithPassword(db(), attempt("johan@acme.example", DEMO_PASSWORD, attacker))).ok).toBe(true);
   });
 

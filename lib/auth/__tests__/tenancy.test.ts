@@ -36,14 +36,25 @@ beforeAll(async () => {
   thabo = await actorFor("thabo@nkosi.example");
   nkosiId = thabo.org!.id;
   const [org] = await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.name, ORG_NAMES.acme));
-  const [key] = await db().select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.orgId, org!.id), isNull(apiKeys.revokedAt))).limit(1);
+  const [key] = await db()
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, org!.id), isNull(apiKeys.revokedAt)))
+    .limit(1);
   const [app] = await db().select({ id: applications.id }).from(applications).where(eq(applications.orgId, org!.id)).limit(1);
   const [payment] = await db().select({ id: payments.id }).from(payments).where(eq(payments.orgId, org!.id)).limit(1);
   const [pieter] = await db().select({ id: users.id }).from(users).where(eq(users.email, "pieter@acme.example"));
   const acmeRoles = await db().select({ id: roles.id, builtIn: roles.builtIn }).from(roles).where(eq(roles.orgId, org!.id));
   const [invitation] = await db()
     .insert(invitations)
-    .values({ orgId: org!.id, email: "someone@acme.example", roleId: acmeRoles.find((r) => r.builtIn === "viewer")!.id, tokenHash: randomUUID(), invitedBy: pieter!.id, expiresAt: new Date(Date.now() + 86_400_000) })
+    .values({
+      orgId: org!.id,
+      email: "someone@acme.example",
+      roleId: acmeRoles.find((r) => r.builtIn === "viewer")!.id,
+      tokenHash: randomUUID(),
+      invitedBy: pieter!.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    })
     .returning({ id: invitations.id });
   Object.assign(acme, {
     keyId: key!.id,
@@ -58,12 +69,25 @@ beforeAll(async () => {
 
 /** Runs a domain action the way its server action does: through the action boundary. */
 function act(work: (actor: Actor) => Promise<unknown>) {
-  return settleAction(db(), async () => thabo, {}, work, async () => context);
+  return settleAction(
+    db(),
+    async () => thabo,
+    {},
+    work,
+    async () => context,
+  );
 }
 
 async function deniedRows(targetId: string, action?: string) {
   return db()
-    .select({ orgId: auditEvents.orgId, action: auditEvents.action, outcome: auditEvents.outcome, targetType: auditEvents.targetType, metadata: auditEvents.metadata, actorUserId: auditEvents.actorUserId })
+    .select({
+      orgId: auditEvents.orgId,
+      action: auditEvents.action,
+      outcome: auditEvents.outcome,
+      targetType: auditEvents.targetType,
+      metadata: auditEvents.metadata,
+      actorUserId: auditEvents.actorUserId,
+    })
     .from(auditEvents)
     .where(and(eq(auditEvents.targetId, targetId), eq(auditEvents.outcome, "denied"), action ? eq(auditEvents.action, action) : undefined));
 }
@@ -73,36 +97,72 @@ const CASES: [string, keyof typeof acme, string, string, (id: string) => (actor:
   ["delete a key", "keyId", "key.delete", "api_key", (keyId) => (a) => deleteKey(db(), a, { keyId, confirmAlias: "x", pin: THABO_PIN }, context)],
   ["renew a key", "keyId", "key.renew", "api_key", (keyId) => (a) => renewKey(db(), a, { keyId, pin: THABO_PIN }, context)],
   ["regenerate a key", "keyId", "key.regenerate", "api_key", (keyId) => (a) => regenerateKey(db(), a, { keyId, pin: THABO_PIN }, context)],
-  ["rotate a client secret", "applicationId", "credentials.rotate", "application", (applicationId) => (a) => rotateClientSecret(db(), a, { applicationId, pin: THABO_PIN }, context)],
-  ["approve a payment", "paymentId", "payment.approve", "payment", (paymentId) => (a) => decidePayment(db(), a, { paymentId, decision: "approve", pin: THABO_PIN }, context)],
-  ["withdraw an invitation", "invitationId", "member.invitation_withdraw", "invitation", (invitationId) => (a) => withdrawInvitation(db(), a, { invitationId }, context)],
-  ["change a member's role", "memberId", "member.role_change", "member", (userId) => (a) => changeMemberRole(db(), a, { userId, roleId: thabo.role!.id, pin: THABO_PIN }, context)],
+  [
+    "rotate a client secret",
+    "applicationId",
+    "credentials.rotate",
+    "application",
+    (applicationId) => (a) => rotateClientSecret(db(), a, { applicationId, pin: THABO_PIN }, context),
+  ],
+  [
+    "approve a payment",
+    "paymentId",
+    "payment.approve",
+    "payment",
+    (paymentId) => (a) => decidePayment(db(), a, { paymentId, decision: "approve", pin: THABO_PIN }, context),
+  ],
+  [
+    "withdraw an invitation",
+    "invitationId",
+    "member.invitation_withdraw",
+    "invitation",
+    (invitationId) => (a) => withdrawInvitation(db(), a, { invitationId }, context),
+  ],
+  [
+    "change a member's role",
+    "memberId",
+    "member.role_change",
+    "member",
+    (userId) => (a) => changeMemberRole(db(), a, { userId, roleId: thabo.role!.id, pin: THABO_PIN }, context),
+  ],
   ["remove a member", "memberId", "member.remove", "member", (userId) => (a) => removeMember(db(), a, { userId, pin: THABO_PIN }, context)],
-  ["hand on the Superadmin role", "memberId", "member.superadmin_handover", "member", (userId) => (a) => handOnSuperadmin(db(), a, { userId, pin: THABO_PIN }, context)],
+  [
+    "hand on the Superadmin role",
+    "memberId",
+    "member.superadmin_handover",
+    "member",
+    (userId) => (a) => handOnSuperadmin(db(), a, { userId, pin: THABO_PIN }, context),
+  ],
   ["edit a role", "customRoleId", "role.update", "role", (roleId) => (a) => updateRole(db(), a, { ...role, roleId, pin: THABO_PIN }, context)],
   ["delete a role", "roleId", "role.delete", "role", (roleId) => (a) => deleteRole(db(), a, { roleId, pin: THABO_PIN }, context)],
 ];
 
 describe("another organisation's ids in a server action", () => {
-  it.each(CASES)("to %s: the same not-found as a made-up id, Acme unchanged, and a denied audit row in Nkosi's audit", async (_, target, action, targetType, run) => {
-    const theirs = acme[target];
-    const madeUp = randomUUID();
-    const before = await snapshot();
+  it.each(CASES)(
+    "to %s: the same not-found as a made-up id, Acme unchanged, and a denied audit row in Nkosi's audit",
+    async (_, target, action, targetType, run) => {
+      const theirs = acme[target];
+      const madeUp = randomUUID();
+      const before = await snapshot();
 
-    const refused = await act(run(theirs));
-    const unknown = await act(run(madeUp));
+      const refused = await act(run(theirs));
+      const unknown = await act(run(madeUp));
 
-    expect(refused).toEqual(unknown);
-    expect(refused).toMatchObject({ ok: false, code: "not_found" });
-    expect(await snapshot()).toEqual(before);
-    expect(await deniedRows(theirs, action)).toEqual([
-      { orgId: nkosiId, action, outcome: "denied", targetType, metadata: { reason: "not_in_organisation" }, actorUserId: thabo.user.id },
-    ]);
-    expect(await deniedRows(madeUp)).toEqual([]);
-    // Nothing about Acme in the row Nkosi's members can read.
-    const [row] = await db().select().from(auditEvents).where(and(eq(auditEvents.targetId, theirs), eq(auditEvents.action, action)));
-    expect(JSON.stringify(row)).not.toMatch(/acme/i);
-  });
+      expect(refused).toEqual(unknown);
+      expect(refused).toMatchObject({ ok: false, code: "not_found" });
+      expect(await snapshot()).toEqual(before);
+      expect(await deniedRows(theirs, action)).toEqual([
+        { orgId: nkosiId, action, outcome: "denied", targetType, metadata: { reason: "not_in_organisation" }, actorUserId: thabo.user.id },
+      ]);
+      expect(await deniedRows(madeUp)).toEqual([]);
+      // Nothing about Acme in the row Nkosi's members can read.
+      const [row] = await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.targetId, theirs), eq(auditEvents.action, action)));
+      expect(JSON.stringify(row)).not.toMatch(/acme/i);
+    },
+  );
 
   it("audits nothing for the organisation's own missing things, nor for an id that is not one", async () => {
     const nkosiKeys = await db().select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.orgId, nkosiId));
@@ -130,9 +190,23 @@ describe("another organisation's ids in a page's URL", () => {
 
   it("an application page does the same", async () => {
     await expect(getApplicationView(db(), thabo, acme.applicationId)).rejects.toBeInstanceOf(NotFoundError);
-    expect(await recordIfOutsideOrganisation(db(), thabo, { action: "credentials.view", targetType: "application", targetId: acme.applicationId.toUpperCase() }, context)).toBe(true);
+    expect(
+      await recordIfOutsideOrganisation(
+        db(),
+        thabo,
+        { action: "credentials.view", targetType: "application", targetId: acme.applicationId.toUpperCase() },
+        context,
+      ),
+    ).toBe(true);
     expect(await deniedRows(acme.applicationId, "credentials.view")).toEqual([
-      { orgId: nkosiId, action: "credentials.view", outcome: "denied", targetType: "application", metadata: { reason: "not_in_organisation" }, actorUserId: thabo.user.id },
+      {
+        orgId: nkosiId,
+        action: "credentials.view",
+        outcome: "denied",
+        targetType: "application",
+        metadata: { reason: "not_in_organisation" },
+        actorUserId: thabo.user.id,
+      },
     ]);
   });
 

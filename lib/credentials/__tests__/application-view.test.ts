@@ -15,7 +15,12 @@ async function orgId(name: string) {
   return (await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)))[0]!.id;
 }
 async function appId(org: string, name: string) {
-  return (await db().select({ id: applications.id }).from(applications).where(and(eq(applications.orgId, await orgId(org)), eq(applications.name, name))))[0]!.id;
+  return (
+    await db()
+      .select({ id: applications.id })
+      .from(applications)
+      .where(and(eq(applications.orgId, await orgId(org)), eq(applications.name, name)))
+  )[0]!.id;
 }
 
 let erp: string;
@@ -35,9 +40,17 @@ describe("one application's view: its credentials beside its keys", () => {
     const view = await getApplicationView(db(), naledi, erp);
     const [app] = await db().select().from(applications).where(eq(applications.id, erp));
     expect(view.application.name).toBe("ERP integration");
-    expect(view.credentials).toEqual({ clientId: app!.clientId, secretIssued: true, clientSecretLast4: app!.clientSecretLast4, secretRotatedAt: app!.secretRotatedAt });
+    expect(view.credentials).toEqual({
+      clientId: app!.clientId,
+      secretIssued: true,
+      clientSecretLast4: app!.clientSecretLast4,
+      secretRotatedAt: app!.secretRotatedAt,
+    });
     expect(JSON.stringify(view)).not.toContain(app!.clientSecretHash);
-    const expected = await db().select({ alias: apiKeys.alias, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.applicationId, erp));
+    const expected = await db()
+      .select({ alias: apiKeys.alias, prefix: apiKeys.prefix, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.applicationId, erp));
     const live = expected.filter((k) => !k.revokedAt);
     expect(live.length).toBeGreaterThan(0);
     expect(view.keys!.map((k) => `${k.alias} ${k.prefix}`).sort()).toEqual(live.map((k) => `${k.alias} ${k.prefix}`).sort());
@@ -56,7 +69,10 @@ describe("one application's view: its credentials beside its keys", () => {
     const [app] = await db().select().from(applications).where(eq(applications.id, erp));
     expect(JSON.stringify(view)).not.toContain(app!.clientId);
     const list = await listApplicationSummaries(db(), aisha);
-    expect(list.map((a) => [a.name, a.credentials])).toEqual([["ERP integration", null], ["Treasury bot", null]]);
+    expect(list.map((a) => [a.name, a.credentials])).toEqual([
+      ["ERP integration", null],
+      ["Treasury bot", null],
+    ]);
     expect(list[0]!.keyCount).toBe(view.keys!.length);
   });
 

@@ -55,9 +55,7 @@ describe("database schema and migrations", () => {
   });
 
   it("refuses a negative balance", async () => {
-    const insert = db()
-      .insert(accounts)
-      .values({ orgId, name: "Overdrawn", number: "99900000001", currency: "ZAR", mode: "live", balance: -1n });
+    const insert = db().insert(accounts).values({ orgId, name: "Overdrawn", number: "99900000001", currency: "ZAR", mode: "live", balance: -1n });
     await expect(insert).rejects.toThrow();
     const rows = await db().select().from(accounts).where(eq(accounts.number, "99900000001"));
     expect(rows).toHaveLength(0);

@@ -86,5 +86,3 @@ export const rateLimits = pgTable("rate_limits", {
   windowStartedAt: timestamp({ withTimezone: true }).notNull(),
   hits: integer().notNull(),
 });
-
-

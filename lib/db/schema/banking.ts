@@ -23,12 +23,7 @@ export const accounts = pgTable(
     balance: bigint({ mode: "bigint" }).notNull().default(sql`0`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    index().on(t.orgId),
-    index().on(t.companyId),
-    uniqueIndex().on(t.number),
-    check("accounts_balance_not_negative", sql`${t.balance} >= 0`),
-  ],
+  (t) => [index().on(t.orgId), index().on(t.companyId), uniqueIndex().on(t.number), check("accounts_balance_not_negative", sql`${t.balance} >= 0`)],
 );
 
 export const transactions = pgTable(

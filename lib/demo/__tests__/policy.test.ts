@@ -31,7 +31,9 @@ describe("whether the demo belongs in a database", () => {
 
   it("keeps each database's client secrets in a file of its own in the data folder", () => {
     expect(demoCredentialsFile(".data")).toBe(path.resolve(".data/demo-applications.json"));
-    expect(demoCredentialsFile("/srv/latchkey", "postgres://app:s3cret@db.internal:6432/latchkey")).toBe("/srv/latchkey/demo-applications.db.internal-6432-latchkey.json");
+    expect(demoCredentialsFile("/srv/latchkey", "postgres://app:s3cret@db.internal:6432/latchkey")).toBe(
+      "/srv/latchkey/demo-applications.db.internal-6432-latchkey.json",
+    );
     expect(demoCredentialsFile("/d", "postgres://u@127.0.0.1/a%2F..%2Fb")).toBe("/d/demo-applications.127.0.0.1-5432-a_.._b.json");
   });
 });

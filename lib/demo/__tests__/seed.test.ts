@@ -114,7 +114,10 @@ describe("demo data", () => {
     expect(again.seeded).toBe(false);
     expect(await db().$count(transactions)).toBe(before);
     expect(await db().$count(organisations)).toBe(3);
-    const operator = await db().select().from(users).where(and(eq(users.isOperator, true)));
+    const operator = await db()
+      .select()
+      .from(users)
+      .where(and(eq(users.isOperator, true)));
     expect(operator).toHaveLength(1);
   });
 });

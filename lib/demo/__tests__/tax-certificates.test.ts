@@ -8,7 +8,7 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db";
 import * as schema from "@/lib/db/schema";
-import { accounts, organisations, taxCertificates, transactions, users } from "@/lib/db/schema";
+import { accounts, organisations, taxCertificates, transactions } from "@/lib/db/schema";
 import { DEMO_PEOPLE, ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
 import { createOrganisation } from "@/lib/organisations/create-organisation";
@@ -18,7 +18,14 @@ const SEEDED_AT = new Date("2026-11-29T10:00:00Z");
 
 async function certificates(database: Database = db()) {
   return database
-    .select({ accountId: taxCertificates.accountId, taxYear: taxCertificates.taxYear, kind: taxCertificates.kind, currency: taxCertificates.currency, interestEarned: taxCertificates.interestEarned, issuedAt: taxCertificates.issuedAt })
+    .select({
+      accountId: taxCertificates.accountId,
+      taxYear: taxCertificates.taxYear,
+      kind: taxCertificates.kind,
+      currency: taxCertificates.currency,
+      interestEarned: taxCertificates.interestEarned,
+      issuedAt: taxCertificates.issuedAt,
+    })
     .from(taxCertificates)
     .orderBy(asc(taxCertificates.accountId), asc(taxCertificates.taxYear));
 }
@@ -95,7 +102,9 @@ describe("the demo's tax certificates", () => {
 
   it("refuses a second certificate for the same account and year", async () => {
     const [row] = await db().select().from(taxCertificates).limit(1);
-    await expect(db().insert(taxCertificates).values({ accountId: row!.accountId, taxYear: row!.taxYear, currency: row!.currency, interestEarned: 1n })).rejects.toThrow();
+    await expect(
+      db().insert(taxCertificates).values({ accountId: row!.accountId, taxYear: row!.taxYear, currency: row!.currency, interestEarned: 1n }),
+    ).rejects.toThrow();
   });
 });
 
@@ -127,8 +136,19 @@ describe("upgrading a database seeded before tax certificates existed", () => {
     const org = await createOrganisation(old, { name: ORG_NAMES.nkosi, kind: "private", status: "approved", products: ["account_information"] });
     // Raw SQL: the users table as 0002 left it has none of the columns later migrations add.
     await old.execute(sql`insert into users (email, name, password_hash) values (${DEMO_PEOPLE[0]!.email}, ${DEMO_PEOPLE[0]!.name}, 'unused')`);
-    const [account] = await old.insert(accounts).values({ orgId: org.id, name: "PrimeSaver", number: "10002123456", currency: "ZAR", mode: "live", balance: 18_400_000n }).returning();
-    await old.insert(transactions).values({ accountId: account!.id, postedAt: new Date("2026-06-01T00:00:00Z"), amount: 18_400_000n, currency: "ZAR", description: "Opening balance", type: "deposit", balanceAfter: 18_400_000n });
+    const [account] = await old
+      .insert(accounts)
+      .values({ orgId: org.id, name: "PrimeSaver", number: "10002123456", currency: "ZAR", mode: "live", balance: 18_400_000n })
+      .returning();
+    await old.insert(transactions).values({
+      accountId: account!.id,
+      postedAt: new Date("2026-06-01T00:00:00Z"),
+      amount: 18_400_000n,
+      currency: "ZAR",
+      description: "Opening balance",
+      type: "deposit",
+      balanceAfter: 18_400_000n,
+    });
 
     // The next start: all migrations, then the demo seeding, which finds the demo people already there.
     await migrate(old as never, { migrationsFolder: path.resolve("drizzle") });

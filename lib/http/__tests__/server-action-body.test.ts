@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { checkServerActionBody, validActionId } from "@/lib/http/server-action-body";
 
 function text(contentType: string | null, body: string) {
-  return checkServerActionBody(contentType, { text: async () => body, formData: async () => new Response(body, { headers: { "content-type": contentType ?? "" } }).formData() });
+  return checkServerActionBody(contentType, {
+    text: async () => body,
+    formData: async () => new Response(body, { headers: { "content-type": contentType ?? "" } }).formData(),
+  });
 }
 
 async function multipart(fields: [string, string | Blob][]) {
@@ -31,9 +34,22 @@ describe("a server action's body", () => {
   });
 
   it("accepts a form submitted as FormData, and parts that refer to each other", async () => {
-    expect(await multipart([["0", '["$K1"]'], ["1_pin", "482915"], ["1_$ACTION_ID_40ab", ""]])).toEqual({ ok: true });
+    expect(
+      await multipart([
+        ["0", '["$K1"]'],
+        ["1_pin", "482915"],
+        ["1_$ACTION_ID_40ab", ""],
+      ]),
+    ).toEqual({ ok: true });
     expect(await multipart([["0", '["$K1"]']])).toEqual({ ok: true });
-    expect(await multipart([["0", '["$1","$@2","$B3"]'], ["1", '{"a":"$undefined"}'], ["2", '"resolved"'], ["3", new Blob(["bytes"])]])).toEqual({ ok: true });
+    expect(
+      await multipart([
+        ["0", '["$1","$@2","$B3"]'],
+        ["1", '{"a":"$undefined"}'],
+        ["2", '"resolved"'],
+        ["3", new Blob(["bytes"])],
+      ]),
+    ).toEqual({ ok: true });
   });
 
   it.each([
@@ -70,8 +86,18 @@ describe("a server action's body", () => {
     expect(await multipart([["1", "[]"]])).toMatchObject({ ok: false, reason: /no arguments part/ });
     expect(await multipart([["0", "garbage"]])).toMatchObject({ ok: false, reason: /not valid JSON/ });
     expect(await multipart([["0", '["$1"]']])).toMatchObject({ ok: false, reason: /part it does not contain/ });
-    expect(await multipart([["0", '["$1"]'], ["1", "not json"]])).toMatchObject({ ok: false, reason: /not valid JSON/ });
-    expect(await multipart([["0", '["$1"]'], ["1", '["$5"]']])).toMatchObject({ ok: false, reason: /part it does not contain/ });
+    expect(
+      await multipart([
+        ["0", '["$1"]'],
+        ["1", "not json"],
+      ]),
+    ).toMatchObject({ ok: false, reason: /not valid JSON/ });
+    expect(
+      await multipart([
+        ["0", '["$1"]'],
+        ["1", '["$5"]'],
+      ]),
+    ).toMatchObject({ ok: false, reason: /part it does not contain/ });
     expect(await multipart([["0", new Blob(["[]"])]])).toMatchObject({ ok: false, reason: /no arguments part/ });
   });
 

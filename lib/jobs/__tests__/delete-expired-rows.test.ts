@@ -25,27 +25,50 @@ describe("the jobs round deletes what can never be used again", () => {
       ] as never)
       .returning({ id: sessions.id });
     const { id: keyId } = await makeKey("naledi@acme.example");
-    const [key] = await db().execute<{ application_id: string }>(sql`select application_id from api_keys where id = ${keyId}`).then((r) => r.rows);
-    await db().insert(accessTokens).values([
-      { tokenHash: "live-token-hash", keyId, applicationId: key!.application_id, expiresAt: later },
-      { tokenHash: "dead-token-hash", keyId, applicationId: key!.application_id, expiresAt: at("1 second") },
-    ] as never);
-    await db().insert(rateLimits).values([
-      { bucket: "cleanup:current", windowStartedAt: at("10 minutes"), hits: 3 },
-      { bucket: "cleanup:finished", windowStartedAt: at("2 hours"), hits: 3 },
-    ] as never);
-    await db().insert(idempotencyRecords).values([
-      { keyId, idempotencyKey: "fresh", requestHash: "h", responseStatus: 201, responseBody: {}, createdAt: at("1 hour") },
-      { keyId, idempotencyKey: "stale", requestHash: "h", responseStatus: 201, responseBody: {}, createdAt: at("25 hours") },
-    ] as never);
+    const [key] = await db()
+      .execute<{ application_id: string }>(sql`select application_id from api_keys where id = ${keyId}`)
+      .then((r) => r.rows);
+    await db()
+      .insert(accessTokens)
+      .values([
+        { tokenHash: "live-token-hash", keyId, applicationId: key!.application_id, expiresAt: later },
+        { tokenHash: "dead-token-hash", keyId, applicationId: key!.application_id, expiresAt: at("1 second") },
+      ] as never);
+    await db()
+      .insert(rateLimits)
+      .values([
+        { bucket: "cleanup:current", windowStartedAt: at("10 minutes"), hits: 3 },
+        { bucket: "cleanup:finished", windowStartedAt: at("2 hours"), hits: 3 },
+      ] as never);
+    await db()
+      .insert(idempotencyRecords)
+      .values([
+        { keyId, idempotencyKey: "fresh", requestHash: "h", responseStatus: 201, responseBody: {}, createdAt: at("1 hour") },
+        { keyId, idempotencyKey: "stale", requestHash: "h", responseStatus: 201, responseBody: {}, createdAt: at("25 hours") },
+      ] as never);
 
     const result = await runJobs(db());
     expect(result.deleted.sessions).toBeGreaterThanOrEqual(3);
 
-    const left = await db().select({ id: sessions.id }).from(sessions).where(inArray(sessions.id, made.map((m) => m.id)));
+    const left = await db()
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(
+        inArray(
+          sessions.id,
+          made.map((m) => m.id),
+        ),
+      );
     expect(left.map((s) => s.id)).toEqual([made[0]!.id]);
     expect((await db().select().from(accessTokens).where(eq(accessTokens.keyId, keyId))).map((t) => t.tokenHash)).toEqual(["live-token-hash"]);
-    expect((await db().select().from(rateLimits).where(inArray(rateLimits.bucket, ["cleanup:current", "cleanup:finished"]))).map((r) => r.bucket)).toEqual(["cleanup:current"]);
+    expect(
+      (
+        await db()
+          .select()
+          .from(rateLimits)
+          .where(inArray(rateLimits.bucket, ["cleanup:current", "cleanup:finished"]))
+      ).map((r) => r.bucket),
+    ).toEqual(["cleanup:current"]);
     expect((await db().select().from(idempotencyRecords).where(eq(idempotencyRecords.keyId, keyId))).map((r) => r.idempotencyKey)).toEqual(["fresh"]);
   });
 });

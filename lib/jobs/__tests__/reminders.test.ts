@@ -99,9 +99,16 @@ describe("e-mail delivery", () => {
 
   it("a failed send is released for a later try, with the reason", async () => {
     await db().insert(emailOutbox).values({ dedupeKey: "test:failing", toAddress: "x@acme.example", subject: "s", body: "b" });
-    const result = await deliverOutbox(db(), { sendMail: async () => { throw new Error("550 mailbox unavailable"); } });
+    const result = await deliverOutbox(db(), {
+      sendMail: async () => {
+        throw new Error("550 mailbox unavailable");
+      },
+    });
     expect(result).toEqual({ sent: 0, failed: 1 });
-    const [row] = await db().select().from(emailOutbox).where(and(eq(emailOutbox.dedupeKey, "test:failing")));
+    const [row] = await db()
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.dedupeKey, "test:failing")));
     expect([row!.sentAt, row!.attempts, row!.lastError]).toEqual([null, 1, "550 mailbox unavailable"]);
   });
 });

@@ -15,7 +15,10 @@ const PIN = pinOf("naledi@acme.example");
 
 async function dueKey(days: number) {
   const key = await makeKey("naledi@acme.example");
-  await db().update(apiKeys).set({ expiresAt: new Date(Date.now() + days * DAY) }).where(eq(apiKeys.id, key.id));
+  await db()
+    .update(apiKeys)
+    .set({ expiresAt: new Date(Date.now() + days * DAY) })
+    .where(eq(apiKeys.id, key.id));
   return key;
 }
 
@@ -25,8 +28,16 @@ async function bellTitles(email: string, alias: string) {
   return items.filter((n) => n.title.includes(`“${alias}”`)).map((n) => n.title);
 }
 
-const waitingMail = (keyId: string) => db().select().from(emailOutbox).where(and(like(emailOutbox.dedupeKey, `expiry:${keyId}:%`), isNull(emailOutbox.sentAt)));
-const allMail = (keyId: string) => db().select().from(emailOutbox).where(like(emailOutbox.dedupeKey, `expiry:${keyId}:%`));
+const waitingMail = (keyId: string) =>
+  db()
+    .select()
+    .from(emailOutbox)
+    .where(and(like(emailOutbox.dedupeKey, `expiry:${keyId}:%`), isNull(emailOutbox.sentAt)));
+const allMail = (keyId: string) =>
+  db()
+    .select()
+    .from(emailOutbox)
+    .where(like(emailOutbox.dedupeKey, `expiry:${keyId}:%`));
 const remindersOf = (keyId: string) => db().select().from(notifications).where(eq(notifications.subjectId, keyId));
 
 beforeAll(async () => {

@@ -108,9 +108,14 @@ describe("creating a key", () => {
   it("refuses permissions of products the organisation does not have", async () => {
     const thabo = await actorFor("thabo@nkosi.example");
     const [nkosi] = await db().select().from(organisations).where(eq(organisations.id, thabo.org!.id));
-    await db().update(organisations).set({ products: ["account_information"] }).where(eq(organisations.id, nkosi!.id));
+    await db()
+      .update(organisations)
+      .set({ products: ["account_information"] })
+      .where(eq(organisations.id, nkosi!.id));
     const limited = await actorFor("thabo@nkosi.example");
-    const result = await refusal(createKey(db(), limited, { ...(await validKeyInput(limited, { permissions: ["payments:edit"] })), pin: pinOf("thabo@nkosi.example") }, context));
+    const result = await refusal(
+      createKey(db(), limited, { ...(await validKeyInput(limited, { permissions: ["payments:edit"] })), pin: pinOf("thabo@nkosi.example") }, context),
+    );
     expect(result.fields.permissions).toMatch(/not enabled/);
     await db().update(organisations).set({ products: nkosi!.products }).where(eq(organisations.id, nkosi!.id));
   });
@@ -251,9 +256,7 @@ describe("the PIN inside each action", () => {
   it("evaluates 50 parallel wrong PINs at most five times, then locks", async () => {
     const created = await makeKey();
     const johan = await actorFor("johan@acme.example"); // Key renewer
-    const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => renewKey(db(), johan, { keyId: created.id, pin: "111222" }, context)),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => renewKey(db(), johan, { keyId: created.id, pin: "111222" }, context)));
     const codes = results.map((r) => (r.status === "rejected" && r.reason instanceof DomainError ? r.reason.code : "other"));
     expect(codes.every((c) => c === "pin_invalid" || c === "pin_locked" || c === "pin_busy")).toBe(true);
     expect(codes.filter((c) => c === "pin_invalid").length).toBeLessThanOrEqual(4);

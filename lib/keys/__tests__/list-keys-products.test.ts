@@ -57,10 +57,17 @@ describe("the key list by product", () => {
       { product: "payments", label: "Payments", lines: ["Move money between its accounts"] },
     ]);
     expect(grantsByProduct(of("ERP nightly sync"))[0]!.lines).toEqual(["View accounts, balances, transactions and statements"]);
-    expect(keys.filter((k) => movesMoney(k.permissions)).map((k) => k.alias).sort()).toEqual(["Supplier payments", "Treasury sweeps"]);
+    expect(
+      keys
+        .filter((k) => movesMoney(k.permissions))
+        .map((k) => k.alias)
+        .sort(),
+    ).toEqual(["Supplier payments", "Treasury sweeps"]);
     expect(keyProducts(of("ERP nightly sync"))).toEqual(["account_information"]);
     expect(keyProducts(["card_code:edit", "payments:view"])).toEqual(["payments", "cards"]);
-    expect(grantsByProduct(["card_code:view", "card_code:edit"])).toEqual([{ product: "cards", label: "Cards", lines: ["View card code", "Change card codes"] }]);
+    expect(grantsByProduct(["card_code:view", "card_code:edit"])).toEqual([
+      { product: "cards", label: "Cards", lines: ["View card code", "Change card codes"] },
+    ]);
   });
 });
 

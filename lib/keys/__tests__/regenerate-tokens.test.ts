@@ -32,8 +32,7 @@ async function token(key: string, applicationId: string) {
 
 const accountsWith = (credential: { bearer?: string; key?: string }) => call(listAccounts, { path: "/api/v1/accounts", ...credential });
 
-const regenerate = async (keyId: string) =>
-  regenerateKey(db(), await actorFor("naledi@acme.example"), { keyId, pin: pinOf("naledi@acme.example") }, context);
+const regenerate = async (keyId: string) => regenerateKey(db(), await actorFor("naledi@acme.example"), { keyId, pin: pinOf("naledi@acme.example") }, context);
 
 beforeAll(async () => {
   const seeded = await seedDemoData(db());
@@ -54,7 +53,11 @@ describe("regenerating a key ends the access tokens issued for its old secret", 
 
     for (const bearer of [first, second]) {
       const refused = await accountsWith({ bearer });
-      expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([401, "invalid_key", "The access token is invalid or has expired."]);
+      expect([refused.status, refused.json.error.code, refused.json.error.message]).toEqual([
+        401,
+        "invalid_key",
+        "The access token is invalid or has expired.",
+      ]);
     }
     expect(await db().$count(accessTokens, eq(accessTokens.keyId, created.id))).toBe(0);
     const oldSecret = await token(created.key, applicationId);
@@ -80,7 +83,8 @@ describe("regenerating a key ends the access tokens issued for its old secret", 
       const blocker = new pg.Client({ connectionString: url });
       const observer = new pg.Client({ connectionString: url });
       await Promise.all([blocker.connect(), observer.connect()]);
-      const waiting = async () => Number((await observer.query("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].count);
+      const waiting = async () =>
+        Number((await observer.query("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].count);
       const until = async (condition: () => Promise<boolean>) => {
         for (let i = 0; i < 200 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
       };

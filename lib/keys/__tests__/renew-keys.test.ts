@@ -22,7 +22,10 @@ async function acmeId() {
 /** A key of the organisation that freezes in `days` (negative: froze that many days ago). */
 async function dueKey(days: number, email = "naledi@acme.example") {
   const key = await makeKey(email);
-  await db().update(apiKeys).set({ expiresAt: new Date(Date.now() + days * DAY) }).where(eq(apiKeys.id, key.id));
+  await db()
+    .update(apiKeys)
+    .set({ expiresAt: new Date(Date.now() + days * DAY) })
+    .where(eq(apiKeys.id, key.id));
   return key;
 }
 
@@ -38,7 +41,10 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 const renewAudits = (ids: string[]) =>
-  db().select().from(auditEvents).where(and(eq(auditEvents.action, "key.renew"), eq(auditEvents.outcome, "success"), inArray(auditEvents.targetId, ids)));
+  db()
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, "key.renew"), eq(auditEvents.outcome, "success"), inArray(auditEvents.targetId, ids)));
 
 beforeAll(async () => {
   await seedDemoData(db());
@@ -51,7 +57,12 @@ describe("renewing several keys at once", () => {
     ["Key renewer (custom role: view and renew)", () => actorFor("johan@acme.example"), pinOf("johan@acme.example"), true],
     ["Developer", () => actorFor("sipho@acme.example"), pinOf("sipho@acme.example"), false],
     ["Viewer", () => actorFor("aisha@acme.example"), pinOf("aisha@acme.example"), false],
-    ["custom role that may delete but not renew", () => acmeId().then((org) => memberWithPermissions(org, ["keys:view", "keys:delete"], "Deleter only")), "482915", false],
+    [
+      "custom role that may delete but not renew",
+      () => acmeId().then((org) => memberWithPermissions(org, ["keys:view", "keys:delete"], "Deleter only")),
+      "482915",
+      false,
+    ],
   ];
 
   for (const [role, actorOf, pin, allowed] of roles) {
@@ -103,14 +114,17 @@ describe("renewing several keys at once", () => {
     const own = await dueKey(4);
     const nkosi = await dueKey(4, "thabo@nkosi.example");
     const before = await keyTablesSnapshot();
-    const denied = () => db().$count(auditEvents, and(eq(auditEvents.actorUserId, naledi.user.id), eq(auditEvents.action, "key.renew"), eq(auditEvents.outcome, "denied")));
+    const denied = () =>
+      db().$count(auditEvents, and(eq(auditEvents.actorUserId, naledi.user.id), eq(auditEvents.action, "key.renew"), eq(auditEvents.outcome, "denied")));
     const deniedBefore = await denied();
     expect((await refusal(renewKeys(db(), naledi, { keyIds: [own.id, nkosi.id], pin: pinOf("naledi@acme.example") }, context))).code).toBe("not_found");
     expect(await keyTablesSnapshot()).toBe(before);
     expect(await renewAudits([own.id, nkosi.id])).toHaveLength(0);
     expect(await denied()).toBe(deniedBefore + 1);
     // An id that exists nowhere is refused the same way.
-    expect((await refusal(renewKeys(db(), naledi, { keyIds: [own.id, "00000000-0000-4000-8000-000000000001"], pin: pinOf("naledi@acme.example") }, context))).code).toBe("not_found");
+    expect(
+      (await refusal(renewKeys(db(), naledi, { keyIds: [own.id, "00000000-0000-4000-8000-000000000001"], pin: pinOf("naledi@acme.example") }, context))).code,
+    ).toBe("not_found");
     expect(await keyTablesSnapshot()).toBe(before);
   });
 

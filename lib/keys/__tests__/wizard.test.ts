@@ -6,14 +6,7 @@ import { applications, auditEvents, organisations } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
 import { DomainError } from "@/lib/errors";
-import {
-  applyGroupPreset,
-  groupPresetOf,
-  groupPresetPermissions,
-  presetOf,
-  presetPermissions,
-  presetUnavailableReason,
-} from "@/lib/key-permissions";
+import { applyGroupPreset, groupPresetOf, groupPresetPermissions, presetOf, presetPermissions, presetUnavailableReason } from "@/lib/key-permissions";
 import { checkKeyAlias } from "@/lib/keys/check-key-alias";
 import { deleteKey } from "@/lib/keys/delete-key";
 import { loadNewKeyPage } from "@/lib/keys/wizard-options";
@@ -134,7 +127,11 @@ describe("checkKeyAlias: the alias is checked when the wizard's first step is su
     await makeKey("thabo@nkosi.example", { alias: "Their key" });
     const naledi = await actorFor("naledi@acme.example");
     const foreign = await refusal(checkKeyAlias(db(), naledi, { alias: "Their key", applicationId: nkosiAppId }, context));
-    expect(foreign).toEqual({ code: "invalid_request", message: "Check the highlighted fields.", fields: { applicationId: "Choose one of your applications" } });
+    expect(foreign).toEqual({
+      code: "invalid_request",
+      message: "Check the highlighted fields.",
+      fields: { applicationId: "Choose one of your applications" },
+    });
     const unknown = await refusal(checkKeyAlias(db(), naledi, { alias: "Anything", applicationId: "00000000-0000-4000-8000-000000000001" }, context));
     expect(unknown.fields).toEqual(foreign.fields);
   });
@@ -229,7 +226,10 @@ describe("loadNewKeyPage: the new-key page says what is missing", () => {
   });
 
   it("an approved organisation with a product and no application is sent to the Credentials page", async () => {
-    await db().update(organisations).set({ status: "approved", products: ["account_information"] }).where(eq(organisations.id, pendingId));
+    await db()
+      .update(organisations)
+      .set({ status: "approved", products: ["account_information"] })
+      .where(eq(organisations.id, pendingId));
     await db().delete(applications).where(eq(applications.orgId, pendingId));
 
     const superadmin = await loadNewKeyPage(db(), await actorFor("kagiso@pending.example"));

@@ -21,8 +21,16 @@ let acmeId: string;
 
 /** An invitation and the message the code before sealing queued for it: the live link in the body. */
 async function legacyInvitation(email: string, sent: boolean) {
-  const [developer] = await db().select().from(roles).where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
-  const { link } = await inviteMember(db(), await actorFor("naledi@acme.example"), { email, roleId: developer!.id, pin: pinOf("naledi@acme.example") }, { ...context, origin: "http://portal.test" });
+  const [developer] = await db()
+    .select()
+    .from(roles)
+    .where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
+  const { link } = await inviteMember(
+    db(),
+    await actorFor("naledi@acme.example"),
+    { email, roleId: developer!.id, pin: pinOf("naledi@acme.example") },
+    { ...context, origin: "http://portal.test" },
+  );
   const [invitation] = await db().select().from(invitations).where(eq(invitations.email, email));
   await db()
     .insert(emailOutbox)
@@ -54,9 +62,19 @@ describe("migration 0004 scrubs the invitation links earlier versions kept in e-
     expect(dataStatements).toHaveLength(2);
     const sentToken = await legacyInvitation("legacy.sent@acme.example", true);
     const queuedToken = await legacyInvitation("legacy.queued@acme.example", false);
-    const [developer] = await db().select().from(roles).where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
-    const { link: untouched } = await inviteMember(db(), await actorFor("naledi@acme.example"), { email: "never.mailed@acme.example", roleId: developer!.id, pin: pinOf("naledi@acme.example") }, { ...context, origin: "http://portal.test" });
-    await db().insert(emailOutbox).values({ dedupeKey: "expiry:legacy", toAddress: "thabo@nkosi.example", subject: "Reminder", body: "Renew it: http://portal.test/keys/1" });
+    const [developer] = await db()
+      .select()
+      .from(roles)
+      .where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
+    const { link: untouched } = await inviteMember(
+      db(),
+      await actorFor("naledi@acme.example"),
+      { email: "never.mailed@acme.example", roleId: developer!.id, pin: pinOf("naledi@acme.example") },
+      { ...context, origin: "http://portal.test" },
+    );
+    await db()
+      .insert(emailOutbox)
+      .values({ dedupeKey: "expiry:legacy", toAddress: "thabo@nkosi.example", subject: "Reminder", body: "Renew it: http://portal.test/keys/1" });
 
     for (const statement of dataStatements) await db().execute(sql.raw(statement));
 

@@ -39,19 +39,48 @@ afterAll(() => {
 describe("the outbox without SMTP_URL, where mail never leaves", () => {
   it("queues no invitation (the inviter is shown the link), and the page says so and shows the bodies it has", async () => {
     expect(mailConfigured()).toBe(false);
-    const [developer] = await db().select().from(roles).where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
-    const result = await inviteMember(db(), await actorFor("naledi@acme.example"), { email: "demo.invitee@acme.example", roleId: developer!.id, pin: pinOf("naledi@acme.example") }, { ...context, origin: "http://portal.test" });
+    const [developer] = await db()
+      .select()
+      .from(roles)
+      .where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
+    const result = await inviteMember(
+      db(),
+      await actorFor("naledi@acme.example"),
+      { email: "demo.invitee@acme.example", roleId: developer!.id, pin: pinOf("naledi@acme.example") },
+      { ...context, origin: "http://portal.test" },
+    );
     expect(result).toMatchObject({ emailed: false, link: expect.stringMatching(/^http:\/\/portal\.test\/invite\/lkinv_/) });
     expect(await db().$count(emailOutbox, like(emailOutbox.dedupeKey, "invitation:%"))).toBe(0);
 
-    await queueEmail(db(), { dedupeKey: "reminder:demo", to: "thabo@nkosi.example", subject: "Latchkey: “Budget app” freezes in 3 days", body: "The API key “Budget app” freezes soon.\n\nRenew it: http://portal.test/keys/1" });
+    await queueEmail(db(), {
+      dedupeKey: "reminder:demo",
+      to: "thabo@nkosi.example",
+      subject: "Latchkey: “Budget app” freezes in 3 days",
+      body: "The API key “Budget app” freezes soon.\n\nRenew it: http://portal.test/keys/1",
+    });
     // A message with a sealed link, queued while SMTP was configured: its body shows where the link goes, never the link.
-    const sealedLink = sealWith(sealingKey(SECRET, "email_outbox.sealed_link"), LINK, JSON.stringify(["email_outbox", "invitation:earlier", "earlier@acme.example"]));
-    await db().insert(emailOutbox).values({ dedupeKey: "invitation:earlier", toAddress: "earlier@acme.example", subject: "Join Acme", body: `Accept within 7 days:\n${LINK_PLACEHOLDER}\n\nThe link works once.`, sealedLink });
+    const sealedLink = sealWith(
+      sealingKey(SECRET, "email_outbox.sealed_link"),
+      LINK,
+      JSON.stringify(["email_outbox", "invitation:earlier", "earlier@acme.example"]),
+    );
+    await db()
+      .insert(emailOutbox)
+      .values({
+        dedupeKey: "invitation:earlier",
+        toAddress: "earlier@acme.example",
+        subject: "Join Acme",
+        body: `Accept within 7 days:\n${LINK_PLACEHOLDER}\n\nThe link works once.`,
+        sealedLink,
+      });
 
     const outbox = await listOutbox(db(), await actorFor("ops@bank.example"));
     expect(outbox.mailConfigured).toBe(false);
-    expect(outbox.messages.find((m) => m.toAddress === "thabo@nkosi.example")).toMatchObject({ status: "queued", attempts: 0, body: expect.stringContaining("Renew it: http://portal.test/keys/1") });
+    expect(outbox.messages.find((m) => m.toAddress === "thabo@nkosi.example")).toMatchObject({
+      status: "queued",
+      attempts: 0,
+      body: expect.stringContaining("Renew it: http://portal.test/keys/1"),
+    });
     const html = renderToStaticMarkup(createElement(OutboxTable, { outbox }));
     expect(html).toContain("E-mail is not configured (SMTP_URL), so messages stay here and are never sent");
     expect(html).toContain("Invitation links are not queued here: whoever invites someone is shown the link once, to pass on themselves.");

@@ -27,13 +27,24 @@ let url: string;
 let close: () => Promise<void>;
 let acmeId: string;
 
-const roleId = async (name: string) => (await db().select().from(roles).where(and(eq(roles.orgId, acmeId), eq(roles.name, name))))[0]!.id;
+const roleId = async (name: string) =>
+  (
+    await db()
+      .select()
+      .from(roles)
+      .where(and(eq(roles.orgId, acmeId), eq(roles.name, name)))
+  )[0]!.id;
 const deliver = () => deliverOutbox(db(), smtpTransportFor(url));
 const outboxRow = async (to: string) => (await db().execute<Record<string, unknown>>(sql`select * from email_outbox where to_address = ${to}`)).rows[0]!;
 const textTo = (to: string) => received.filter((r) => r.to.includes(to)).map((r) => readableText(r.data));
 
 async function invite(email: string, role = "Admin") {
-  const result = await inviteMember(db(), await actorFor("naledi@acme.example"), { email, roleId: await roleId(role), pin: pinOf("naledi@acme.example") }, request);
+  const result = await inviteMember(
+    db(),
+    await actorFor("naledi@acme.example"),
+    { email, roleId: await roleId(role), pin: pinOf("naledi@acme.example") },
+    request,
+  );
   expect(result.emailed).toBe(true);
   return result.link;
 }
@@ -259,7 +270,11 @@ describe("a tampered sealed link never sends a broken or forged link", () => {
     expect(textTo(to)).toHaveLength(0);
     expect(received.some((r) => r.data.includes("evil.test") || r.data.includes(LINK_PLACEHOLDER))).toBe(false);
     const row = await outboxRow(to);
-    expect(row).toMatchObject({ sent_at: null, attempts: 1, last_error: "Not sent: its sealed link did not open (altered, or sealed under another AUTH_SECRET)." });
+    expect(row).toMatchObject({
+      sent_at: null,
+      attempts: 1,
+      last_error: "Not sent: its sealed link did not open (altered, or sealed under another AUTH_SECRET).",
+    });
     const line = logged.find((l) => l.includes(String(row.id)));
     expect(line).toMatch(/not sent: its sealed link did not open/);
     if (value.length > 4) {
@@ -283,7 +298,10 @@ describe("a tampered sealed link never sends a broken or forged link", () => {
     }
     expect(textTo("tamper-body@acme.example")).toHaveLength(0);
     expect(textTo("tamper-nolink@acme.example")).toHaveLength(0);
-    const rows = await db().select().from(emailOutbox).where(inArray(emailOutbox.dedupeKey, ["tamper:body", "tamper:nolink"]));
+    const rows = await db()
+      .select()
+      .from(emailOutbox)
+      .where(inArray(emailOutbox.dedupeKey, ["tamper:body", "tamper:nolink"]));
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatchObject({ sentAt: null, lastError: "Not sent: its link is missing." });
   });

@@ -77,6 +77,9 @@ export function readableText(data: string): string {
   const headers = data.slice(0, split);
   const body = data.slice(split + 4);
   if (!/^Content-Transfer-Encoding:\s*quoted-printable/im.test(headers)) return `${headers}\r\n\r\n${body}`;
-  const bytes = Buffer.from(body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+  const bytes = Buffer.from(
+    body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    "latin1",
+  );
   return `${headers}\r\n\r\n${bytes.toString("utf8")}`;
 }

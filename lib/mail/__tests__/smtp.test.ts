@@ -17,7 +17,12 @@ afterAll(() => close());
 
 describe("delivery through SMTP_URL", () => {
   it("hands each queued message to the SMTP server once, and marks it sent", async () => {
-    await queueEmail(db(), { dedupeKey: "smtp:1", to: "naledi@acme.example", subject: "Latchkey: “ERP sync” freezes in 3 days", body: "Renew it: http://portal.test/keys/1" });
+    await queueEmail(db(), {
+      dedupeKey: "smtp:1",
+      to: "naledi@acme.example",
+      subject: "Latchkey: “ERP sync” freezes in 3 days",
+      body: "Renew it: http://portal.test/keys/1",
+    });
     await queueEmail(db(), { dedupeKey: "smtp:1", to: "naledi@acme.example", subject: "again", body: "again" });
     await queueEmail(db(), { dedupeKey: "smtp:2", to: "bounce@acme.example", subject: "Refused", body: "b" });
 

@@ -12,7 +12,13 @@ import { pinOf } from "@/lib/test/keys";
 const request = { ...context, origin: "http://portal.test" };
 let acmeId: string;
 
-const roleId = async (name: string) => (await db().select().from(roles).where(and(eq(roles.orgId, acmeId), eq(roles.name, name))))[0]!.id;
+const roleId = async (name: string) =>
+  (
+    await db()
+      .select()
+      .from(roles)
+      .where(and(eq(roles.orgId, acmeId), eq(roles.name, name)))
+  )[0]!.id;
 const userId = async (email: string) => (await db().select().from(users).where(eq(users.email, email)))[0]!.id;
 const tokenOf = (link: string) => link.split("/invite/")[1]!;
 
@@ -30,7 +36,13 @@ async function accept(token: string) {
 }
 
 const isMember = async (email: string) =>
-  (await db().select().from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(users.email, email), eq(memberships.orgId, acmeId)))).length > 0;
+  (
+    await db()
+      .select()
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(users.email, email), eq(memberships.orgId, acmeId)))
+  ).length > 0;
 
 beforeAll(async () => {
   await seedDemoData(db());
@@ -46,17 +58,32 @@ describe("an invitation is only as good as its inviter's authority when it is us
 
   it("is refused after the inviter was demoted, and makes nobody a member", async () => {
     const token = await invite("pieter@acme.example", "demoted.inviter@acme.example", "Admin");
-    await changeMemberRole(db(), await actorFor("naledi@acme.example"), { userId: await userId("pieter@acme.example"), roleId: await roleId("Viewer"), pin: pinOf("naledi@acme.example") }, context);
+    await changeMemberRole(
+      db(),
+      await actorFor("naledi@acme.example"),
+      { userId: await userId("pieter@acme.example"), roleId: await roleId("Viewer"), pin: pinOf("naledi@acme.example") },
+      context,
+    );
     expect(await accept(token)).toBe("invitation_invalid: This invitation is no longer valid — ask an admin to invite you again.");
     expect(await isMember("demoted.inviter@acme.example")).toBe(false);
     expect((await db().select().from(users).where(eq(users.email, "demoted.inviter@acme.example"))).length).toBe(0);
     // Restore Pieter for the next case.
-    await changeMemberRole(db(), await actorFor("naledi@acme.example"), { userId: await userId("pieter@acme.example"), roleId: await roleId("Admin"), pin: pinOf("naledi@acme.example") }, context);
+    await changeMemberRole(
+      db(),
+      await actorFor("naledi@acme.example"),
+      { userId: await userId("pieter@acme.example"), roleId: await roleId("Admin"), pin: pinOf("naledi@acme.example") },
+      context,
+    );
   });
 
   it("is withdrawn when its inviter is removed", async () => {
     const token = await invite("pieter@acme.example", "removed.inviter@acme.example", "Developer");
-    await removeMember(db(), await actorFor("naledi@acme.example"), { userId: await userId("pieter@acme.example"), pin: pinOf("naledi@acme.example") }, context);
+    await removeMember(
+      db(),
+      await actorFor("naledi@acme.example"),
+      { userId: await userId("pieter@acme.example"), pin: pinOf("naledi@acme.example") },
+      context,
+    );
     const [row] = await db().select().from(invitations).where(eq(invitations.email, "removed.inviter@acme.example"));
     expect(row!.revokedAt).not.toBeNull();
     expect(await accept(token)).toMatch(/^invitation_gone/);

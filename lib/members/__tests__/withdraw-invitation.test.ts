@@ -17,8 +17,16 @@ let acmeId: string;
 
 /** An open invitation to Acme as a Developer, sent by its Admin; its id and the link's token. */
 async function openInvitation(email: string) {
-  const [developer] = await db().select().from(roles).where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
-  const { link } = await inviteMember(db(), await actorFor("pieter@acme.example"), { email, roleId: developer!.id, pin: pinOf("pieter@acme.example") }, request);
+  const [developer] = await db()
+    .select()
+    .from(roles)
+    .where(and(eq(roles.orgId, acmeId), eq(roles.name, "Developer")));
+  const { link } = await inviteMember(
+    db(),
+    await actorFor("pieter@acme.example"),
+    { email, roleId: developer!.id, pin: pinOf("pieter@acme.example") },
+    request,
+  );
   const [row] = await db().select().from(invitations).where(eq(invitations.email, email));
   return { id: row!.id, token: link.split("/invite/")[1]! };
 }
@@ -26,7 +34,14 @@ async function openInvitation(email: string) {
 const invitationRow = async (id: string) => (await db().select().from(invitations).where(eq(invitations.id, id)))[0]!;
 
 const lastWithdrawAudit = async (invitationId: string) =>
-  (await db().select().from(auditEvents).where(and(eq(auditEvents.action, "member.invitation_withdraw"), eq(auditEvents.targetId, invitationId))).orderBy(desc(auditEvents.id)).limit(1))[0];
+  (
+    await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "member.invitation_withdraw"), eq(auditEvents.targetId, invitationId)))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+  )[0];
 
 beforeAll(async () => {
   await seedDemoData(db());
@@ -46,15 +61,29 @@ describe("withdrawing an invitation takes members:manage", () => {
     expect((refusal as AccessError).message).toBe("Your role does not allow this.");
 
     const audit = await lastWithdrawAudit(invitation.id);
-    expect([audit?.outcome, audit?.actorLabel, audit?.orgId, audit?.metadata]).toEqual(["denied", email, acmeId, { reason: "forbidden", permission: "members:manage" }]);
-    expect(await db().$count(auditEvents, and(eq(auditEvents.targetId, invitation.id), eq(auditEvents.outcome, "success"), eq(auditEvents.action, "member.invitation_withdraw")))).toBe(0);
+    expect([audit?.outcome, audit?.actorLabel, audit?.orgId, audit?.metadata]).toEqual([
+      "denied",
+      email,
+      acmeId,
+      { reason: "forbidden", permission: "members:manage" },
+    ]);
+    expect(
+      await db().$count(
+        auditEvents,
+        and(eq(auditEvents.targetId, invitation.id), eq(auditEvents.outcome, "success"), eq(auditEvents.action, "member.invitation_withdraw")),
+      ),
+    ).toBe(0);
 
     const row = await invitationRow(invitation.id);
     expect([row.revokedAt, row.acceptedAt]).toEqual([null, null]);
     const pending = await listPendingInvitations(db(), await actorFor("naledi@acme.example"));
     expect(JSON.stringify(pending)).toContain(invitation.id);
     // The link still works: the invitee joins.
-    await acceptInvitation(db(), { token: invitation.token, name: "Kept Invitee", password: "a-long-password-1", confirmPassword: "a-long-password-1" }, context);
+    await acceptInvitation(
+      db(),
+      { token: invitation.token, name: "Kept Invitee", password: "a-long-password-1", confirmPassword: "a-long-password-1" },
+      context,
+    );
     expect((await invitationRow(invitation.id)).acceptedAt).not.toBeNull();
   });
 

@@ -20,7 +20,10 @@ async function orgId(name: string) {
   return (await db().select({ id: organisations.id }).from(organisations).where(eq(organisations.name, name)))[0]!.id;
 }
 async function appsOf(id: string) {
-  return db().select({ id: applications.id, name: applications.name, last4: applications.clientSecretLast4 }).from(applications).where(eq(applications.orgId, id));
+  return db()
+    .select({ id: applications.id, name: applications.name, last4: applications.clientSecretLast4 })
+    .from(applications)
+    .where(eq(applications.orgId, id));
 }
 async function approve(id: string, status: "approved" | "suspended" = "approved") {
   await setOrganisationStatus(db(), await actorFor(OPS), { orgId: id, status, pin: pinOf(OPS) }, context);
@@ -52,14 +55,24 @@ describe("approving an organisation gives it its first application", () => {
       .select({ orgId: auditEvents.orgId, actor: auditEvents.actorLabel, outcome: auditEvents.outcome, metadata: auditEvents.metadata })
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "credentials.application_add"), eq(auditEvents.targetId, apps[0]!.id)));
-    expect(audit).toEqual({ orgId: id, actor: OPS, outcome: "success", metadata: { application: "Individual connection", reason: "first application, on approval" } });
+    expect(audit).toEqual({
+      orgId: id,
+      actor: OPS,
+      outcome: "success",
+      metadata: { application: "Individual connection", reason: "first application, on approval" },
+    });
 
     // Suspended and reinstated: still the one.
     await approve(id, "suspended");
     await approve(id);
     await approve(id);
     expect((await appsOf(id)).map((a) => a.name)).toEqual(["Individual connection"]);
-    expect(await db().select().from(auditEvents).where(and(eq(auditEvents.orgId, id), eq(auditEvents.action, "credentials.application_add")))).toHaveLength(1);
+    expect(
+      await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.orgId, id), eq(auditEvents.action, "credentials.application_add"))),
+    ).toHaveLength(1);
   });
 
   it("a business organisation gets one; approving twice at once still makes one", async () => {
@@ -82,7 +95,9 @@ describe("approving an organisation gives it its first application", () => {
 
   it("a refused approval (not an operator, wrong PIN) creates no application", async () => {
     const id = await createOrganisation(db(), { name: "Refused Ventures", kind: "business", status: "pending", products: [] });
-    await expect(setOrganisationStatus(db(), await actorFor("naledi@acme.example"), { orgId: id.id, status: "approved", pin: pinOf("naledi@acme.example") }, context)).rejects.toMatchObject({ code: "not_operator" });
+    await expect(
+      setOrganisationStatus(db(), await actorFor("naledi@acme.example"), { orgId: id.id, status: "approved", pin: pinOf("naledi@acme.example") }, context),
+    ).rejects.toMatchObject({ code: "not_operator" });
     await expect(setOrganisationStatus(db(), await actorFor(OPS), { orgId: id.id, status: "approved", pin: "000000" }, context)).rejects.toBeTruthy();
     expect(await appsOf(id.id)).toEqual([]);
     const [org] = await db().select({ status: organisations.status }).from(organisations).where(eq(organisations.id, id.id));
@@ -105,7 +120,16 @@ describe("approving an organisation gives it its first application", () => {
     const created = await createKey(
       db(),
       kagiso,
-      { alias: "Ledger sync", description: "", mode: "live", applicationId: app.id, companyIds: [live[0]!.companyId!], accountIds: [live[0]!.id], permissions: ["accounts:view"], pin: pinOf("kagiso@pending.example") },
+      {
+        alias: "Ledger sync",
+        description: "",
+        mode: "live",
+        applicationId: app.id,
+        companyIds: [live[0]!.companyId!],
+        accountIds: [live[0]!.id],
+        permissions: ["accounts:view"],
+        pin: pinOf("kagiso@pending.example"),
+      },
       context,
     );
     const answer = await call(listAccounts, { path: "/api/v1/accounts", key: created.key });
@@ -122,6 +146,8 @@ describe("approving an organisation gives it its first application", () => {
     await expect(addApplication(db(), sizwe, { name: "Individual connection", pin: "482915" }, context)).rejects.toMatchObject({ code: "not_business" });
     expect((await appsOf(id)).map((a) => a.name)).toEqual(["Individual connection"]);
     // Thabo already has his: refused, as before.
-    await expect(addApplication(db(), await actorFor("thabo@nkosi.example"), { name: "Individual connection", pin: pinOf("thabo@nkosi.example") }, context)).rejects.toMatchObject({ code: "not_business" });
+    await expect(
+      addApplication(db(), await actorFor("thabo@nkosi.example"), { name: "Individual connection", pin: pinOf("thabo@nkosi.example") }, context),
+    ).rejects.toMatchObject({ code: "not_business" });
   });
 });

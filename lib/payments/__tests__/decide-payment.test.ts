@@ -13,7 +13,16 @@ async function pendingPayment(amount: bigint) {
   const [account] = await db().select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
   const [row] = await db()
     .insert(payments)
-    .values({ orgId: account!.orgId, accountId: account!.id, amount, currency: "ZAR", beneficiaryName: "Tiger Brands", beneficiaryAccountNumber: "1234567890", beneficiaryBankCode: "250655", reference: "Test" })
+    .values({
+      orgId: account!.orgId,
+      accountId: account!.id,
+      amount,
+      currency: "ZAR",
+      beneficiaryName: "Tiger Brands",
+      beneficiaryAccountNumber: "1234567890",
+      beneficiaryBankCode: "250655",
+      reference: "Test",
+    })
     .returning();
   return { payment: row!, account: account! };
 }
@@ -55,9 +64,11 @@ describe("deciding payments", () => {
     const { payment, account } = await pendingPayment(10_000_000_000n);
     const before = await balanceOf(account.id);
     const pieter = await actorFor("pieter@acme.example");
-    await expect(decidePayment(db(), pieter, { paymentId: payment.id, decision: "approve", pin: pinOf("pieter@acme.example") }, context)).rejects.toMatchObject({
-      code: "insufficient_funds",
-    });
+    await expect(decidePayment(db(), pieter, { paymentId: payment.id, decision: "approve", pin: pinOf("pieter@acme.example") }, context)).rejects.toMatchObject(
+      {
+        code: "insufficient_funds",
+      },
+    );
     expect(await balanceOf(account.id)).toBe(before);
     expect((await db().select().from(payments).where(eq(payments.id, payment.id)))[0]!.status).toBe("pending_approval");
     await decidePayment(db(), pieter, { paymentId: payment.id, decision: "reject", pin: pinOf("pieter@acme.example") }, context);
@@ -68,10 +79,18 @@ describe("deciding payments", () => {
   it("refuses without the permission, with a wrong PIN, and across organisations — changing nothing", async () => {
     const { payment, account } = await pendingPayment(5_000n);
     const before = await balanceOf(account.id);
-    await expect(decidePayment(db(), await actorFor("sipho@acme.example"), { paymentId: payment.id, decision: "approve", pin: pinOf("sipho@acme.example") }, context)).rejects.toThrow(AccessError);
-    await expect(decidePayment(db(), await actorFor("naledi@acme.example"), { paymentId: payment.id, decision: "approve", pin: "111222" }, context)).rejects.toMatchObject({ code: "pin_invalid" });
-    await expect(decidePayment(db(), await actorFor("thabo@nkosi.example"), { paymentId: payment.id, decision: "approve", pin: pinOf("thabo@nkosi.example") }, context)).rejects.toThrow(NotFoundError);
-    await expect(decidePayment(db(), await actorFor("naledi@acme.example"), { paymentId: payment.id, decision: "maybe", pin: pinOf("naledi@acme.example") }, context)).rejects.toThrow(DomainError);
+    await expect(
+      decidePayment(db(), await actorFor("sipho@acme.example"), { paymentId: payment.id, decision: "approve", pin: pinOf("sipho@acme.example") }, context),
+    ).rejects.toThrow(AccessError);
+    await expect(
+      decidePayment(db(), await actorFor("naledi@acme.example"), { paymentId: payment.id, decision: "approve", pin: "111222" }, context),
+    ).rejects.toMatchObject({ code: "pin_invalid" });
+    await expect(
+      decidePayment(db(), await actorFor("thabo@nkosi.example"), { paymentId: payment.id, decision: "approve", pin: pinOf("thabo@nkosi.example") }, context),
+    ).rejects.toThrow(NotFoundError);
+    await expect(
+      decidePayment(db(), await actorFor("naledi@acme.example"), { paymentId: payment.id, decision: "maybe", pin: pinOf("naledi@acme.example") }, context),
+    ).rejects.toThrow(DomainError);
     expect(await balanceOf(account.id)).toBe(before);
     expect((await db().select().from(payments).where(eq(payments.id, payment.id)))[0]!.status).toBe("pending_approval");
   });

@@ -26,7 +26,16 @@ describe("a suspended organisation", () => {
     const [account] = await db().select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
     const [payment] = await db()
       .insert(payments)
-      .values({ orgId: acmeId, accountId: account!.id, amount: 5_000n, currency: "ZAR", beneficiaryName: "Frozen Ltd", beneficiaryAccountNumber: "1234567890", beneficiaryBankCode: "250655", reference: "While suspended" })
+      .values({
+        orgId: acmeId,
+        accountId: account!.id,
+        amount: 5_000n,
+        currency: "ZAR",
+        beneficiaryName: "Frozen Ltd",
+        beneficiaryAccountNumber: "1234567890",
+        beneficiaryBankCode: "250655",
+        reference: "While suspended",
+      })
       .returning();
     const [erp] = await db().select().from(applications).where(eq(applications.name, "ERP integration"));
     const naledi = await actorFor("naledi@acme.example");
@@ -36,7 +45,9 @@ describe("a suspended organisation", () => {
     const suspended = await actorFor("naledi@acme.example");
     const pin = pinOf("naledi@acme.example");
     for (const decision of ["approve", "reject"] as const) {
-      await expect(decidePayment(db(), suspended, { paymentId: payment!.id, decision, pin }, context)).rejects.toMatchObject({ code: "organisation_suspended" });
+      await expect(decidePayment(db(), suspended, { paymentId: payment!.id, decision, pin }, context)).rejects.toMatchObject({
+        code: "organisation_suspended",
+      });
     }
     await expect(rotateClientSecret(db(), suspended, { applicationId: erp!.id, pin }, context)).rejects.toMatchObject({ code: "organisation_suspended" });
     await expect(createKey(db(), suspended, { ...keyInput, pin }, context)).rejects.toMatchObject({ code: "key_management_closed" });
@@ -47,7 +58,9 @@ describe("a suspended organisation", () => {
     expect((await db().select().from(applications).where(eq(applications.id, erp!.id)))[0]!.clientSecretHash).toBe(erp!.clientSecretHash);
 
     // An actor read before the suspension (a request already under way) is refused by the check inside the transaction.
-    await expect(decidePayment(db(), naledi, { paymentId: payment!.id, decision: "approve", pin }, context)).rejects.toMatchObject({ code: "organisation_suspended" });
+    await expect(decidePayment(db(), naledi, { paymentId: payment!.id, decision: "approve", pin }, context)).rejects.toMatchObject({
+      code: "organisation_suspended",
+    });
 
     await setAcme("approved");
     const reinstated = await actorFor("naledi@acme.example");

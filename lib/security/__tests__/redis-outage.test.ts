@@ -30,7 +30,12 @@ describe("Redis is an optimisation, never a dependency", () => {
       await store.hit(up, 10, 60, 1);
       return redisHas(port, `latchkey:rl:${up}`);
     });
-    expect(await db().select().from(rateLimits).where(inArray(rateLimits.bucket, [up]))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(rateLimits)
+        .where(inArray(rateLimits.bucket, [up])),
+    ).toHaveLength(0);
 
     // Down: 300 new client addresses arrive; none fails, none waits.
     await stopRedis(running.pop()!);

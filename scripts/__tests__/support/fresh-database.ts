@@ -90,5 +90,8 @@ async function adminQuery(connectionString: string, statement: string) {
 
 /** Runs a TypeScript script as `npm run …` does (tsx, react-server conditions). */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", script, ...args], { env, encoding: "utf8" });
+  return spawnSync(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "--conditions=react-server", script, ...args], {
+    env,
+    encoding: "utf8",
+  });
 }

@@ -28,8 +28,8 @@ export default async function SetUpPage({ params }: { params: Promise<{ token: s
       <p className="text-sm font-medium text-accent-700">Welcome, {account.name.split(" ")[0]}</p>
       <h1 className="mt-1 text-xl font-semibold tracking-tight">Set up your sign-in</h1>
       <p className="mt-2 text-sm text-zinc-600">
-        Choose the password you sign in with and the 6-digit PIN that confirms every sensitive step. This link works once.
-        Nobody at the bank will ever ask you for either.
+        Choose the password you sign in with and the 6-digit PIN that confirms every sensitive step. This link works once. Nobody at the bank will ever ask you
+        for either.
       </p>
       <div className="mt-6">
         <SetUpAccountForm token={token} email={account.email} />

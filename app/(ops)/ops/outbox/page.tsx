@@ -17,7 +17,11 @@ export default async function OutboxPage() {
       <PageHeader
         crumbs={[{ label: "Operations", href: "/ops" }, { label: "E-mail outbox" }]}
         title="E-mail outbox"
-        description={outbox.mailConfigured ? "Messages Latchkey sends through SMTP, newest first." : "SMTP is not configured: messages wait here instead of being sent. Newest first."}
+        description={
+          outbox.mailConfigured
+            ? "Messages Latchkey sends through SMTP, newest first."
+            : "SMTP is not configured: messages wait here instead of being sent. Newest first."
+        }
       />
       <PageBody>
         <OutboxTable outbox={outbox} />

@@ -23,7 +23,13 @@ export async function GET(request: Request) {
   } catch (error) {
     if (error instanceof AccessError) return new Response(error.message, { status: error.code === "unauthenticated" ? 401 : 403 });
     if (isDatabaseUnavailable(error)) return new Response(error.message, { status: 503, headers: { "retry-after": "5", "cache-control": "no-store" } });
-    if (error instanceof DomainError) return new Response(`${error.message} ${Object.entries(error.fieldErrors ?? {}).map(([f, m]) => `${f}: ${m}`).join("; ")}`, { status: 422 });
+    if (error instanceof DomainError)
+      return new Response(
+        `${error.message} ${Object.entries(error.fieldErrors ?? {})
+          .map(([f, m]) => `${f}: ${m}`)
+          .join("; ")}`,
+        { status: 422 },
+      );
     throw error;
   }
 }

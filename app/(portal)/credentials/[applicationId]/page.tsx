@@ -26,7 +26,11 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
   if (!actor.permissions.has("credentials:view") && !actor.permissions.has("keys:view")) {
     return (
       <>
-        <PageHeader crumbs={[{ label: org.name }, { label: "Credentials", href: "/credentials" }]} title="Application" description="Client credentials and the API keys of one application." />
+        <PageHeader
+          crumbs={[{ label: org.name }, { label: "Credentials", href: "/credentials" }]}
+          title="Application"
+          description="Client credentials and the API keys of one application."
+        />
         <PageBody>
           <Notice icon={Lock} title="You can't see applications">
             Your role ({actor.role?.name}) includes neither client credentials nor API keys.
@@ -98,7 +102,9 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
                   </dd>
                 )}
                 <dt className="text-sm font-medium text-zinc-600">{credentials.secretIssued ? "Secret last rotated" : "Application created"}</dt>
-                <dd className="tabular text-sm text-zinc-900">{formatDateTime(credentials.secretIssued ? credentials.secretRotatedAt : application.createdAt)}</dd>
+                <dd className="tabular text-sm text-zinc-900">
+                  {formatDateTime(credentials.secretIssued ? credentials.secretRotatedAt : application.createdAt)}
+                </dd>
               </dl>
             </Card>
           ) : (
@@ -108,7 +114,10 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
                 <h2 id="credentials-heading" className="text-sm font-semibold text-zinc-900">
                   Client credentials
                 </h2>
-                <p className="text-sm text-zinc-600">Only members whose role includes client credentials see this application&rsquo;s client ID and secret. Your role ({actor.role?.name}) does not.</p>
+                <p className="text-sm text-zinc-600">
+                  Only members whose role includes client credentials see this application&rsquo;s client ID and secret. Your role ({actor.role?.name}) does
+                  not.
+                </p>
               </div>
             </Card>
           )}

@@ -9,7 +9,12 @@ export default async function SettingsDeveloperApiKeys({ searchParams }: { searc
     <KeysList
       searchParams={searchParams}
       basePath="/settings/developer/api-keys"
-      crumbs={(orgName) => [{ label: orgName }, { label: "Settings", href: "/settings" }, { label: "Developer", href: "/settings#developer" }, { label: "API keys" }]}
+      crumbs={(orgName) => [
+        { label: orgName },
+        { label: "Settings", href: "/settings" },
+        { label: "Developer", href: "/settings#developer" },
+        { label: "API keys" },
+      ]}
     />
   );
 }
