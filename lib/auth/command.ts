@@ -85,8 +85,10 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
   spec: CommandSpec<S, Req, Q, L, R>,
 ): Command<z.input<S>, R, Q> {
   const command = async (db: Database, actor: Actor, rawInput: unknown, request: Q): Promise<R> => {
-    const { pin, ...rest } = parseOrThrow(spec.schema.safeParse(rawInput), { lists: spec.lists }) as { pin?: unknown };
-    const input = rest as Input<S>;
+    const parsed = parseOrThrow(spec.schema.safeParse(rawInput), { lists: spec.lists }) as { pin?: unknown };
+    // A PIN-confirmed command's `pin` is the confirmation, never part of the change itself.
+    const { pin, ...rest } = parsed;
+    const input = (spec.pin ? rest : parsed) as Input<S>;
     const action = typeof spec.action === "function" ? spec.action(input) : spec.action;
     const attempted = { action, targetType: spec.target.type, targetId: spec.target.id?.(input) ?? null };
     const requires = spec.requires as CommandRequirement<Input<S>>;
