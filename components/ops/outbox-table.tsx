@@ -4,7 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
 import type { Outbox, OutboxMessage } from "@/lib/mail/list-outbox";
-import { LINK_PLACEHOLDER } from "@/lib/mail/outbox";
+import { LINK_PLACEHOLDER } from "@/lib/mail/link-placeholder";
 
 /** What the page says about where mail goes and what it shows — plainly, above the list. */
 export function outboxExplanation(mailConfigured: boolean): string {

@@ -5,12 +5,9 @@ import type { Database, Executor } from "@/lib/db";
 import { emailOutbox } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { keyFor, seal, unsealWith } from "@/lib/security/seal";
+import { LINK_PLACEHOLDER } from "./link-placeholder";
 
-/**
- * Where a message's one-time link goes: a line of its body holding exactly this. The body at rest
- * keeps the placeholder; the link itself is sealed (see `queueEmail`) and put in only at send time.
- */
-export const LINK_PLACEHOLDER = "{{link}}";
+export { LINK_PLACEHOLDER };
 
 export interface OutgoingEmail {
   /** One message per dedupe key, however often or from however many processes it is queued. */
