@@ -15,7 +15,12 @@ import { screenshot } from "./support/fixtures";
  * closing the relay is the outage, reopening it the recovery.
  */
 const POSTGRES =
-  process.env.E2E_OUTAGE_POSTGRES_URL ?? process.env.E2E_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  // A role that may create a database: the owner's URL when the e2e server runs as a DML-only role.
+  process.env.E2E_OUTAGE_POSTGRES_URL ??
+  process.env.E2E_MIGRATION_DATABASE_URL ??
+  process.env.E2E_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 500;
 const BASE = `http://localhost:${PORT}`;
 
