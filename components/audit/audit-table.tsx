@@ -39,9 +39,9 @@ const OUTCOME = {
 } as const;
 
 /** Who did what, when and from where. */
-export function AuditTable({ events, showTarget = false }: { events: AuditRow[]; showTarget?: boolean }) {
+export function AuditTable({ events, label, showTarget = false }: { events: AuditRow[]; label: string; showTarget?: boolean }) {
   return (
-    <Table>
+    <Table label={label}>
       <thead>
         <tr>
           <Th>When</Th>

@@ -5,7 +5,7 @@ import { formatDateTime, formatExpiry, formatRelative } from "@/lib/format";
  * absolute date and time on hover and for screen readers.
  */
 export function RelativeTime({ date, now, expiry = false }: { date: Date | null; now: Date; expiry?: boolean }) {
-  if (!date) return <span className="text-zinc-400">Never</span>;
+  if (!date) return <span className="text-zinc-500">Never</span>;
   const absolute = formatDateTime(date);
   const relative = expiry ? formatExpiry(date, now) : formatRelative(date, now);
   return (

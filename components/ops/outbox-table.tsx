@@ -71,7 +71,7 @@ export function OutboxTable({ outbox }: { outbox: Outbox }) {
           Expiry reminders{mailConfigured ? " and invitations" : ""} appear here once they are queued.
         </Notice>
       ) : (
-        <Table aria-label="E-mail messages, newest first" className="min-w-[760px]">
+        <Table label="E-mail messages, newest first" className="min-w-[760px]">
           <thead>
             <tr>
               <Th>To</Th>

@@ -63,10 +63,10 @@ export function AppShell({ user, current, organisations, bell, children }: Shell
           <SignOutButton className="w-full justify-start" />
         </div>
       </ShellSidebar>
-      <div id="content" className="relative min-w-0 flex-1">
+      <main id="content" tabIndex={-1} className="relative min-w-0 flex-1 focus:outline-none">
         {bell ? <div className="absolute top-3 right-4 z-10 md:right-6">{bell}</div> : null}
         {children}
-      </div>
+      </main>
     </div>
   );
 }

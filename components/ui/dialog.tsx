@@ -22,7 +22,7 @@ export function DialogContent({ className, children, closable = true, ...props }
       >
         {children}
         {closable ? (
-          <Primitive.Close className="absolute top-4 right-4 rounded-md p-1 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700" aria-label="Close">
+          <Primitive.Close className="absolute top-4 right-4 rounded-md p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-700" aria-label="Close">
             <X className="size-4" aria-hidden />
           </Primitive.Close>
         ) : null}

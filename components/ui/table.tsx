@@ -1,10 +1,22 @@
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/utils";
 
-export function Table({ className, ...props }: ComponentProps<"table">) {
+/**
+ * A table in its own scroller: when it is wider than the page, it scrolls sideways by itself (the
+ * page never does), and the scroller is a named region that takes focus, so the arrow keys scroll it.
+ * `relative` keeps screen-reader-only text inside it from widening the page.
+ */
+export function Table({ className, label, ...props }: ComponentProps<"table"> & { label: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs">
-      <table className={cn("w-full border-collapse text-sm", className)} {...props} />
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroller must take focus to be scrolled by keyboard (WCAG 2.1.1)
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      data-scroll-region
+      className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600"
+    >
+      <table aria-label={props["aria-label"] ?? label} className={cn("w-full border-collapse text-sm", className)} {...props} />
     </div>
   );
 }

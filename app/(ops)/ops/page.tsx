@@ -32,7 +32,7 @@ export default async function OpsPage() {
         }
       />
       <PageBody>
-        <Table>
+        <Table label="Organisations and their onboarding">
           <thead>
             <tr>
               <Th>Organisation</Th>

@@ -111,7 +111,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {result ? (
               <>
                 {result.events.length ? (
-                  <AuditTable events={result.events} showTarget />
+                  <AuditTable events={result.events} label="Audit events" showTarget />
                 ) : (
                   <p className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-8 text-center text-sm text-zinc-600">
                     {result.page > 1 ? (

@@ -154,7 +154,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
           </Notice>
         ) : (
           <>
-            <Table aria-label="API keys" className="[&_td]:px-3 [&_td]:align-top [&_th]:px-3">
+            <Table label="API keys" className="[&_td]:px-3 [&_td]:align-top [&_th]:px-3">
               <thead>
                 <tr>
                   <Th>Key</Th>

@@ -35,7 +35,7 @@ export default async function MembersPage() {
         action={canManage ? <InviteMember roles={roleOptions} /> : undefined}
       />
       <PageBody>
-        <Table>
+        <Table label="Everyone in this organisation">
           <thead>
             <tr>
               <Th>Member</Th>
@@ -100,7 +100,7 @@ export default async function MembersPage() {
             {invitations.length === 0 ? (
               <p className="text-sm text-zinc-500">No invitation is waiting to be accepted.</p>
             ) : (
-              <Table>
+              <Table label="Invitations waiting to be accepted">
                 <thead>
                   <tr>
                     <Th>Email</Th>
@@ -142,7 +142,7 @@ export default async function MembersPage() {
             </div>
             {superadmin ? <NewRole /> : null}
           </div>
-          <Table>
+          <Table label="Permissions of each role">
             <thead>
               <tr>
                 <Th>Role</Th>

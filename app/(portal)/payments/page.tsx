@@ -47,7 +47,7 @@ export default async function PaymentsPage() {
               Payments created through the API appear here. Nothing leaves an account until it is approved.
             </Notice>
           ) : (
-            <Table aria-label="Payments waiting for approval">
+            <Table label="Payments waiting for approval">
               <thead>
                 <tr>
                   <Th>Beneficiary</Th>
@@ -96,7 +96,7 @@ export default async function PaymentsPage() {
             <h2 id="decided" className="mb-3 text-sm font-semibold text-zinc-900">
               Recently decided
             </h2>
-            <Table aria-label="Recently decided payments">
+            <Table label="Recently decided payments">
               <thead>
                 <tr>
                   <Th>Beneficiary</Th>

@@ -145,7 +145,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
               ) : null}
             </div>
           ) : (
-            <Table aria-labelledby="keys-heading">
+            <Table label="Keys of this application" aria-labelledby="keys-heading">
               <thead>
                 <tr>
                   <Th>Alias</Th>

@@ -180,7 +180,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
           {key.trail.length === 0 ? (
             <p className="text-sm text-zinc-500">Nothing has happened to this key in the portal yet.</p>
           ) : (
-            <AuditTable events={key.trail} />
+            <AuditTable events={key.trail} label="This key's audit trail" />
           )}
         </section>
       </PageBody>
