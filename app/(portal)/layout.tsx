@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
+import { FocusAfterNavigation } from "@/components/shell/focus-after-navigation";
 import { NotificationBell } from "@/components/shell/notification-bell";
 import { requirePageActor } from "@/lib/auth/current";
 import { query } from "@/lib/query";
@@ -32,6 +33,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         />
       }
     >
+      <FocusAfterNavigation />
       {children}
     </AppShell>
   );

@@ -122,7 +122,8 @@ export function MemberActions({
   isSuperadmin: boolean;
   why?: string;
 }) {
-  const disabledReason = canManage ? undefined : why;
+  // A member this person may not manage: the reason, visible, instead of buttons that do nothing.
+  if (!canManage) return <span className="text-xs text-zinc-600">{why ?? "You cannot change this member."}</span>;
   return (
     <div className="flex justify-end gap-1.5">
       <PinForm
@@ -131,7 +132,6 @@ export function MemberActions({
             <ArrowRightLeft aria-hidden /> Change role<span className="sr-only"> of {member.name}</span>
           </>
         }
-        disabledReason={disabledReason}
         title={`Change ${member.name}’s role`}
         description={`${member.name} is ${member.roleName} now. The change applies on their next click.`}
         initial={{ roleId: member.roleId }}
@@ -170,7 +170,6 @@ export function MemberActions({
           </>
         }
         triggerVariant="ghost"
-        disabledReason={disabledReason}
         title={`Remove ${member.name}`}
         initial={{}}
         pinTitle={`Remove ${member.name}?`}

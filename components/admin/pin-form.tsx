@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
@@ -66,6 +66,7 @@ export function PinForm<V>({
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
+  const reasonId = useId();
   const [step, setStep] = useState<null | "form" | "pin">(null);
   const [values, setValues] = useState<V>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -106,11 +107,22 @@ export function PinForm<V>({
 
   return (
     <>
-      <span title={disabledReason}>
-        <Button type="button" variant={triggerVariant} size={triggerSize} disabled={!hydrated || disabledReason !== undefined} onClick={open}>
-          {trigger}
-        </Button>
-      </span>
+      <Button
+        type="button"
+        variant={triggerVariant}
+        size={triggerSize}
+        disabled={!hydrated || disabledReason !== undefined}
+        aria-describedby={disabledReason ? reasonId : undefined}
+        onClick={open}
+      >
+        {trigger}
+      </Button>
+      {disabledReason ? (
+        // Visible, not a tooltip: keyboard and touch users see why too.
+        <span id={reasonId} className="text-xs text-zinc-600">
+          {disabledReason}
+        </span>
+      ) : null}
       {fields ? (
         <Dialog open={step === "form"} onOpenChange={(o) => setStep(o ? "form" : null)}>
           <DialogContent>

@@ -29,12 +29,9 @@ interface KeyActionsProps {
 
 type Open = null | "renew" | "regenerate" | "confirm-delete" | "delete";
 
-function Unavailable({ id, roleName, what }: { id: string; roleName: string; what: string }) {
-  return (
-    <span id={id} className="sr-only">
-      Your role ({roleName}) cannot {what} keys.
-    </span>
-  );
+/** "renew, regenerate or delete": what the role cannot do, in one sentence. */
+function listed(verbs: string[]): string {
+  return verbs.length <= 1 ? (verbs[0] ?? "") : `${verbs.slice(0, -1).join(", ")} or ${verbs.at(-1)}`;
 }
 
 export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, can, roleName }: KeyActionsProps) {
@@ -44,46 +41,44 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
   const [typed, setTyped] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
 
+  const unavailable = [!can.renew && "renew", !can.regenerate && "regenerate", !can.delete && "delete"].filter((v): v is string => typeof v === "string");
   const outcome = (result: ActionOutcome, success: () => void) => settlePinResult(result, { success, close: () => setOpen(null) });
 
   return (
     <div className="flex flex-wrap gap-2">
-      <span title={can.renew ? undefined : `Your role (${roleName}) cannot renew keys`}>
-        <Button
-          variant={due && can.renew ? "primary" : "secondary"}
-          disabled={!hydrated || !can.renew}
-          onClick={() => setOpen("renew")}
-          aria-describedby={can.renew ? undefined : "why-renew"}
-        >
-          <RotateCw aria-hidden /> Renew
-        </Button>
-      </span>
-      {!can.renew ? <Unavailable id="why-renew" roleName={roleName} what="renew" /> : null}
-      <span title={can.regenerate ? undefined : `Your role (${roleName}) cannot regenerate keys`}>
-        <Button
-          variant="secondary"
-          disabled={!hydrated || !can.regenerate}
-          onClick={() => setOpen("regenerate")}
-          aria-describedby={can.regenerate ? undefined : "why-regenerate"}
-        >
-          <RefreshCw aria-hidden /> Regenerate
-        </Button>
-      </span>
-      {!can.regenerate ? <Unavailable id="why-regenerate" roleName={roleName} what="regenerate" /> : null}
-      <span title={can.delete ? undefined : `Your role (${roleName}) cannot delete keys`}>
-        <Button
-          variant="destructive"
-          disabled={!hydrated || !can.delete}
-          onClick={() => {
-            setTyped("");
-            setOpen("confirm-delete");
-          }}
-          aria-describedby={can.delete ? undefined : "why-delete"}
-        >
-          <Trash2 aria-hidden /> Delete
-        </Button>
-      </span>
-      {!can.delete ? <Unavailable id="why-delete" roleName={roleName} what="delete" /> : null}
+      <Button
+        variant={due && can.renew ? "primary" : "secondary"}
+        disabled={!hydrated || !can.renew}
+        onClick={() => setOpen("renew")}
+        aria-describedby={can.renew ? undefined : "key-actions-why"}
+      >
+        <RotateCw aria-hidden /> Renew
+      </Button>
+      <Button
+        variant="secondary"
+        disabled={!hydrated || !can.regenerate}
+        onClick={() => setOpen("regenerate")}
+        aria-describedby={can.regenerate ? undefined : "key-actions-why"}
+      >
+        <RefreshCw aria-hidden /> Regenerate
+      </Button>
+      <Button
+        variant="destructive"
+        disabled={!hydrated || !can.delete}
+        onClick={() => {
+          setTyped("");
+          setOpen("confirm-delete");
+        }}
+        aria-describedby={can.delete ? undefined : "key-actions-why"}
+      >
+        <Trash2 aria-hidden /> Delete
+      </Button>
+      {unavailable.length > 0 ? (
+        // Visible, not a tooltip: keyboard and touch users see why too.
+        <p id="key-actions-why" className="w-full text-xs text-zinc-600">
+          Your role ({roleName}) cannot {listed(unavailable)} keys.
+        </p>
+      ) : null}
 
       <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
 

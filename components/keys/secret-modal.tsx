@@ -45,12 +45,11 @@ export function SecretModal({
         <DialogTitle>{title}</DialogTitle>
         <DialogDescription>Copy the {noun} now and keep it somewhere safe, such as your secrets manager.</DialogDescription>
         {children}
-        <div className="mt-4 flex items-stretch gap-2">
+        <p className="mt-4 text-sm font-medium text-zinc-800">The new {noun === "key" ? "API key" : noun}</p>
+        {/* The text itself is what a screen reader reads out; a click selects all of it (select-all). */}
+        <div className="mt-1.5 flex items-stretch gap-2">
           <code
             data-testid="new-secret"
-            tabIndex={0}
-            aria-label={`The new ${noun === "key" ? "API key" : noun}`}
-            onClick={(e) => window.getSelection()?.selectAllChildren(e.currentTarget)}
             className="min-w-0 flex-1 cursor-text rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2.5 font-mono text-[13px] break-all text-zinc-900 select-all"
           >
             {secret}

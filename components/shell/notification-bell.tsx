@@ -48,7 +48,7 @@ export function NotificationBell({ items, unread }: { items: BellItem[]; unread:
       >
         <Bell className="size-5" aria-hidden />
         {count ? (
-          <span className="absolute top-0.5 right-0.5 grid min-w-4 place-items-center rounded-full bg-amber-500 px-1 text-[10px] font-semibold text-white">
+          <span className="absolute top-0.5 right-0.5 grid min-w-4 place-items-center rounded-full bg-amber-700 px-1 text-[10px] font-semibold text-white">
             {count}
           </span>
         ) : null}

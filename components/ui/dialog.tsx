@@ -2,14 +2,27 @@
 
 import { X } from "lucide-react";
 import { Dialog as Primitive } from "radix-ui";
-import type { ComponentProps, ReactNode } from "react";
+import { useRef, type ComponentProps, type ReactNode } from "react";
 import { cn } from "@/lib/utils";
+import { rememberFocusOrigin, returnFocus } from "./focus-return";
 
 export const Dialog = Primitive.Root;
 export const DialogTrigger = Primitive.Trigger;
 export const DialogClose = Primitive.Close;
 
-export function DialogContent({ className, children, closable = true, ...props }: ComponentProps<typeof Primitive.Content> & { closable?: boolean }) {
+/**
+ * A modal dialog. When it closes, focus goes back to the control that started its flow (through
+ * chained dialogs), or to the page's heading when that control has gone.
+ */
+export function DialogContent({
+  className,
+  children,
+  closable = true,
+  onOpenAutoFocus,
+  onCloseAutoFocus,
+  ...props
+}: ComponentProps<typeof Primitive.Content> & { closable?: boolean }) {
+  const origin = useRef<HTMLElement | null>(null);
   return (
     <Primitive.Portal>
       <Primitive.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px]" />
@@ -18,6 +31,17 @@ export function DialogContent({ className, children, closable = true, ...props }
           "fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl border border-zinc-200 bg-white p-6 shadow-2xl focus:outline-none",
           className,
         )}
+        onOpenAutoFocus={(event) => {
+          origin.current = rememberFocusOrigin();
+          onOpenAutoFocus?.(event);
+        }}
+        onCloseAutoFocus={(event) => {
+          onCloseAutoFocus?.(event);
+          if (event.defaultPrevented) return;
+          event.preventDefault();
+          // Radix fires this after the dialog has gone; the next dialog of a flow may already be open.
+          returnFocus(origin.current);
+        }}
         {...props}
       >
         {children}

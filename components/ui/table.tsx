@@ -8,16 +8,15 @@ import { cn } from "@/lib/utils";
  */
 export function Table({ className, label, ...props }: ComponentProps<"table"> & { label: string }) {
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroller must take focus to be scrolled by keyboard (WCAG 2.1.1)
-    <div
-      role="region"
+    <section
       aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroller must take focus to be scrolled by keyboard (WCAG 2.1.1)
       tabIndex={0}
       data-scroll-region
       className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-xs focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-600"
     >
       <table aria-label={props["aria-label"] ?? label} className={cn("w-full border-collapse text-sm", className)} {...props} />
-    </div>
+    </section>
   );
 }
 

@@ -3,5 +3,5 @@
 import { Toaster as Sonner } from "sonner";
 
 export function Toaster() {
-  return <Sonner position="bottom-right" richColors closeButton />;
+  return <Sonner position="bottom-right" richColors closeButton containerAriaLabel="Messages" />;
 }

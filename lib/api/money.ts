@@ -10,8 +10,6 @@ import { idempotent } from "./idempotency";
 import { paymentRequest, transferRequest } from "./schemas";
 import { keyAccount } from "./scope";
 
-type AccountParams = { id: string };
-
 /** A ledger refusal as the bank API states it: PRODUCT.md's error codes, the same words as every endpoint. */
 function apiRefusal(refusal: LedgerRefusal): ApiError | undefined {
   const detail = refusal.detail;

@@ -39,7 +39,7 @@ const MISSING = "The body refers to a part it does not contain.";
 function resolvePath(root: unknown, path: string): object | null {
   let current: unknown = root;
   for (const segment of path.split(":").slice(1)) {
-    if (current === null || typeof current !== "object" || !Object.prototype.hasOwnProperty.call(current, segment)) return null;
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment)) return null;
     current = (current as Record<string, unknown>)[segment];
   }
   return current !== null && typeof current === "object" ? current : null;

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record-event";
 import { defineCommand } from "@/lib/auth/command";
 import { invitations, memberships, users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";

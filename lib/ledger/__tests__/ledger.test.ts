@@ -190,7 +190,8 @@ describe("money is conserved under concurrency", () => {
     }
     const outcomes = await Promise.all(work);
     const elapsed = Date.now() - started;
-    const counts = outcomes.reduce<Record<string, number>>((c, o) => ({ ...c, [o]: (c[o] ?? 0) + 1 }), {});
+    const counts: Record<string, number> = {};
+    for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
     console.log(`ledger stress (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}): ${work.length} operations in ${elapsed} ms, ${JSON.stringify(counts)}`);
     expect(Object.keys(counts).sort()).toEqual(["insufficient_funds", "posted"]);
     expect(counts.posted!).toBeGreaterThan(200);
