@@ -16,6 +16,7 @@ import { updateRoleAction } from "@/lib/actions/update-role";
 import { withdrawInvitationAction } from "@/lib/actions/withdraw-invitation";
 import { MEMBER_PERMISSIONS, MEMBER_PERMISSION_LABELS, type MemberPermission } from "@/lib/permissions";
 import { inviteMemberSchema, roleFieldsSchema } from "@/lib/schemas/members";
+import { focusHeading } from "@/components/ui/focus-return";
 import { useHydrated } from "@/lib/use-hydrated";
 import { PinForm } from "./pin-form";
 
@@ -195,6 +196,8 @@ export function WithdrawInvitation({ invitationId, email }: { invitationId: stri
         const result = await withdrawInvitationAction({ invitationId });
         if (result.ok) {
           toast.success(`Invitation to ${email} withdrawn`);
+          // This button goes with its row: focus goes to the list's heading, not to the page's top.
+          focusHeading("invitations-heading");
           router.refresh();
         } else toast.error(result.error);
       }}

@@ -2,7 +2,7 @@
 
 import { usePathname } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { focusPageHeading } from "@/components/ui/focus-return";
+import { focusHeading } from "@/components/ui/focus-return";
 
 /**
  * After a client-side navigation that took the focused control with it (a key created from the
@@ -20,10 +20,10 @@ export function FocusAfterNavigation() {
       return;
     }
     const lost = () => document.activeElement === null || document.activeElement === document.body;
-    if (lost()) focusPageHeading();
+    if (lost()) focusHeading();
     else {
       // The control may be removed a moment later, when the old page's last pieces unmount.
-      const frame = requestAnimationFrame(() => lost() && focusPageHeading());
+      const frame = requestAnimationFrame(() => lost() && focusHeading());
       return () => cancelAnimationFrame(frame);
     }
   }, [pathname]);

@@ -5,20 +5,27 @@
  * is remembered here; every dialog of the flow returns focus to it. When it has gone (the flow
  * ended in a navigation), the page's heading takes focus instead.
  */
-let origin: HTMLElement | null = null;
+/** The last element outside any dialog that had focus (a field with autoFocus may take it first). */
+let lastOutside: HTMLElement | null = null;
 
 const inDialog = (el: Element) => el.closest('[role="dialog"], [role="alertdialog"]') !== null;
 
-/** Called as a dialog opens, before it moves focus inside: the element focused now starts the flow. */
-export function rememberFocusOrigin(): HTMLElement | null {
-  const active = document.activeElement;
-  if (active instanceof HTMLElement && active !== document.body && !inDialog(active)) origin = active;
-  return origin;
+if (typeof document !== "undefined") {
+  document.addEventListener("focusin", (event) => {
+    if (event.target instanceof HTMLElement && !inDialog(event.target)) lastOutside = event.target;
+  });
 }
 
-/** Focuses the page's first heading, made focusable for the purpose. */
-export function focusPageHeading(): boolean {
-  const heading = document.querySelector<HTMLElement>("main h1, h1");
+/** Called as a dialog opens: the element focused before it, outside any dialog, starts the flow. */
+export function rememberFocusOrigin(): HTMLElement | null {
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body && !inDialog(active)) return active;
+  return lastOutside?.isConnected ? lastOutside : null;
+}
+
+/** Focuses a heading (by id; the page's first by default), made focusable for the purpose. */
+export function focusHeading(id?: string): boolean {
+  const heading = id ? document.getElementById(id) : document.querySelector<HTMLElement>("main h1, h1");
   if (!heading) return false;
   if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
   heading.focus();
@@ -28,7 +35,8 @@ export function focusPageHeading(): boolean {
 /** Called as a dialog closes: back to where the flow started, unless another dialog has taken over. */
 export function returnFocus(remembered: HTMLElement | null) {
   if (document.querySelector('[role="dialog"][data-state="open"], [role="alertdialog"][data-state="open"]')) return;
-  const target = remembered ?? origin;
+  // A dialog whose field has autoFocus never hears that it opened: the last control outside serves.
+  const target = remembered ?? lastOutside;
   if (target?.isConnected && !target.matches(":disabled")) target.focus();
-  else focusPageHeading();
+  else focusHeading();
 }

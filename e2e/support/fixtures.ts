@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { DEMO_PASSWORD, DEMO_PEOPLE } from "@/lib/demo/people";
 
 /** A demo person's PIN. */
@@ -45,4 +45,13 @@ export function serverLog(): string {
   const file = process.env.E2E_SERVER_LOG;
   if (!file) throw new Error("E2E_SERVER_LOG is not set: the server log is not being captured");
   return readFileSync(file, "utf8");
+}
+
+/** Presses Tab until `target` has focus, as a keyboard user would. */
+export async function tabTo(page: Page, target: Locator, presses = 60) {
+  for (let i = 0; i < presses; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error("could not reach the element with Tab");
 }
