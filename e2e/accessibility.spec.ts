@@ -18,10 +18,10 @@ async function sweep(page: Page, path: string, name: string, heading: string | R
 
 test.describe("every page is accessible and works at every width", () => {
   test("signed out: sign-in, spent links, not found", async ({ page }) => {
-    await sweep(page, "/sign-in", "sign-in", "Sign in to Latchkey", (p) => p.getByRole("button", { name: "Sign in" }));
+    await sweep(page, "/sign-in", "sign-in", "Sign in", (p) => p.getByRole("button", { name: "Sign in" }));
     await sweep(page, "/set-up/lkset_unknown", "set-up-spent", /no longer valid/);
     await sweep(page, "/invite/lkinv_unknown", "invite-spent", "This invitation cannot be used");
-    await sweep(page, "/no-such-page", "not-found", /not found/i);
+    await sweep(page, "/no-such-page", "not-found", "This page does not exist");
   });
 
   test("a newcomer's PIN set-up", async ({ page }) => {
@@ -54,14 +54,16 @@ test.describe("every page is accessible and works at every width", () => {
   test("a Viewer, Pending Ventures and the operator", async ({ page, browser }) => {
     await signInAs(page, "aisha@acme.example");
     await sweep(page, "/keys", "keys-viewer", "API keys");
-    const pending = await browser.newPage();
+    const pendingContext = await browser.newContext();
+    const pending = await pendingContext.newPage();
     await signInAs(pending, "kagiso@pending.example");
     await sweep(pending, "/keys", "keys-pending", "API keys");
-    await pending.close();
-    const ops = await browser.newPage();
+    await pendingContext.close();
+    const opsContext = await browser.newContext();
+    const ops = await opsContext.newPage();
     await signInAs(ops, "ops@bank.example");
     await sweep(ops, "/ops", "ops", /Organisations/);
-    await sweep(ops, "/ops/outbox", "ops-outbox", /Outbox/);
-    await ops.close();
+    await sweep(ops, "/ops/outbox", "ops-outbox", "E-mail outbox");
+    await opsContext.close();
   });
 });
