@@ -207,6 +207,30 @@ test.describe("the bank API over HTTP", () => {
     expect((await request.get("/api/v1/accounts", { headers: { "x-api-key": keys.midSession.key } })).status()).toBe(200);
   });
 
+  test("a key's IP allowlist is checked against the address the server sees, never a forwarded header", async ({ request }) => {
+    const { keys } = fixtures();
+    const outside = keys["allow ten"]!.key;
+    const refused = await request.get("/api/v1/accounts", { headers: { "x-api-key": outside } });
+    expect(refused.status()).toBe(403);
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("ip_not_allowed");
+    // It names the address it saw: this machine's loopback, whichever family the connection used.
+    expect(body.error.message).toMatch(/calls from (127\.0\.0\.1|::1)\./);
+    // No proxy is trusted here, so no header a caller sets moves it into 10.0.0.0/8.
+    const forgeries: Record<string, string>[] = [
+      { "x-forwarded-for": "10.1.2.3" },
+      { "x-real-ip": "10.1.2.3" },
+      { "x-latchkey-client-ip": "10.1.2.3" },
+      { forwarded: "for=10.1.2.3" },
+    ];
+    for (const forged of forgeries) {
+      const again = await request.get("/api/v1/accounts", { headers: { "x-api-key": outside, ...forged } });
+      expect(again.status(), JSON.stringify(forged)).toBe(403);
+    }
+    const inside = await request.get("/api/v1/accounts", { headers: { "x-api-key": keys["allow loopback"]!.key } });
+    expect(inside.status()).toBe(200);
+  });
+
   test("malformed and missing keys are 401, the permission is checked before the input, and the API describes itself", async ({ request }) => {
     const { keys } = fixtures();
     const malformed = await request.get("/api/v1/accounts", { headers: { "x-api-key": "lk_live_thisisnotakeyatall" } });

@@ -135,7 +135,7 @@ async function apiKeyFixtures() {
     "card_code:view",
     "card_code:edit",
   ];
-  const specs: [string, string[]][] = [
+  const specs: [string, string[], string[]?][] = [
     ["token", ["accounts:view", "balances:view"]],
     ["burst", ["accounts:view"]],
     ["midSession", ["accounts:view"]],
@@ -146,8 +146,11 @@ async function apiKeyFixtures() {
     ]),
     // For the fuzz suite: every grant, on keys of their own so its traffic never spends another test's rate limit.
     ...[0, 1, 2, 3].map((i): [string, string[]] => [`fuzz ${i}`, all]),
+    // For the IP allowlist: one the test runner is outside of, one it is inside (either loopback).
+    ["allow ten", ["accounts:view"], ["10.0.0.0/8"]],
+    ["allow loopback", ["accounts:view"], ["127.0.0.1", "::1"]],
   ];
-  for (const [name, permissions] of specs) {
+  for (const [name, permissions, allowedIps = []] of specs) {
     const { key, prefix } = generateApiKey("live");
     const [row] = await db
       .insert(apiKeys)
@@ -159,6 +162,7 @@ async function apiKeyFixtures() {
         prefix,
         secretHash: sha256Hex(key),
         permissions: [...permissions],
+        allowedIps,
         createdBy: naledi!.id,
         expiresAt: new Date(Date.now() + 90 * 86_400_000),
       })

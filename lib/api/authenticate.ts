@@ -4,6 +4,7 @@ import type { Executor } from "@/lib/db";
 import { accessTokens, apiKeys, organisations } from "@/lib/db/schema";
 import { productOf } from "@/lib/key-permissions";
 import { checkApiKeyFormat } from "@/lib/keys/key-format";
+import { addressAllowed } from "@/lib/schemas/ip-allowlist";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ApiError } from "./http";
 import { cachedKeyLookup } from "./key-cache";
@@ -28,6 +29,8 @@ export interface ApiCaller {
   permissions: ReadonlySet<string>;
   /** The accounts the key was given, of its own mode, by name: read in the same round trip as the key. */
   accounts: readonly KeyAccountSummary[];
+  /** Where the key may be used from (canonical addresses and ranges); empty: anywhere. */
+  allowedIps: readonly string[];
   via: "key" | "token";
 }
 
@@ -51,6 +54,7 @@ const KEY_COLUMNS = {
   mode: apiKeys.mode,
   prefix: apiKeys.prefix,
   permissions: apiKeys.permissions,
+  allowedIps: apiKeys.allowedIps,
   expiresAt: apiKeys.expiresAt,
   revokedAt: apiKeys.revokedAt,
   orgStatus: organisations.status,
@@ -144,8 +148,25 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     // A permission counts only while the bank has its product enabled for the organisation.
     permissions: new Set(row.permissions.filter((p) => row.orgProducts.includes(productOf(p)!))),
     accounts: row.accounts,
+    allowedIps: row.allowedIps,
     via: credential.kind,
   };
+}
+
+/**
+ * The key's IP allowlist, checked right after the key is verified, before anything else it could
+ * open. The address is the one the server resolved (socket peer, or a trusted proxy's hop), never a
+ * header the caller chose; it is named in the refusal so the integrator sees what we saw.
+ */
+export function assertCallerAddress(caller: Pick<ApiCaller, "allowedIps">, ip: string | null): void {
+  if (addressAllowed(caller.allowedIps, ip)) return;
+  throw new ApiError(
+    403,
+    "ip_not_allowed",
+    ip
+      ? `This key does not accept calls from ${ip}. Add the address to the key's allowlist in the portal.`
+      : "This key accepts calls only from its allowed addresses, and this call's address is unknown.",
+  );
 }
 
 /** Reads and verifies the caller in one step. */

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { hitApiRateLimit } from "@/lib/security/api-rate-limit";
 import { sharedRateLimitStore, type RateLimitStore } from "@/lib/security/rate-limit-store";
 import { clientIp } from "@/lib/http/client-ip";
-import { readCredential, verifyCredential, type ApiCaller } from "./authenticate";
+import { assertCallerAddress, readCredential, verifyCredential, type ApiCaller } from "./authenticate";
 import type { EndpointDeclaration, KeyEndpoint, OpenEndpoint, PathParams } from "./endpoints";
 import { DomainError } from "@/lib/errors";
 import { ApiError, errorResponse, requestIdOf, toApiError } from "./http";
@@ -69,8 +69,8 @@ export function openEndpointHandler(endpoint: OpenEndpoint, handler: (request: R
 /**
  * The one door of the bank API: every key endpoint's handler is built with it. It authenticates the key
  * (or its access token), applies the per-IP and per-key rate limits shared by every instance — the
- * IP's before the key is looked up, so guessing keys is throttled too — checks the key
- * permission the endpoint needs, notes the use, and turns every refusal into PRODUCT.md's error shape.
+ * IP's before the key is looked up, so guessing keys is throttled too — checks the key's IP
+ * allowlist and the key permission the endpoint needs, notes the use, and turns every refusal into PRODUCT.md's error shape.
  */
 function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>) => Promise<Response>): RouteHandler<P> {
   return async (request, route) => {
@@ -81,6 +81,7 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
       const ip = clientIp(request.headers);
       await enforceLimit(`api:ip:${ip ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
       const caller = await verifyCredential(db, credential);
+      assertCallerAddress(caller, ip);
       await enforceLimit(`api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, "Too many requests for this key. Slow down and retry.");
       if (!caller.permissions.has(permission)) {
         throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);

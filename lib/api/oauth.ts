@@ -7,7 +7,7 @@ import { clientIp } from "@/lib/http/client-ip";
 import { accessTokens, apiKeys, applications } from "@/lib/db/schema";
 import { sha256Hex } from "@/lib/security/hashing";
 import { randomBase62 } from "@/lib/security/random";
-import { authenticate } from "./authenticate";
+import { assertCallerAddress, authenticate } from "./authenticate";
 import { enforceLimit, failure } from "./handler";
 import { ApiError, json, requestIdOf } from "./http";
 
@@ -53,6 +53,8 @@ export async function issueToken(request: Request): Promise<Response> {
     const db = getDb();
     const presentedKey = request.headers.get("x-api-key") ?? "";
     const caller = await authenticate(db, new Request(request.url, { headers: { "x-api-key": presentedKey } }));
+    // A token carries the key's allowlist to every call, and is not handed out where the key may not be used.
+    assertCallerAddress(caller, clientIp(request.headers));
     const [app] = await db.select().from(applications).where(eq(applications.clientId, clientId)).limit(1);
     const expected = Buffer.from(app?.clientSecretHash ?? "0".repeat(64), "hex");
     const given = Buffer.from(sha256Hex(clientSecret), "hex");
@@ -81,6 +83,8 @@ export async function issueToken(request: Request): Promise<Response> {
     return json({ access_token: token, token_type: "Bearer", expires_in: ACCESS_TOKEN_SECONDS, scope: [...caller.permissions].sort().join(" ") });
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return oauthError(401, "invalid_client", error.message);
+    // PRODUCT.md: an address outside the key's allowlist is 403 ip_not_allowed here too.
+    if (error instanceof ApiError && error.code === "ip_not_allowed") return failure(error, requestId);
     if (error instanceof ApiError && error.status === 403) return oauthError(400, "invalid_grant", error.message);
     return failure(error, requestId);
   }

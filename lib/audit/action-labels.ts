@@ -14,6 +14,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.renew": "Renewed an API key",
   "key.regenerate": "Regenerated an API key's secret",
   "key.delete": "Deleted an API key",
+  "key.allowlist_change": "Changed where an API key may be used from",
   "payment.approve": "Approved and executed a payment",
   "payment.reject": "Rejected a payment",
   "api.transfer": "Transferred money (API)",

@@ -99,6 +99,7 @@ export const createKey = defineCommand({
             prefix,
             secretHash: sha256Hex(key),
             permissions: [...new Set(data.permissions)].sort(),
+            allowedIps: data.allowedIps,
             createdBy: actor.user.id,
             expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`,
           })
@@ -111,7 +112,14 @@ export const createKey = defineCommand({
           targetType: "api_key",
           targetId: row!.id,
           outcome: "success",
-          metadata: { alias: data.alias, prefix, mode: data.mode, permissions: data.permissions.join(" "), accounts: accountIds.length },
+          metadata: {
+            alias: data.alias,
+            prefix,
+            mode: data.mode,
+            permissions: data.permissions.join(" "),
+            accounts: accountIds.length,
+            ...(data.allowedIps.length ? { allowedIps: data.allowedIps.join(" ") } : {}),
+          },
         });
         return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };
       });

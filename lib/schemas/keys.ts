@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "@/lib/schemas/text";
 import { isKeyPermission } from "@/lib/key-permissions";
+import { ipAllowlistSchema } from "@/lib/schemas/ip-allowlist";
 
 /** The wizard's steps, checked in the browser and again on the server. */
 export const keyDetailsShape = {
@@ -32,7 +33,15 @@ export type NewKeyInput = z.infer<typeof newKeySchema>;
 
 export const pinField = z.string().regex(/^\d{6}$/, "Enter your 6-digit PIN");
 
-export const createKeySchema = z.strictObject({ ...newKeySchema.shape, pin: pinField });
+/** Optional in the wizard: without it the key works from any address. */
+export const keyRestrictionsShape = {
+  allowedIps: ipAllowlistSchema.optional().default([]),
+};
+
+export const createKeySchema = z.strictObject({ ...newKeySchema.shape, ...keyRestrictionsShape, pin: pinField });
+
+/** The key page's "Where it may be used from", changed with the PIN. */
+export const setKeyAllowlistSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), allowedIps: ipAllowlistSchema, pin: pinField });
 
 export const keyActionSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), pin: pinField });
 

@@ -27,6 +27,8 @@ export const apiKeys = pgTable(
     secretHash: text().notNull(),
     /** `entity:view` / `entity:edit` grants; fixed once the key is created. */
     permissions: text().array().notNull().default(sql`'{}'`),
+    /** Addresses and CIDR ranges the key may be used from, in canonical form; empty: anywhere. */
+    allowedIps: text().array().notNull().default(sql`'{}'`),
     createdBy: uuid()
       .notNull()
       .references(() => users.id),

@@ -10,16 +10,18 @@ import { deleteKey } from "@/lib/keys/delete-key";
 import { listKeys } from "@/lib/keys/list-keys";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
 import { renewKey } from "@/lib/keys/renew-key";
+import { setKeyAllowlist } from "@/lib/keys/set-key-allowlist";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { keyTablesSnapshot, makeKey, memberWithPermissions, pinOf, validKeyInput } from "@/lib/test/keys";
 
 const GRANTS = ["keys:view", "keys:create", "keys:renew", "keys:delete"] as const;
-type Operation = "list" | "create" | "renew" | "regenerate" | "delete";
+type Operation = "list" | "create" | "renew" | "regenerate" | "restrict" | "delete";
 const NEEDS: Record<Operation, (typeof GRANTS)[number]> = {
   list: "keys:view",
   create: "keys:create",
   renew: "keys:renew",
   regenerate: "keys:create",
+  restrict: "keys:create",
   delete: "keys:delete",
 };
 
@@ -41,6 +43,8 @@ async function outcome(operation: Operation, actor: Actor, pin: string): Promise
           return renewKey(db(), actor, { keyId: target.id, pin }, context);
         case "regenerate":
           return regenerateKey(db(), actor, { keyId: target.id, pin }, context);
+        case "restrict":
+          return setKeyAllowlist(db(), actor, { keyId: target.id, allowedIps: ["10.0.0.0/8"], pin }, context);
         case "delete":
           return deleteKey(db(), actor, { keyId: target.id, confirmAlias: target.alias, pin }, context);
       }
@@ -77,8 +81,8 @@ describe("key authorization matrix, every action called directly", () => {
   });
 
   it.each([
-    ["naledi@acme.example", "Superadmin", ["list", "create", "renew", "regenerate", "delete"]],
-    ["pieter@acme.example", "Admin", ["list", "create", "renew", "regenerate", "delete"]],
+    ["naledi@acme.example", "Superadmin", ["list", "create", "renew", "regenerate", "restrict", "delete"]],
+    ["pieter@acme.example", "Admin", ["list", "create", "renew", "regenerate", "restrict", "delete"]],
     ["sipho@acme.example", "Developer", ["list"]],
     ["aisha@acme.example", "Viewer", ["list"]],
     ["johan@acme.example", "Key renewer", ["list", "renew"]],
