@@ -25,7 +25,10 @@ export interface ApiCaller {
   orgId: string;
   applicationId: string;
   mode: "live" | "test";
+  /** The prefix of the secret this call used: the current one, or the one still inside its overlap. */
   prefix: string;
+  /** Which of the key's secrets the call used. */
+  secret: "current" | "previous";
   permissions: ReadonlySet<string>;
   /** The accounts the key was given, of its own mode, by name: read in the same round trip as the key. */
   accounts: readonly KeyAccountSummary[];
@@ -57,6 +60,8 @@ const KEY_COLUMNS = {
   allowedIps: apiKeys.allowedIps,
   expiresAt: apiKeys.expiresAt,
   revokedAt: apiKeys.revokedAt,
+  previousPrefix: apiKeys.previousPrefix,
+  previousSecretExpiresAt: apiKeys.previousSecretExpiresAt,
   orgStatus: organisations.status,
   orgProducts: organisations.products,
   accounts: keyAccountsJson,
@@ -75,6 +80,14 @@ function preparedLookups(db: Executor) {
       .where(eq(apiKeys.secretHash, sql.placeholder("hash")))
       .limit(1)
       .prepare("latchkey_api_key_by_hash"),
+    // Only when no key has this secret now: a secret replaced by a regeneration with an overlap.
+    byPreviousHash: db
+      .select(KEY_COLUMNS)
+      .from(apiKeys)
+      .innerJoin(organisations, eq(organisations.id, apiKeys.orgId))
+      .where(eq(apiKeys.previousSecretHash, sql.placeholder("hash")))
+      .limit(1)
+      .prepare("latchkey_api_key_by_previous_hash"),
     byTokenHash: db
       .select(KEY_COLUMNS)
       .from(accessTokens)
@@ -124,13 +137,22 @@ export function readCredential(request: Request): Credential {
  */
 export async function verifyCredential(db: Executor, credential: Credential, now = new Date()): Promise<ApiCaller> {
   const hash = sha256Hex(credential.secret);
-  let row: Awaited<ReturnType<ReturnType<typeof lookups>["byKeyHash"]["execute"]>>[number] | undefined;
+  let row: (Awaited<ReturnType<ReturnType<typeof lookups>["byKeyHash"]["execute"]>>[number] & { previous?: boolean }) | undefined;
   if (credential.kind === "token") {
     [row] = await lookups(db).byTokenHash.execute({ hash, now });
     if (!row) throw new ApiError(401, "invalid_key", "The access token is invalid or has expired.");
   } else {
-    row = await cachedKeyLookup(db, hash, async () => (await lookups(db).byKeyHash.execute({ hash }))[0]);
+    row = await cachedKeyLookup(db, hash, async () => {
+      const [current] = await lookups(db).byKeyHash.execute({ hash });
+      if (current) return current;
+      const [previous] = await lookups(db).byPreviousHash.execute({ hash });
+      return previous ? { ...previous, previous: true } : undefined;
+    });
     if (!row) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
+    // A replaced secret works until its overlap ends — to the millisecond, cached or not — then it is unknown.
+    if (row.previous && !(row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > now.getTime())) {
+      throw new ApiError(401, "invalid_key", "That is not a valid API key.");
+    }
   }
   if (row.revokedAt) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
   if (row.orgStatus === "suspended")
@@ -144,7 +166,8 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     orgId: row.orgId,
     applicationId: row.applicationId,
     mode: row.mode,
-    prefix: row.prefix,
+    prefix: row.previous ? (row.previousPrefix ?? row.prefix) : row.prefix,
+    secret: row.previous ? "previous" : "current",
     // A permission counts only while the bank has its product enabled for the organisation.
     permissions: new Set(row.permissions.filter((p) => row.orgProducts.includes(productOf(p)!))),
     accounts: row.accounts,

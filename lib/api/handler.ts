@@ -86,7 +86,7 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
       if (!caller.permissions.has(permission)) {
         throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);
       }
-      noteKeyUse(caller.keyId, Date.now(), getDb);
+      noteKeyUse(caller.keyId, Date.now(), getDb, caller.secret);
       const response = await work({ request, caller, db, params: await route.params, requestId, ip });
       response.headers.set("x-request-id", requestId);
       return response;

@@ -45,6 +45,23 @@ export const setKeyAllowlistSchema = z.strictObject({ keyId: z.uuid({ error: "Un
 
 export const keyActionSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), pin: pinField });
 
+/** How long a regenerated key's old secret keeps working, as the regenerate dialog offers it. */
+export const SECRET_OVERLAPS = {
+  none: { label: "Stop it at once", hours: 0 },
+  "1h": { label: "1 hour", hours: 1 },
+  "24h": { label: "24 hours", hours: 24 },
+  "7d": { label: "7 days", hours: 168 },
+} as const;
+export type SecretOverlap = keyof typeof SECRET_OVERLAPS;
+
+export const regenerateKeySchema = z.strictObject({
+  keyId: z.uuid({ error: "Unknown key" }),
+  overlap: z
+    .enum(Object.keys(SECRET_OVERLAPS) as [SecretOverlap, ...SecretOverlap[]], { error: "Choose how long the old secret keeps working" })
+    .default("none"),
+  pin: pinField,
+});
+
 export const deleteKeySchema = z.strictObject({
   keyId: z.uuid({ error: "Unknown key" }),
   confirmAlias: z.string().max(200),

@@ -38,9 +38,18 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
     revokedBy: uuid().references(() => users.id),
+    /**
+     * The secret a regeneration with an overlap replaced: it keeps working until
+     * `previousSecretExpiresAt`, then never again. Null when there is no overlap running.
+     */
+    previousSecretHash: text(),
+    previousPrefix: text(),
+    previousSecretExpiresAt: timestamp({ withTimezone: true }),
+    previousSecretLastUsedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     uniqueIndex().on(t.secretHash),
+    uniqueIndex("api_keys_previous_secret_hash_unique").on(t.previousSecretHash).where(sql`previous_secret_hash is not null`),
     index().on(t.orgId),
     index().on(t.applicationId),
     // An alias is unique among the application's keys that still exist.

@@ -170,7 +170,9 @@ describe("renewing, regenerating and deleting", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => regenerateKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context)),
     );
-    const winners = results.filter((r): r is PromiseFulfilledResult<{ key: string; prefix: string }> => r.status === "fulfilled");
+    const winners = results.filter(
+      (r): r is PromiseFulfilledResult<{ key: string; prefix: string; previousSecretExpiresAt: Date | null }> => r.status === "fulfilled",
+    );
     expect(winners).toHaveLength(1);
     expect((await keyRow(created.id)).secretHash).toBe(sha256Hex(winners[0]!.value.key));
     for (const loser of results.filter((r) => r.status === "rejected")) {
