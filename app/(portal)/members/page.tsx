@@ -131,8 +131,8 @@ export default async function MembersPage() {
         ) : null}
 
         <section aria-labelledby="roles-heading" className="space-y-3">
-          <div className="flex items-end justify-between gap-4">
-            <div>
+          <div className="flex flex-wrap items-end justify-between gap-x-4 gap-y-3">
+            <div className="min-w-0">
               <h2 id="roles-heading" className="text-base font-semibold text-zinc-900">
                 Roles
               </h2>
