@@ -1,5 +1,5 @@
 import { test, type Locator, type Page } from "@playwright/test";
-import { expectNoSidewaysScroll } from "./support/a11y";
+import { expectAccessible, expectNoSidewaysScroll } from "./support/a11y";
 import { expect, screenshot, signInAs } from "./support/fixtures";
 
 /**
@@ -69,28 +69,32 @@ test.describe("the portal's layout", () => {
     }
   });
 
-  test("the key list is a list of cards on a phone and a table on a laptop", async ({ page }) => {
+  test("the key list is a list of cards on a phone and at 200 % zoom, and a table on a laptop", async ({ page }) => {
     await signInAs(page, "naledi@acme.example");
-    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/keys");
     const table = page.getByRole("table", { name: "API keys" });
     const row = table
       .getByRole("row")
       .filter({ has: page.getByRole("link") })
       .first();
-    await expect(row.getByRole("link")).toBeVisible();
-    await expect(row).toContainText(/Active|Expiring|Frozen/);
-    // Each card names its facts (shown by CSS; the hidden header row names them to screen readers).
-    const labels = await row
-      .locator("td")
-      .evaluateAll((cells) => cells.map((cell) => getComputedStyle(cell, "::before").content).filter((content) => content !== "none" && content !== "normal"));
-    expect(labels.join(" ")).toMatch(/Product and access.*Expires.*Last used/);
-    await expect(page.getByRole("button", { name: "Menu" })).toBeVisible();
-    // Nothing in a card is cut off by its scroller: the row is no wider than the table's region.
-    const region = await box(page.getByRole("region", { name: "API keys" }));
-    expect((await box(row)).width).toBeLessThanOrEqual(region.width);
-    await expectNoSidewaysScroll(page, "keys at 390 px");
-    await screenshot(page, "layout-keys-cards-390");
+    for (const width of [320, 390, 640]) {
+      await page.setViewportSize({ width, height: 844 });
+      await expect(row.getByRole("link")).toBeVisible();
+      await expect(row).toContainText(/Active|Expiring|Frozen/);
+      // Each card names its facts (shown by CSS; the hidden header row names them to screen readers).
+      const labels = await row
+        .locator("td")
+        .evaluateAll((cells) =>
+          cells.map((cell) => getComputedStyle(cell, "::before").content).filter((content) => content !== "none" && content !== "normal"),
+        );
+      expect(labels.join(" ")).toMatch(/Product and access.*Expires.*Last used/);
+      await expect(page.getByRole("button", { name: "Menu" })).toBeVisible();
+      // Nothing in a card is cut off by its scroller: the row is no wider than the table's region.
+      const region = await box(page.getByRole("region", { name: "API keys" }));
+      expect((await box(row)).width).toBeLessThanOrEqual(region.width);
+      await expectNoSidewaysScroll(page, `keys at ${width} px`);
+      await screenshot(page, `layout-keys-cards-${width}`);
+    }
     await row.getByRole("link").click();
     await expect(page).toHaveURL(/\/keys\/[0-9a-f-]{36}$/);
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -152,6 +156,7 @@ test.describe("the portal's layout", () => {
     for (const path of ["/ops", "/ops/outbox"]) {
       await page.goto(path);
       await expect(page.getByRole("main")).toHaveCount(1);
+      await expectAccessible(page, path);
       for (const width of [320, 390, 640, 1280]) {
         await page.setViewportSize({ width, height: 844 });
         await expectNoSidewaysScroll(page, `${path} at ${width} px`);

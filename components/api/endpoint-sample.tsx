@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import type { EndpointDoc } from "@/lib/api/openapi";
 import { curlSample, responseSample, type SampleValues } from "@/lib/api/samples";
@@ -26,6 +26,18 @@ function CodeBlock({ label, className, children, testId }: { label: string; clas
   );
 }
 
+/** A path that may wrap before each of its slashes on a narrow screen, never in the middle of a word. */
+function PathWithBreaks({ path }: { path: string }) {
+  // Each segment keyed by where it starts in the path.
+  const segments = path.split(/(?=\/)/).map((text, i, all) => ({ text, start: all.slice(0, i).join("").length }));
+  return segments.map(({ text, start }) => (
+    <Fragment key={start}>
+      {start > 0 ? <wbr /> : null}
+      {text}
+    </Fragment>
+  ));
+}
+
 /**
  * One endpoint: what it does, the permission it needs, a request to copy and the answer to expect.
  * Its name is a heading (`level` follows the page's outline), so a screen reader can jump from one
@@ -42,7 +54,9 @@ export function EndpointSample({ endpoint, values, level = 3 }: { endpoint: Endp
           <Badge tone={METHOD_TONE[endpoint.method]} className="w-12 justify-center font-mono uppercase">
             {endpoint.method}
           </Badge>
-          <code className="min-w-0 font-mono text-sm break-all text-zinc-900">{endpoint.path}</code>
+          <code className="min-w-0 font-mono text-sm break-words text-zinc-900">
+            <PathWithBreaks path={endpoint.path} />
+          </code>
           <span className="min-w-0 basis-full text-zinc-600 md:basis-auto">{endpoint.summary}</span>
         </Heading>
         <span className="mt-0.5 shrink-0 font-mono text-xs text-zinc-600">{endpoint.permission}</span>

@@ -22,22 +22,22 @@ import { API_PRODUCT_LABELS } from "@/lib/permissions";
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /**
- * Below 640 px the same table is a list of cards: rows and cells become blocks on a small grid (the
+ * Below 768 px (a phone, or a laptop at 200 % zoom) the same table is a list of cards: rows and cells become blocks on a small grid (the
  * alias, its prefix and application on the left; status and mode on the right; then what the key can
  * do; then expiry and last use), the header row stays for screen readers only, and the accounts and
  * the creator are left to the key's own page. Being the same table, it keeps its name, rows and links.
  */
 const KEY_TABLE = cn(
   "[&_td]:px-3 [&_td]:align-top [&_th]:px-3",
-  "max-sm:block max-sm:[&_thead]:sr-only max-sm:[&>tbody]:block",
-  "max-sm:[&>tbody>tr]:grid max-sm:[&>tbody>tr]:grid-cols-[minmax(0,1fr)_auto] max-sm:[&>tbody>tr]:gap-x-4 max-sm:[&>tbody>tr]:gap-y-2",
-  "max-sm:[&>tbody>tr]:border-b max-sm:[&>tbody>tr]:border-zinc-200 max-sm:[&>tbody>tr]:px-4 max-sm:[&>tbody>tr]:py-3.5 max-sm:[&>tbody>tr:last-child]:border-b-0",
-  "max-sm:[&_td]:block max-sm:[&_td]:min-w-0 max-sm:[&_td]:border-0 max-sm:[&_td]:p-0",
+  "max-md:block max-md:[&_thead]:sr-only max-md:[&>tbody]:block",
+  "max-md:[&>tbody>tr]:grid max-md:[&>tbody>tr]:grid-cols-[minmax(0,1fr)_auto] max-md:[&>tbody>tr]:gap-x-4 max-md:[&>tbody>tr]:gap-y-2",
+  "max-md:[&>tbody>tr]:border-b max-md:[&>tbody>tr]:border-zinc-200 max-md:[&>tbody>tr]:px-4 max-md:[&>tbody>tr]:py-3.5 max-md:[&>tbody>tr:last-child]:border-b-0",
+  "max-md:[&_td]:block max-md:[&_td]:min-w-0 max-md:[&_td]:border-0 max-md:[&_td]:p-0",
 );
 
 /** A card's label for a cell, from its data-label; the header cell already names it to screen readers. */
 const CARD_LABEL =
-  "max-sm:before:mb-0.5 max-sm:before:block max-sm:before:text-xs max-sm:before:font-medium max-sm:before:text-zinc-500 max-sm:before:content-[attr(data-label)_/_'']";
+  "max-md:before:mb-0.5 max-md:before:block max-md:before:text-xs max-md:before:font-medium max-md:before:text-zinc-500 max-md:before:content-[attr(data-label)_/_'']";
 
 /**
  * The organisation's API keys: the list, its filters and the expiry banner. Served at /keys and,
@@ -189,20 +189,20 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
               <tbody>
                 {result.keys.map((key) => (
                   <KeyRowLink key={key.id} href={`/keys/${key.id}`}>
-                    <Td className="whitespace-nowrap max-sm:col-start-1 max-sm:row-span-2 max-sm:row-start-1 max-sm:whitespace-normal max-sm:break-words">
+                    <Td className="whitespace-nowrap max-md:col-start-1 max-md:row-span-2 max-md:row-start-1 max-md:whitespace-normal max-md:break-words">
                       <Link href={`/keys/${key.id}`} className="font-medium text-zinc-900 hover:text-accent-700 hover:underline">
                         {key.alias}
                       </Link>
                       <span className="block font-mono text-xs text-zinc-600">{key.prefix}…</span>
                       <span className="block text-xs text-zinc-500">{key.applicationName}</span>
                     </Td>
-                    <Td className="max-sm:col-start-2 max-sm:row-start-2 max-sm:justify-self-end">
+                    <Td className="max-md:col-start-2 max-md:row-start-2 max-md:justify-self-end">
                       <ModeBadge mode={key.mode} />
                     </Td>
-                    <Td data-label="Product and access" className={cn("min-w-44 max-w-60 max-sm:col-span-2 max-sm:row-start-3 max-sm:max-w-none", CARD_LABEL)}>
+                    <Td data-label="Product and access" className={cn("min-w-44 max-w-60 max-md:col-span-2 max-md:row-start-3 max-md:max-w-none", CARD_LABEL)}>
                       <KeyGrants permissions={key.permissions} compact />
                     </Td>
-                    <Td className="max-w-36 text-zinc-600 max-sm:hidden">
+                    <Td className="max-w-36 text-zinc-600 max-md:hidden">
                       {key.companies.length ? (
                         <span className="block truncate text-zinc-800" title={key.companies.join(", ")}>
                           {key.companies.join(", ")}
@@ -216,10 +216,10 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                         ))}
                       </span>
                     </Td>
-                    <Td className="whitespace-nowrap max-sm:col-start-2 max-sm:row-start-1 max-sm:justify-self-end">
+                    <Td className="whitespace-nowrap max-md:col-start-2 max-md:row-start-1 max-md:justify-self-end">
                       <KeyStatusBadge status={key.status} />
                     </Td>
-                    <Td data-label="Expires" className={cn("whitespace-nowrap text-zinc-600 max-sm:col-start-1 max-sm:row-start-4", CARD_LABEL)}>
+                    <Td data-label="Expires" className={cn("whitespace-nowrap text-zinc-600 max-md:col-start-1 max-md:row-start-4", CARD_LABEL)}>
                       <RelativeTime date={key.expiresAt} now={now} expiry />
                       {canRenew && (key.status === "expiring" || key.status === "frozen") ? (
                         <span className="mt-1.5 block">
@@ -227,10 +227,10 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                         </span>
                       ) : null}
                     </Td>
-                    <Td data-label="Last used" className={cn("text-zinc-600 max-sm:col-start-2 max-sm:row-start-4 max-sm:text-right", CARD_LABEL)}>
+                    <Td data-label="Last used" className={cn("text-zinc-600 max-md:col-start-2 max-md:row-start-4 max-md:text-right", CARD_LABEL)}>
                       <RelativeTime date={key.lastUsedAt} now={now} />
                     </Td>
-                    <Td className="text-zinc-600 max-sm:hidden">{key.createdByName}</Td>
+                    <Td className="text-zinc-600 max-md:hidden">{key.createdByName}</Td>
                   </KeyRowLink>
                 ))}
               </tbody>
