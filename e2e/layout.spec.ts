@@ -87,7 +87,7 @@ test.describe("the portal's layout", () => {
         .evaluateAll((cells) =>
           cells.map((cell) => getComputedStyle(cell, "::before").content).filter((content) => content !== "none" && content !== "normal"),
         );
-      expect(labels.join(" ")).toMatch(/Product and access.*Expires.*Last used/);
+      expect(labels.join(" ")).toMatch(/Product and access.*Accounts.*Expires.*Last used.*Created by/);
       await expect(page.getByRole("button", { name: "Menu" })).toBeVisible();
       // Nothing in a card is cut off by its scroller: the row is no wider than the table's region.
       const region = await box(page.getByRole("region", { name: "API keys" }));

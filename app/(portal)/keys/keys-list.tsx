@@ -24,8 +24,8 @@ export type SearchParams = Promise<Record<string, string | string[] | undefined>
 /**
  * Below 768 px (a phone, or a laptop at 200 % zoom) the same table is a list of cards: rows and cells become blocks on a small grid (the
  * alias, its prefix and application on the left; status and mode on the right; then what the key can
- * do; then expiry and last use), the header row stays for screen readers only, and the accounts and
- * the creator are left to the key's own page. Being the same table, it keeps its name, rows and links.
+ * do; then expiry and last use; then its accounts and who created it), each fact labelled, and the
+ * header row stays for screen readers only. Being the same table, it keeps its name, rows and links.
  */
 const KEY_TABLE = cn(
   "[&_td]:px-3 [&_td]:align-top [&_th]:px-3",
@@ -202,7 +202,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                     <Td data-label="Product and access" className={cn("min-w-44 max-w-60 max-md:col-span-2 max-md:row-start-3 max-md:max-w-none", CARD_LABEL)}>
                       <KeyGrants permissions={key.permissions} compact />
                     </Td>
-                    <Td className="max-w-36 text-zinc-600 max-md:hidden">
+                    <Td data-label="Accounts" className={cn("max-w-36 text-zinc-600 max-md:col-start-1 max-md:row-start-5 max-md:max-w-none", CARD_LABEL)}>
                       {key.companies.length ? (
                         <span className="block truncate text-zinc-800" title={key.companies.join(", ")}>
                           {key.companies.join(", ")}
@@ -230,7 +230,9 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                     <Td data-label="Last used" className={cn("text-zinc-600 max-md:col-start-2 max-md:row-start-4 max-md:text-right", CARD_LABEL)}>
                       <RelativeTime date={key.lastUsedAt} now={now} />
                     </Td>
-                    <Td className="text-zinc-600 max-md:hidden">{key.createdByName}</Td>
+                    <Td data-label="Created by" className={cn("text-zinc-600 max-md:col-start-2 max-md:row-start-5 max-md:text-right", CARD_LABEL)}>
+                      {key.createdByName}
+                    </Td>
                   </KeyRowLink>
                 ))}
               </tbody>
