@@ -108,8 +108,8 @@ export default async function ApplicationPage({ params }: { params: Params }) {
                 <dt className="text-sm font-medium text-zinc-600">Client secret</dt>
                 {credentials.secretIssued ? (
                   <dd className="text-sm">
-                    <span className="sr-only">Secret ending in {credentials.clientSecretLast4}</span>
-                    <span className="font-mono text-zinc-700" aria-hidden>
+                    {/* A picture of the masked secret, read out as what it is rather than as eight bullets. */}
+                    <span role="img" className="font-mono text-zinc-700" aria-label={`Secret ending in ${credentials.clientSecretLast4}`}>
                       lkcs_••••••••{credentials.clientSecretLast4}
                     </span>
                     <span className="ml-3 rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-800">Set</span>
