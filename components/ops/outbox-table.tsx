@@ -38,18 +38,28 @@ function Status({ message, mailConfigured, maxAttempts }: { message: OutboxMessa
   );
 }
 
+/** A body's lines, each keyed by where it starts in the body: the same text always gets the same keys. */
+function linesOf(body: string): { start: number; text: string }[] {
+  let start = 0;
+  return body.split("\n").map((text) => {
+    const line = { start, text };
+    start += text.length + 1;
+    return line;
+  });
+}
+
 /** A body as an operator may read it without SMTP: a sealed link's line says so, and never holds it. */
 function Body({ body }: { body: string }) {
   return (
     <div className="mt-2 max-w-xl text-sm text-zinc-600">
-      {body.split("\n").map((line, i) =>
-        line === LINK_PLACEHOLDER ? (
-          <p key={i} className="text-zinc-500 italic">
+      {linesOf(body).map(({ start, text }) =>
+        text === LINK_PLACEHOLDER ? (
+          <p key={start} className="text-zinc-600 italic">
             [one-time link — sealed, only put in when the message is sent]
           </p>
         ) : (
-          <p key={i} className="min-h-[1lh] break-words whitespace-pre-wrap">
-            {line}
+          <p key={start} className="min-h-[1lh] break-words whitespace-pre-wrap">
+            {text}
           </p>
         ),
       )}

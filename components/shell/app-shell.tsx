@@ -27,7 +27,7 @@ function initials(name: string) {
 
 export function AppShell({ user, current, organisations, bell, children }: ShellProps) {
   return (
-    <div className="flex min-h-screen flex-col md:flex-row">
+    <div className="relative flex min-h-screen flex-col lg:flex-row">
       <a
         href="#content"
         className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
@@ -63,8 +63,11 @@ export function AppShell({ user, current, organisations, bell, children }: Shell
           <SignOutButton className="w-full justify-start" />
         </div>
       </ShellSidebar>
-      <main id="content" tabIndex={-1} className="relative min-w-0 flex-1 focus:outline-none">
-        {bell ? <div className="absolute top-3 right-4 z-10 md:right-6">{bell}</div> : null}
+      <main id="content" tabIndex={-1} className="min-w-0 flex-1 focus:outline-none lg:relative">
+        {/* Below 1024 px the bell sits at the right end of the sidebar's top bar (this box is placed
+            against the whole shell, and the bar leaves room for it); from 1024 px up, at the top right
+            of the content, level with the breadcrumb, which leaves room for it too. */}
+        {bell ? <div className="absolute top-2.5 right-4 z-10 lg:top-1.5 lg:right-6">{bell}</div> : null}
         {children}
       </main>
     </div>

@@ -47,7 +47,7 @@ export function OrganisationSwitcher({ current, organisations }: { current: Swit
         className={cn("flex w-full items-center gap-2 rounded-md px-2 py-1.5 hover:bg-zinc-100", pending && "opacity-60")}
       >
         {label}
-        <ChevronsUpDown className="size-4 shrink-0 text-zinc-400" aria-hidden />
+        <ChevronsUpDown className="size-4 shrink-0 text-zinc-500" aria-hidden />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content align="start" sideOffset={6} className="z-50 w-64 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">

@@ -71,42 +71,43 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Notice>
         ) : (
           <>
-            <form
-              method="get"
-              action="/audit"
-              role="search"
-              aria-label="Filter the audit log"
-              className="grid gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-[1fr_1fr_1fr_9.5rem_9.5rem_auto] sm:items-start"
-            >
-              <Field id="filter-actor" label="Who" error={invalid?.fieldErrors?.actor}>
-                <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Email, key alias or prefix" />
-              </Field>
-              <Field id="filter-action" label="Action" error={invalid?.fieldErrors?.action}>
-                <Select id="filter-action" name="action" defaultValue={f.action}>
-                  <option value="">Any action</option>
-                  {Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <Field id="filter-target" label="Target" error={invalid?.fieldErrors?.target}>
-                <Input id="filter-target" name="target" defaultValue={f.target} placeholder="Key alias, prefix or id" />
-              </Field>
-              <DayField id="filter-from" name="from" label="From" value={f.from} error={invalid?.fieldErrors?.from} />
-              <DayField id="filter-to" name="to" label="To" value={f.to} error={invalid?.fieldErrors?.to} />
-              <div className="flex gap-2 sm:mt-[1.625rem]">
-                <button type="submit" className={buttonVariants({ variant: "primary" })}>
-                  Filter
-                </button>
-                {filtered ? (
-                  <Link href="/audit" className={buttonVariants({ variant: "ghost" })}>
-                    Clear
-                  </Link>
-                ) : null}
-              </div>
-            </form>
+            {/* One field a row on a phone, two from 640 px, three from 1024 px, all in one row from 1280 px. */}
+            <search aria-label="Filter the audit log">
+              <form
+                method="get"
+                action="/audit"
+                className="grid grid-cols-1 gap-3 rounded-lg border border-zinc-200 bg-white p-4 sm:grid-cols-2 sm:items-start lg:grid-cols-3 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_minmax(0,1fr)_9.5rem_9.5rem_auto]"
+              >
+                <Field id="filter-actor" label="Who" error={invalid?.fieldErrors?.actor}>
+                  <Input id="filter-actor" name="actor" defaultValue={f.actor} placeholder="Email, key alias or prefix" />
+                </Field>
+                <Field id="filter-action" label="Action" error={invalid?.fieldErrors?.action}>
+                  <Select id="filter-action" name="action" defaultValue={f.action}>
+                    <option value="">Any action</option>
+                    {Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </Select>
+                </Field>
+                <Field id="filter-target" label="Target" error={invalid?.fieldErrors?.target}>
+                  <Input id="filter-target" name="target" defaultValue={f.target} placeholder="Key alias, prefix or id" />
+                </Field>
+                <DayField id="filter-from" name="from" label="From" value={f.from} error={invalid?.fieldErrors?.from} />
+                <DayField id="filter-to" name="to" label="To" value={f.to} error={invalid?.fieldErrors?.to} />
+                <div className="flex flex-wrap gap-2 sm:mt-[1.625rem]">
+                  <button type="submit" className={buttonVariants({ variant: "primary" })}>
+                    Filter
+                  </button>
+                  {filtered ? (
+                    <Link href="/audit" className={buttonVariants({ variant: "ghost" })}>
+                      Clear
+                    </Link>
+                  ) : null}
+                </div>
+              </form>
+            </search>
             {invalid ? <FormAlert message={invalid.message} /> : null}
             {result ? (
               <>
@@ -128,7 +129,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     )}
                   </p>
                 )}
-                <nav aria-label="Pages" className="flex items-center justify-between text-sm text-zinc-600">
+                <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-2 text-sm text-zinc-600">
                   <span>Page {result.page}</span>
                   <span className="flex gap-2">
                     {result.page > 1 ? (

@@ -57,24 +57,24 @@ export default async function CredentialsPage({ searchParams }: { searchParams: 
         ) : (
           <>
             {!seesCredentials ? (
-              <p className="flex items-center gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600">
-                <Lock className="size-4 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include client credentials: you see each
-                application&rsquo;s keys.
+              <p className="flex items-start gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600">
+                <Lock className="mt-0.5 size-4 shrink-0 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include client credentials: you
+                see each application&rsquo;s keys.
               </p>
             ) : null}
-            <ul aria-label="Applications" className="grid gap-3 md:grid-cols-2">
+            <ul aria-label="Applications" className="grid grid-cols-1 gap-3 md:grid-cols-2">
               {apps.map((app) => (
                 <li key={app.id}>
                   <Card className="relative p-5 transition-colors focus-within:ring-2 focus-within:ring-accent-500 hover:border-zinc-300">
                     <div className="flex items-start justify-between gap-3">
-                      <h2 className="text-base font-semibold text-zinc-900">
+                      <h2 className="min-w-0 text-base font-semibold break-words text-zinc-900">
                         <Link href={`/credentials/${app.id}`} className="after:absolute after:inset-0 focus:outline-none">
                           {app.name}
                         </Link>
                       </h2>
-                      <ChevronRight className="size-4 text-zinc-400" aria-hidden />
+                      <ChevronRight className="mt-1 size-4 shrink-0 text-zinc-500" aria-hidden />
                     </div>
-                    <dl className="mt-3 grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+                    <dl className="mt-3 grid grid-cols-[7rem_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm">
                       {app.credentials ? (
                         <>
                           <dt className="text-zinc-500">Client ID</dt>

@@ -25,7 +25,7 @@ export default async function DocsPage() {
         }
       />
       <PageBody>
-        <Card className="space-y-2 p-5 text-sm text-zinc-700">
+        <Card className="space-y-2 p-5 text-sm break-words text-zinc-700">
           <p>
             Send your key in the <code className="font-mono">x-api-key</code> header on every request — never in a URL. Money is an integer in minor units
             (cents) with its currency; times are ISO 8601 in UTC. Errors look like <code className="font-mono">{`{"error":{"code","message"}}`}</code>.
@@ -44,7 +44,7 @@ export default async function DocsPage() {
         </Card>
         <div className="space-y-2">
           {ENDPOINTS.map((endpoint) => (
-            <EndpointSample key={`${endpoint.method} ${endpoint.path}`} endpoint={endpoint} values={{ origin, prefix: "lk_live_xxxx" }} />
+            <EndpointSample key={`${endpoint.method} ${endpoint.path}`} endpoint={endpoint} values={{ origin, prefix: "lk_live_xxxx" }} level={2} />
           ))}
         </div>
       </PageBody>

@@ -40,8 +40,9 @@ export default async function MembersPage() {
             <tr>
               <Th>Member</Th>
               <Th>Role</Th>
-              <Th>PIN</Th>
-              <Th>Member since</Th>
+              {/* Below 768 px these two move under the member's name, so the actions stay in view. */}
+              <Th className="max-md:hidden">PIN</Th>
+              <Th className="max-md:hidden">Member since</Th>
               {canManage ? <Th className="text-right">Actions</Th> : null}
             </tr>
           </thead>
@@ -60,13 +61,16 @@ export default async function MembersPage() {
                       {m.name}
                       {self ? <span className="ml-1.5 text-xs font-normal text-zinc-500">(you)</span> : null}
                     </div>
-                    <div className="text-xs text-zinc-500">{m.email}</div>
+                    <div className="text-xs break-all text-zinc-500">{m.email}</div>
+                    <div className="mt-0.5 text-xs text-zinc-500 md:hidden">
+                      PIN {m.pinSet ? "set" : "not yet set"} · member since {formatDate(m.joinedAt)}
+                    </div>
                   </Td>
                   <Td>
                     <Badge tone={m.builtInRole === "superadmin" ? "accent" : "neutral"}>{m.roleName}</Badge>
                   </Td>
-                  <Td className="whitespace-nowrap text-zinc-600">{m.pinSet ? "Set" : "Not yet set"}</Td>
-                  <Td className="tabular whitespace-nowrap text-zinc-600">{formatDate(m.joinedAt)}</Td>
+                  <Td className="whitespace-nowrap text-zinc-600 max-md:hidden">{m.pinSet ? "Set" : "Not yet set"}</Td>
+                  <Td className="tabular whitespace-nowrap text-zinc-600 max-md:hidden">{formatDate(m.joinedAt)}</Td>
                   {canManage ? (
                     <Td className="text-right">
                       {self || m.builtInRole === "superadmin" ? (
@@ -131,8 +135,8 @@ export default async function MembersPage() {
         ) : null}
 
         <section aria-labelledby="roles-heading" className="space-y-3">
-          <div className="flex items-end justify-between gap-4">
-            <div>
+          <div className="flex flex-wrap items-end justify-between gap-x-4 gap-y-3">
+            <div className="min-w-0">
               <h2 id="roles-heading" className="text-base font-semibold text-zinc-900">
                 Roles
               </h2>

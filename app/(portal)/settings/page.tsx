@@ -33,19 +33,19 @@ export default async function SettingsPage() {
             Developer
           </h2>
           <Link href="/settings/developer/api-keys" className="flex items-center gap-3 px-5 py-4 hover:bg-zinc-50">
-            <KeyRound className="size-5 text-accent-600" aria-hidden />
-            <span className="flex-1">
+            <KeyRound className="size-5 shrink-0 text-accent-600" aria-hidden />
+            <span className="min-w-0 flex-1">
               <span className="block text-sm font-medium text-zinc-900">API keys</span>
               <span className="block text-sm text-zinc-500">Create, renew and delete the keys your software uses.</span>
             </span>
-            <ChevronRight className="size-4 text-zinc-400" aria-hidden />
+            <ChevronRight className="size-4 shrink-0 text-zinc-500" aria-hidden />
           </Link>
         </Card>
         <Card aria-labelledby="sign-in-heading">
           <h2 id="sign-in-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
             Your sign-in
           </h2>
-          <dl className="grid grid-cols-1 gap-y-1 px-5 py-4 text-sm sm:grid-cols-[10rem_1fr] sm:gap-y-3">
+          <dl className="grid grid-cols-1 gap-y-1 px-5 py-4 text-sm sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-y-3">
             <dt className="text-zinc-500">Name</dt>
             <dd className="mb-2 sm:mb-0">{actor.user.name}</dd>
             <dt className="text-zinc-500">Email</dt>
@@ -79,17 +79,19 @@ export default async function SettingsPage() {
             <SignOutOthersButton others={others} />
           </div>
           <ul aria-label="Your sessions" className="divide-y divide-zinc-100">
-            {sessions.map((session, i) => {
+            {sessions.map((session) => {
               const Icon = session.device.os === "iOS" || session.device.os === "Android" ? Smartphone : Monitor;
+              // Session ids never reach the browser; when and where a session began tells them apart.
+              const key = `${session.createdAt.toISOString()} ${session.ip ?? ""} ${session.userAgent ?? ""}`;
               return (
-                <li key={i} className="flex items-start gap-3 px-5 py-4" aria-current={session.current ? "true" : undefined}>
-                  <Icon className="mt-0.5 size-5 shrink-0 text-zinc-400" aria-hidden />
+                <li key={key} className="flex items-start gap-3 px-5 py-4" aria-current={session.current ? "true" : undefined}>
+                  <Icon className="mt-0.5 size-5 shrink-0 text-zinc-500" aria-hidden />
                   <div className="min-w-0 flex-1">
                     <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-zinc-900">
                       {session.device.label}
                       {session.current ? <Badge tone="success">This device</Badge> : null}
                     </p>
-                    <p className="mt-0.5 text-sm text-zinc-500">
+                    <p className="mt-0.5 text-sm break-words text-zinc-500">
                       <span className="font-mono tabular">{session.ip ?? "Address unknown"}</span>
                       <span aria-hidden> · </span>
                       <span>

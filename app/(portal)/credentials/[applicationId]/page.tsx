@@ -1,6 +1,7 @@
 import { KeyRound, Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { ApplicationSwitcher, RotateSecret } from "@/components/admin/credentials";
 import { KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { RelativeTime } from "@/components/keys/relative-time";
@@ -18,9 +19,27 @@ import { formatDate, formatDateTime } from "@/lib/format";
 import { keyStatus } from "@/lib/key-status";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 
-export const metadata: Metadata = { title: "Application" };
+type Params = Promise<{ applicationId: string }>;
 
-export default async function ApplicationPage({ params }: { params: Promise<{ applicationId: string }> }) {
+/** One read of the application per request, shared by the page's title and the page. */
+const loadApplication = cache(async (applicationId: string) => query(getApplicationView, await requirePageActor({ organisation: true }), applicationId));
+
+/** The tab names the application: "ERP integration · Credentials · Latchkey". */
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const actor = await requirePageActor({ organisation: true });
+  if (!actor.permissions.has("credentials:view") && !actor.permissions.has("keys:view")) return { title: "Credentials" };
+  const { applicationId } = await params;
+  try {
+    const view = await loadApplication(applicationId);
+    return { title: `${view.application.name} · Credentials` };
+  } catch (error) {
+    // The page answers "not found" (and records the attempt); the title only stays generic.
+    if (error instanceof NotFoundError) return { title: "Credentials" };
+    throw error;
+  }
+}
+
+export default async function ApplicationPage({ params }: { params: Params }) {
   const actor = await requirePageActor({ organisation: true });
   const org = actor.org;
   if (!actor.permissions.has("credentials:view") && !actor.permissions.has("keys:view")) {
@@ -42,7 +61,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
   const { applicationId } = await params;
   let view: ApplicationView;
   try {
-    view = await query(getApplicationView, actor, applicationId);
+    view = await loadApplication(applicationId);
   } catch (error) {
     if (error instanceof NotFoundError) await pageNotFound(actor, { action: "credentials.view", targetType: "application", targetId: applicationId });
     throw error;
@@ -70,9 +89,9 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
 
         <section aria-labelledby="credentials-heading">
           {credentials ? (
-            <Card className="p-6">
-              <div className="flex items-start justify-between gap-4">
-                <div>
+            <Card className="p-5 sm:p-6">
+              <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-3">
+                <div className="min-w-0 flex-1 basis-64">
                   <h2 id="credentials-heading" className="text-base font-semibold text-zinc-900">
                     Client credentials
                   </h2>
@@ -80,16 +99,17 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
                 </div>
                 <RotateSecret applicationId={application.id} name={application.name} issued={credentials.secretIssued} />
               </div>
-              <dl className="mt-5 grid gap-4 sm:grid-cols-[10rem_1fr]">
+              <dl className="mt-5 grid grid-cols-1 gap-x-4 gap-y-1 sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-y-4 [&>dd]:mb-3 sm:[&>dd]:mb-0 [&>dd]:min-w-0">
                 <dt className="text-sm font-medium text-zinc-600">Client ID</dt>
                 <dd className="flex items-center gap-3">
-                  <span className="font-mono text-sm break-all text-zinc-900">{credentials.clientId}</span>
+                  <span className="min-w-0 font-mono text-sm break-all text-zinc-900">{credentials.clientId}</span>
                   <CopyButton value={credentials.clientId} size="sm" label="Copy the client ID" />
                 </dd>
                 <dt className="text-sm font-medium text-zinc-600">Client secret</dt>
                 {credentials.secretIssued ? (
                   <dd className="text-sm">
-                    <span className="font-mono text-zinc-700" aria-label={`Secret ending in ${credentials.clientSecretLast4}`}>
+                    {/* A picture of the masked secret, read out as what it is rather than as eight bullets. */}
+                    <span role="img" className="font-mono text-zinc-700" aria-label={`Secret ending in ${credentials.clientSecretLast4}`}>
                       lkcs_••••••••{credentials.clientSecretLast4}
                     </span>
                     <span className="ml-3 rounded-full bg-green-50 px-2 py-0.5 text-xs font-medium text-green-800">Set</span>
@@ -124,16 +144,16 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
         </section>
 
         <section aria-labelledby="keys-heading" className="space-y-3">
-          <h2 id="keys-heading" className="text-base font-semibold text-zinc-900">
+          <h2 id="keys-heading" className="text-base font-semibold break-words text-zinc-900">
             API keys of {application.name}
           </h2>
           {keys === null ? (
-            <p className="flex items-center gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600">
-              <Lock className="size-4 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include viewing API keys.
+            <p className="flex items-start gap-2 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-600">
+              <Lock className="mt-0.5 size-4 shrink-0 text-zinc-500" aria-hidden /> Your role ({actor.role?.name}) does not include viewing API keys.
             </p>
           ) : keys.length === 0 ? (
             <div className="rounded-lg border border-dashed border-zinc-300 bg-white px-4 py-8 text-center text-sm text-zinc-600">
-              <KeyRound className="mx-auto mb-2 size-5 text-zinc-400" aria-hidden />
+              <KeyRound className="mx-auto mb-2 size-5 text-zinc-500" aria-hidden />
               This application has no API keys yet.
               {canCreate ? (
                 <>

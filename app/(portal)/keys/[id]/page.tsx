@@ -1,6 +1,7 @@
 import { Copy, Lock, ShieldAlert } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { cache } from "react";
 import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
@@ -21,9 +22,27 @@ import { PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { daysLeft } from "@/lib/key-status";
 import { getKey, type KeyDetail } from "@/lib/keys/get-key";
 
-export const metadata: Metadata = { title: "API key" };
+type Params = Promise<{ id: string }>;
 
-export default async function KeyPage({ params }: { params: Promise<{ id: string }> }) {
+/** One read of the key per request, shared by the page's title and the page. */
+const loadKey = cache(async (id: string) => query(getKey, await requirePageActor({ organisation: true }), id));
+
+/** The tab names the key: "ERP sync · API keys · Latchkey". */
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const actor = await requirePageActor({ organisation: true });
+  if (!actor.permissions.has("keys:view")) return { title: "API keys" };
+  const { id } = await params;
+  try {
+    const key = await loadKey(id);
+    return { title: `${key.alias} · API keys` };
+  } catch (error) {
+    // The page answers "not found" (and records the attempt); the title only stays generic.
+    if (error instanceof NotFoundError) return { title: "API keys" };
+    throw error;
+  }
+}
+
+export default async function KeyPage({ params }: { params: Params }) {
   const actor = await requirePageActor({ organisation: true });
   const org = actor.org;
   if (!actor.permissions.has("keys:view")) {
@@ -38,7 +57,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   let key: KeyDetail;
   try {
-    key = await query(getKey, actor, id);
+    key = await loadKey(id);
   } catch (error) {
     if (error instanceof NotFoundError) await pageNotFound(actor, { action: "key.view", targetType: "api_key", targetId: id });
     throw error;
@@ -77,16 +96,16 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
               : `This key freezes in ${left} ${left === 1 ? "day" : "days"}. Renew it to keep your integration running.`}
           </div>
         ) : null}
-        <div className="grid gap-6 lg:grid-cols-[1fr_340px]">
-          <Card className="p-5">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_340px]">
+          <Card className="min-w-0 p-5">
             <h2 className="text-sm font-semibold text-zinc-900">Key</h2>
-            <dl className="mt-4 grid grid-cols-[9rem_1fr] gap-y-3 text-sm">
+            <dl className="mt-4 grid grid-cols-1 gap-y-1 text-sm sm:grid-cols-[9rem_minmax(0,1fr)] sm:gap-y-3 [&>dd]:mb-2 sm:[&>dd]:mb-0 [&>dd]:min-w-0">
               <dt className="text-zinc-500">Status</dt>
               <dd>
                 <KeyStatusBadge status={key.status} />
               </dd>
               <dt className="text-zinc-500">Key</dt>
-              <dd className="font-mono text-xs text-zinc-800">
+              <dd className="font-mono text-xs break-words text-zinc-800">
                 {key.prefix}… <span className="font-sans text-zinc-500">(the full key was shown once)</span>
                 <ThirdPartyWarning id="key-warning" />
               </dd>
@@ -95,7 +114,7 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
                 <ModeBadge mode={key.mode} />
               </dd>
               <dt className="text-zinc-500">Application</dt>
-              <dd>{key.applicationName}</dd>
+              <dd className="break-words">{key.applicationName}</dd>
               <dt className="text-zinc-500">Expires</dt>
               <dd>
                 <RelativeTime date={key.expiresAt} now={now} expiry /> <span className="text-zinc-500">· {formatDateTime(key.expiresAt)}</span>
@@ -116,17 +135,17 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
               ) : null}
             </dl>
           </Card>
-          <Card className="p-5">
+          <Card className="min-w-0 p-5">
             <h2 className="text-sm font-semibold text-zinc-900">Accounts it can reach</h2>
             {key.companies.length ? <p className="mt-1 text-sm text-zinc-600">{key.companies.join(", ")}</p> : null}
             <ul className="mt-3 space-y-2 text-sm">
               {key.accounts.map((a) => (
-                <li key={a.id} className="flex items-center justify-between gap-2 rounded-md border border-zinc-100 px-3 py-2">
-                  <span>
+                <li key={a.id} className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1 rounded-md border border-zinc-200 px-3 py-2">
+                  <span className="min-w-0 break-words">
                     {a.name}
                     {a.companyName ? <span className="block text-xs text-zinc-500">{a.companyName}</span> : null}
                   </span>
-                  <span className="font-mono text-xs text-zinc-600">
+                  <span className="font-mono text-xs whitespace-nowrap text-zinc-600">
                     {a.currency} {maskedNumber(a.number)}
                   </span>
                 </li>
@@ -136,8 +155,8 @@ export default async function KeyPage({ params }: { params: Promise<{ id: string
         </div>
 
         <Card className="p-5">
-          <div className="flex items-start justify-between gap-4">
-            <div>
+          <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
+            <div className="min-w-0 flex-1 basis-64">
               <h2 className="text-sm font-semibold text-zinc-900">
                 Permissions <Badge className="ml-1">{PRESET_LABELS[presetOf(key.permissions, org.products)]}</Badge>
               </h2>
