@@ -1,6 +1,6 @@
 import { test, type Page } from "@playwright/test";
 import { E2E_NEWCOMERS, E2E_PASSWORD } from "./support/people";
-import { expectAccessible, expectEveryWidth } from "./support/a11y";
+import { expectAccessible, expectEveryWidth, expectNoSidewaysScroll } from "./support/a11y";
 import { expect, signInAs } from "./support/fixtures";
 
 /**
@@ -65,5 +65,42 @@ test.describe("every page is accessible and works at every width", () => {
     await sweep(ops, "/ops", "ops", /Organisations/);
     await sweep(ops, "/ops/outbox", "ops-outbox", "E-mail outbox");
     await opsContext.close();
+  });
+
+  test("menus, popovers and the account dialogs, on a phone and a desktop", async ({ page }) => {
+    await signInAs(page, "pieter@acme.example");
+    for (const width of [390, 1280]) {
+      await page.setViewportSize({ width, height: 844 });
+      await page.goto("/keys");
+      await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+
+      // The bell's panel fits the window.
+      await page.getByRole("button", { name: /^Notifications:/ }).click();
+      await expect(page.getByRole("dialog", { name: "Notifications" })).toBeVisible();
+      await expectAccessible(page, `the notifications at ${width} px`);
+      await expectNoSidewaysScroll(page, `the notifications at ${width} px`);
+      await page.keyboard.press("Escape");
+      await expect(page.getByRole("button", { name: /^Notifications:/ })).toBeFocused();
+
+      // The organisation switcher (in the drawer on a phone).
+      if (width < 1024) await page.getByRole("button", { name: "Menu" }).click();
+      await page.getByRole("button", { name: /Switch organisation/ }).click();
+      await expect(page.getByRole("menu")).toBeVisible();
+      await expectAccessible(page, `the organisation switcher at ${width} px`);
+      await expectNoSidewaysScroll(page, `the organisation switcher at ${width} px`);
+      await page.keyboard.press("Escape");
+      await expect(page.getByRole("menu")).toBeHidden();
+    }
+
+    await page.goto("/settings");
+    for (const name of ["Change PIN", "Change password"]) {
+      const trigger = page.getByRole("button", { name, exact: true });
+      await trigger.click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await expectAccessible(page, `the ${name} dialog`);
+      await page.keyboard.press("Escape");
+      await expect(page.getByRole("dialog")).toBeHidden();
+      await expect(trigger, `closing ${name} returns focus to its button`).toBeFocused();
+    }
   });
 });

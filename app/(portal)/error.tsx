@@ -1,5 +1,6 @@
 "use client";
 
-import { ErrorView } from "@/components/shell/error-view";
+import { ShellErrorView } from "@/components/shell/error-view";
 
-export default ErrorView;
+/** Inside the portal's frame, whose <main> it already sits in. */
+export default ShellErrorView;

@@ -54,7 +54,13 @@ export function NotificationBell({ items, unread }: { items: BellItem[]; unread:
         ) : null}
       </Popover.Trigger>
       <Popover.Portal>
-        <Popover.Content align="end" sideOffset={6} aria-label="Notifications" className="z-50 w-96 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
+        <Popover.Content
+          align="end"
+          sideOffset={6}
+          aria-label="Notifications"
+          collisionPadding={8}
+          className="z-50 w-[min(24rem,calc(100vw-1rem))] rounded-lg border border-zinc-200 bg-white p-1 shadow-lg"
+        >
           <div className="flex items-center justify-between px-3 py-2">
             <p className="text-xs font-medium text-zinc-500">Notifications</p>
             {count ? (
