@@ -1,16 +1,31 @@
 "use client";
 
-import { ArrowUpRight, Search, X } from "lucide-react";
+import { ArrowUpRight, Loader2, Search, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
-import { cn } from "@/lib/utils";
+import { SegmentedControl } from "@/components/ui/segmented-control";
 
 const selectClass =
   "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-800 shadow-sm focus-visible:outline-2 focus-visible:outline-accent-500";
 
-/** Filters live in the URL, so a filtered list can be shared and survives a reload. */
-export function KeysToolbar({ applications, products }: { applications: { id: string; name: string }[]; products: { id: string; name: string }[] }) {
+/** The application filter's value for "All applications" (an application id is a UUID). */
+const ALL = "all";
+const FILTERS = ["q", "status", "product", "mode", "app"] as const;
+
+/**
+ * Filters live in the URL, so a filtered list can be shared and survives a reload. `resultCount`, the
+ * number of keys the list shows for these filters, is announced politely as it changes.
+ */
+export function KeysToolbar({
+  applications,
+  products,
+  resultCount,
+}: {
+  applications: { id: string; name: string }[];
+  products: { id: string; name: string }[];
+  resultCount?: number;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -36,26 +51,19 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
 
   const app = params.get("app") ?? "";
   const selectedApp = applications.find((a) => a.id === app);
+  const filtered = FILTERS.some((name) => params.get(name));
   return (
-    <div className={cn("space-y-3", pending && "opacity-70")}>
+    // While the list reloads the search field shows a spinner; the controls keep their full contrast.
+    <div className="space-y-3">
       {applications.length > 1 ? (
         <div className="flex flex-wrap items-center gap-3">
-          <div role="group" aria-label="Application" className="inline-flex rounded-lg border border-zinc-200 bg-white p-0.5 shadow-xs">
-            {[{ id: "", name: "All applications" }, ...applications].map((a) => (
-              <button
-                key={a.id || "all"}
-                type="button"
-                aria-pressed={app === a.id}
-                onClick={() => update("app", a.id)}
-                className={cn(
-                  "rounded-md px-3 py-1.5 text-sm font-medium transition-colors",
-                  app === a.id ? "bg-zinc-900 text-white" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
-                )}
-              >
-                {a.name}
-              </button>
-            ))}
-          </div>
+          <SegmentedControl
+            label="Application"
+            value={app || ALL}
+            onValueChange={(id) => update("app", id === ALL ? "" : id)}
+            options={[{ value: ALL, label: "All applications" }, ...applications.map((a) => ({ value: a.id, label: a.name }))]}
+            className="bg-white"
+          />
           {selectedApp ? (
             <Link href={`/credentials/${selectedApp.id}`} className="inline-flex items-center gap-1 text-sm font-medium text-accent-700 hover:underline">
               Open {selectedApp.name}
@@ -66,7 +74,11 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
       ) : null}
       <div className="flex flex-wrap items-center gap-2">
         <div className="relative min-w-64 flex-1">
-          <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-zinc-400" aria-hidden />
+          {pending ? (
+            <Loader2 className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 animate-spin text-zinc-500" aria-hidden />
+          ) : (
+            <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-zinc-500" aria-hidden />
+          )}
           <label htmlFor="key-search" className="sr-only">
             Search by alias or prefix
           </label>
@@ -76,13 +88,13 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
             placeholder="Search by alias or prefix"
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            className="h-9 w-full rounded-md border border-zinc-300 bg-white pr-8 pl-8 text-sm shadow-sm placeholder:text-zinc-400 focus-visible:outline-2 focus-visible:outline-accent-500"
+            className="h-9 w-full rounded-md border border-zinc-300 bg-white pr-9 pl-8 text-sm shadow-sm placeholder:text-zinc-500 focus-visible:outline-2 focus-visible:outline-accent-500 [&::-webkit-search-cancel-button]:appearance-none"
           />
           {q ? (
             <button
               type="button"
               onClick={() => setQ("")}
-              className="absolute top-1/2 right-2 -translate-y-1/2 text-zinc-400 hover:text-zinc-700"
+              className="absolute top-1/2 right-1.5 grid size-6 -translate-y-1/2 place-items-center rounded text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-accent-500"
               aria-label="Clear search"
             >
               <X className="size-4" aria-hidden />
@@ -122,6 +134,15 @@ export function KeysToolbar({ applications, products }: { applications: { id: st
           <option value="test">Test</option>
         </select>
       </div>
+      {resultCount === undefined ? null : (
+        <p role="status" className="sr-only">
+          {resultCount === 0
+            ? filtered
+              ? "No keys match these filters"
+              : "No keys yet"
+            : `${resultCount} ${resultCount === 1 ? "key" : "keys"}${filtered ? (resultCount === 1 ? " matches these filters" : " match these filters") : ""}`}
+        </p>
+      )}
     </div>
   );
 }

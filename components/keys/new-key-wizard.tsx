@@ -28,6 +28,7 @@ import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
+const STEP_HEADINGS = ["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"] as const;
 /** Each step's name in the address (?step=access), so the browser's Back and Forward move between steps. */
 const STEP_SLUGS = ["details", "access", "permissions", "review"] as const;
 const STEP_SCHEMAS = [z.object(keyDetailsShape), z.object(keyAccessShape), z.object(keyPermissionsShape)];
@@ -85,6 +86,11 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ id: string; key: string } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const [focusInvalid, setFocusInvalid] = useState(0);
+  /** A refused choice is checked again as it changes, so its error (and aria-invalid) goes once it is fixed. */
+  const recheck = (field: "companyIds" | "accountIds") => () => {
+    if (form.getFieldState(field).error) void trigger(field);
+  };
 
   const values = watch();
   const accountsOfMode = useMemo(() => options.accounts.filter((a) => a.mode === values.mode), [options.accounts, values.mode]);
@@ -101,6 +107,15 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   useEffect(() => {
     heading.current?.focus();
   }, [step]);
+
+  // After a refused Continue on Access or Permissions, focus goes where the error is.
+  useEffect(() => {
+    if (!focusInvalid) return;
+    const form = root.current?.querySelector("form");
+    const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]:not(:disabled)');
+    const group = form?.querySelector<HTMLElement>("fieldset[aria-describedby], table[aria-describedby]");
+    (first ?? group)?.focus();
+  }, [focusInvalid]);
 
   /** Shows step `to` and puts it in the address: a new history entry going forward, the same one otherwise. */
   const goTo = useCallback(
@@ -137,7 +152,11 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
       return;
     }
     const ok = await trigger(STEP_FIELDS[step], { shouldFocus: true });
-    if (!ok) return;
+    if (!ok) {
+      // Checkbox groups: the first invalid checkbox once the error is shown, else the group itself.
+      if (step === 1 || step === 2) setFocusInvalid((n) => n + 1);
+      return;
+    }
     if (step === 0) {
       setFormError(null);
       setCheckingAlias(true);
@@ -247,24 +266,9 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   return (
     <div ref={root} className="grid gap-6 lg:grid-cols-[1fr_300px]">
       <div>
-        <ol aria-label="Steps" className="mb-5 flex items-center gap-2 text-sm">
-          {STEPS.map((label, i) => (
-            <li key={label} className="flex items-center gap-2" aria-current={i === step ? "step" : undefined}>
-              <span
-                className={cn(
-                  "grid size-6 place-items-center rounded-full text-xs font-semibold",
-                  i < step ? "bg-accent-600 text-white" : i === step ? "bg-accent-100 text-accent-700 ring-2 ring-accent-500" : "bg-zinc-200 text-zinc-500",
-                )}
-              >
-                {i < step ? <Check className="size-3.5" aria-hidden /> : i + 1}
-              </span>
-              <span className={cn("font-medium", i === step ? "text-zinc-900" : "text-zinc-500")}>{label}</span>
-              {i < STEPS.length - 1 ? <span className="mx-1 h-px w-8 bg-zinc-300" aria-hidden /> : null}
-            </li>
-          ))}
-        </ol>
+        <Stepper step={step} />
 
-        <Card className="p-6">
+        <Card className="p-4 sm:p-6">
           <form
             method="post"
             noValidate
@@ -275,7 +279,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             }}
           >
             <h2 ref={heading} tabIndex={-1} className="text-base font-semibold text-zinc-900 focus:outline-none">
-              {["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"][step]}
+              {STEP_HEADINGS[step]}
             </h2>
             <div className="mt-1 mb-5 text-sm text-zinc-600">
               {
@@ -388,24 +392,30 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             {step === 1 ? (
               <div className="space-y-5">
                 {business ? (
-                  <fieldset aria-describedby={formState.errors.companyIds ? "companyIds-error" : undefined}>
+                  <fieldset tabIndex={-1} aria-describedby={formState.errors.companyIds ? "companyIds-error" : undefined} className="focus:outline-none">
                     <legend className="text-sm font-medium text-zinc-800">Companies</legend>
                     <div className="mt-1.5 space-y-2">
                       {options.companies.map((company) => (
                         <label key={company.id} className="flex items-center gap-2.5 rounded-md border border-zinc-200 px-3 py-2.5 text-sm hover:bg-zinc-50">
-                          <input type="checkbox" value={company.id} className="size-4 accent-accent-600" {...register("companyIds")} />
+                          <input
+                            type="checkbox"
+                            value={company.id}
+                            className="size-4 accent-accent-600"
+                            aria-invalid={formState.errors.companyIds ? true : undefined}
+                            {...register("companyIds", { onChange: recheck("companyIds") })}
+                          />
                           {company.name}
                         </label>
                       ))}
                     </div>
                     {formState.errors.companyIds ? (
-                      <p id="companyIds-error" className="mt-1.5 text-sm text-red-700">
+                      <p id="companyIds-error" role="alert" className="mt-1.5 text-sm text-red-700">
                         {formState.errors.companyIds.message ?? "Choose at least one company"}
                       </p>
                     ) : null}
                   </fieldset>
                 ) : null}
-                <fieldset aria-describedby={formState.errors.accountIds ? "accountIds-error" : undefined}>
+                <fieldset tabIndex={-1} aria-describedby={formState.errors.accountIds ? "accountIds-error" : undefined} className="focus:outline-none">
                   <legend className="text-sm font-medium text-zinc-800">{values.mode === "live" ? "Live accounts" : "Test accounts"}</legend>
                   {visibleAccounts.length === 0 ? (
                     <p className="mt-1.5 text-sm text-zinc-500">{business ? "Choose a company to see its accounts." : "There are no accounts of this mode."}</p>
@@ -413,7 +423,13 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                     <div className="mt-1.5 space-y-2">
                       {visibleAccounts.map((account) => (
                         <label key={account.id} className="flex items-center gap-2.5 rounded-md border border-zinc-200 px-3 py-2.5 text-sm hover:bg-zinc-50">
-                          <input type="checkbox" value={account.id} className="size-4 accent-accent-600" {...register("accountIds")} />
+                          <input
+                            type="checkbox"
+                            value={account.id}
+                            className="size-4 accent-accent-600"
+                            aria-invalid={formState.errors.accountIds ? true : undefined}
+                            {...register("accountIds", { onChange: recheck("accountIds") })}
+                          />
                           <span className="flex-1">{account.name}</span>
                           <span className="font-mono text-xs text-zinc-500">
                             {account.currency} {maskedNumber(account.number)}
@@ -424,7 +440,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                     </div>
                   )}
                   {formState.errors.accountIds ? (
-                    <p id="accountIds-error" className="mt-1.5 text-sm text-red-700">
+                    <p id="accountIds-error" role="alert" className="mt-1.5 text-sm text-red-700">
                       {formState.errors.accountIds.message}
                     </p>
                   ) : null}
@@ -438,6 +454,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                 value={values.permissions}
                 onChange={(permissions) => setValue("permissions", permissions, { shouldValidate: true, shouldDirty: true })}
                 error={formState.errors.permissions?.message ?? formState.errors.permissions?.root?.message}
+                errorId="permissions-error"
               />
             ) : null}
 
@@ -555,6 +572,47 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           router.refresh();
         }}
       />
+    </div>
+  );
+}
+
+/**
+ * Where the person is: below 640 px one line ("Step 2 of 4 · Choose what it can reach"), wider the full
+ * row. Either way the current step is aria-current="step" and finished steps say "completed".
+ */
+function Stepper({ step }: { step: number }) {
+  return (
+    <div className="mb-5">
+      <p className="text-sm text-zinc-600 sm:hidden">
+        <span className="font-medium text-zinc-900">
+          Step {step + 1} of {STEPS.length}
+        </span>{" "}
+        · {STEP_HEADINGS[step]}
+      </p>
+      <ol aria-label="Steps" className="hidden flex-wrap items-center gap-2 text-sm sm:flex">
+        {STEPS.map((label, i) => (
+          <li key={label} className="flex items-center gap-2" aria-current={i === step ? "step" : undefined}>
+            <span
+              className={cn(
+                "grid size-6 place-items-center rounded-full text-xs font-semibold forced-colors:border",
+                i < step
+                  ? "bg-accent-600 text-white"
+                  : i === step
+                    ? "bg-accent-100 text-accent-700 ring-2 ring-accent-500 forced-colors:border-2 forced-colors:border-[Highlight]"
+                    : "bg-zinc-200 text-zinc-600",
+              )}
+              aria-hidden
+            >
+              {i < step ? <Check className="size-3.5" /> : i + 1}
+            </span>
+            <span className={cn("font-medium", i === step ? "text-zinc-900" : "text-zinc-600")}>
+              {label}
+              {i < step ? <span className="sr-only"> (completed)</span> : null}
+            </span>
+            {i < STEPS.length - 1 ? <span className="mx-1 h-px w-8 bg-zinc-300" aria-hidden /> : null}
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

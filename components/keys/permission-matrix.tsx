@@ -1,7 +1,7 @@
 "use client";
 
-import { Check } from "lucide-react";
-import { useId, useRef, type KeyboardEvent } from "react";
+import { Check, X } from "lucide-react";
+import { useId } from "react";
 import {
   applyGroupPreset,
   groupPresetOf,
@@ -14,6 +14,7 @@ import {
   type KeyPreset,
 } from "@/lib/key-permissions";
 import type { ApiProduct } from "@/lib/permissions";
+import { SegmentedControl } from "@/components/ui/segmented-control";
 import { cn } from "@/lib/utils";
 
 const ACCESS: KeyAccess[] = ["view", "edit"];
@@ -23,18 +24,24 @@ function reasonsFor(products: readonly ApiProduct[]) {
   return Object.fromEntries(PRESETS.map((p) => [p, presetUnavailableReason(p, products)])) as Record<(typeof PRESETS)[number], string | null>;
 }
 
-/** Entities × View/Edit grouped by product, with presets. `readOnly` shows a key's fixed grants. */
+/**
+ * Entities × View/Edit grouped by product, with presets. `readOnly` shows a key's fixed grants. An
+ * `error` is announced, describes the table and marks its checkboxes invalid; `errorId` names it, so
+ * the wizard can point at it.
+ */
 export function PermissionMatrix({
   products,
   value,
   onChange,
   error,
+  errorId = "permissions-error",
   readOnly = false,
 }: {
   products: readonly ApiProduct[];
   value: string[];
   onChange?: (permissions: string[]) => void;
   error?: string;
+  errorId?: string;
   readOnly?: boolean;
 }) {
   const preset = value.length ? presetOf(value, products) : null;
@@ -52,25 +59,26 @@ export function PermissionMatrix({
           </span>
           <PresetControl
             label="Preset for all products"
+            announce
             value={preset}
             reasons={reasonsFor(enabledProducts)}
             onSelect={(p) => onChange?.(presetPermissions(p, products).sort())}
           />
-          <span className="pt-1.5 text-sm text-zinc-500" aria-live="polite">
+          <span className="pt-1.5 text-sm text-zinc-600" aria-live="polite">
             {value.length} {value.length === 1 ? "permission" : "permissions"} selected
           </span>
         </div>
       ) : null}
 
       <div className="overflow-hidden rounded-lg border border-zinc-200">
-        <table className="w-full text-sm" aria-label="Key permissions">
-          <thead className="bg-zinc-50 text-xs text-zinc-500">
+        <table className="w-full text-sm" aria-label="Key permissions" aria-describedby={error ? errorId : undefined}>
+          <thead className="bg-zinc-50 text-xs text-zinc-600">
             <tr>
-              <th scope="col" className="px-4 py-2 text-left font-medium">
+              <th scope="col" className="px-3 py-2 text-left font-medium sm:px-4">
                 Entity
               </th>
               {ACCESS.map((access) => (
-                <th key={access} scope="col" className="w-20 px-4 py-2 text-center font-medium">
+                <th key={access} scope="col" className="w-14 px-2 py-2 text-center font-medium sm:w-20 sm:px-4">
                   {access === "view" ? "View" : "Edit"}
                 </th>
               ))}
@@ -79,14 +87,18 @@ export function PermissionMatrix({
           {KEY_PRODUCT_GROUPS.map((group) => {
             const enabled = products.includes(group.product);
             return (
-              <tbody key={group.product} className={cn(!enabled && "bg-zinc-50/60 text-zinc-400")}>
+              <tbody key={group.product} className={cn(!enabled && "bg-zinc-50/60")}>
                 <tr className="border-t border-zinc-200">
-                  <th scope="rowgroup" colSpan={3} className="bg-zinc-50/80 px-4 py-2 text-left text-xs font-semibold tracking-wide text-zinc-700 uppercase">
+                  <th
+                    scope="rowgroup"
+                    colSpan={3}
+                    className="bg-zinc-50/80 px-3 py-2 text-left text-xs sm:px-4 font-semibold tracking-wide text-zinc-700 uppercase"
+                  >
                     <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-1.5">
                       <span className="pt-1">
                         {group.label}
                         {!enabled ? (
-                          <span className="ml-2 font-normal tracking-normal normal-case text-zinc-500">Not enabled for your organisation</span>
+                          <span className="ml-2 font-normal tracking-normal normal-case text-zinc-600">Not enabled for your organisation</span>
                         ) : null}
                       </span>
                       {perGroup && enabled ? (
@@ -103,42 +115,42 @@ export function PermissionMatrix({
                 </tr>
                 {group.entities.map((entity) => (
                   <tr key={entity.entity} className="border-t border-zinc-100">
-                    <th scope="row" className="px-4 py-2.5 text-left font-normal">
-                      <span className={cn("block font-medium", enabled ? "text-zinc-900" : "text-zinc-400")}>{entity.label}</span>
-                      <span className="block text-xs text-zinc-500">{entity.description}</span>
+                    <th scope="row" className="px-3 py-2.5 text-left font-normal sm:px-4">
+                      <span className={cn("block font-medium", enabled ? "text-zinc-900" : "text-zinc-600")}>{entity.label}</span>
+                      <span className="block text-xs text-zinc-600">{entity.description}</span>
                     </th>
                     {ACCESS.map((access) => {
                       const permission = `${entity.entity}:${access}`;
+                      const name = `${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}`;
+                      // Three marks that differ in shape, not only in shade: ✓ granted, × not granted, — not available.
                       if (!entity.access.includes(access)) {
                         return (
-                          <td key={access} className="px-4 py-2.5 text-center text-zinc-300" aria-label="Not available">
-                            —
+                          <td key={access} className="px-2 py-2.5 text-center sm:px-4 text-zinc-500">
+                            <span aria-hidden>—</span>
+                            <span className="sr-only">Not available</span>
                           </td>
                         );
                       }
                       const checked = value.includes(permission);
                       if (readOnly) {
                         return (
-                          <td key={access} className="px-4 py-2.5 text-center">
+                          <td key={access} className="px-2 py-2.5 text-center sm:px-4">
                             {checked ? (
-                              <Check
-                                className="mx-auto size-4 text-emerald-600"
-                                aria-label={`${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}: granted`}
-                              />
+                              <Check className="mx-auto size-4 text-emerald-700" strokeWidth={2.5} aria-hidden />
                             ) : (
-                              <span className="text-zinc-300" aria-label={`${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}: not granted`}>
-                                ·
-                              </span>
+                              <X className="mx-auto size-4 text-zinc-500" aria-hidden />
                             )}
+                            <span className="sr-only">{`${name}: ${checked ? "granted" : "not granted"}`}</span>
                           </td>
                         );
                       }
                       return (
-                        <td key={access} className="px-4 py-2.5 text-center">
+                        <td key={access} className="px-2 py-2.5 text-center sm:px-4">
                           <input
                             type="checkbox"
                             className="size-4 accent-accent-600"
-                            aria-label={`${access === "view" ? "View" : "Edit"} ${entity.label.toLowerCase()}`}
+                            aria-label={name}
+                            aria-invalid={error && enabled ? true : undefined}
                             checked={checked}
                             disabled={!enabled}
                             onChange={(e) => toggle(permission, e.target.checked)}
@@ -153,24 +165,30 @@ export function PermissionMatrix({
           })}
         </table>
       </div>
-      {error ? <p className="text-sm text-red-700">{error}</p> : null}
+      {error ? (
+        <p id={errorId} role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }
 
 type AppliedPreset = Exclude<KeyPreset, "custom">;
-const OPTIONS: KeyPreset[] = ["read-only", "write", "full", "custom"];
+const OPTIONS: AppliedPreset[] = ["read-only", "write", "full"];
 
 /**
- * A segmented control with radio-group semantics: one tab stop, arrow keys move and choose, Home/End
- * jump. "Custom" only shows the state (any toggle makes the grants custom) and cannot be chosen. A
- * preset that would grant nothing is disabled and says why, visibly and as the option's description.
+ * The preset picker: Read-only · Write · Full access as one segmented control. When the grants match
+ * no preset, none is chosen and a status says they are custom (it was a "Custom" option that could not
+ * be chosen, which screen readers announced as "checked, unavailable"). A preset that would grant
+ * nothing is disabled and says why, visibly and as the option's description.
  */
 function PresetControl({
   label,
   value,
   reasons,
   onSelect,
+  announce = false,
   size = "md",
 }: {
   /** The group's accessible name, e.g. "Preset for all products". */
@@ -180,66 +198,44 @@ function PresetControl({
   /** Why a preset is unavailable, by preset; absent when it is available. */
   reasons: Partial<Record<AppliedPreset, string | null>>;
   onSelect: (preset: AppliedPreset) => void;
+  /** Announce the custom state as it changes (the overall control; the groups' would only repeat it). */
+  announce?: boolean;
   size?: "sm" | "md";
 }) {
   const id = useId();
-  const buttons = useRef<(HTMLButtonElement | null)[]>([]);
-  const enabled = (p: KeyPreset) => p !== "custom" && !reasons[p];
-  const tabStop = value && value !== "none" && enabled(value) ? value : OPTIONS.find(enabled);
-  const unavailable = (["read-only", "write", "full"] as const).filter((p) => reasons[p]);
-
-  function move(event: KeyboardEvent<HTMLButtonElement>, from: number) {
-    const choices = OPTIONS.map((p, i) => ({ p, i })).filter(({ p }) => enabled(p));
-    if (choices.length === 0) return;
-    const at = choices.findIndex(({ i }) => i === from);
-    let target: (typeof choices)[number] | undefined;
-    if (event.key === "ArrowRight" || event.key === "ArrowDown") target = choices[(at + 1) % choices.length];
-    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") target = choices[(at - 1 + choices.length) % choices.length];
-    else if (event.key === "Home") target = choices[0];
-    else if (event.key === "End") target = choices[choices.length - 1];
-    if (!target) return;
-    event.preventDefault();
-    buttons.current[target.i]?.focus();
-    onSelect(target.p as AppliedPreset);
-  }
-
+  const unavailable = OPTIONS.filter((p) => reasons[p]);
+  const custom = value === "custom";
   return (
-    <div className="flex flex-col items-start gap-1">
-      <div role="radiogroup" aria-label={label} className={cn("inline-flex rounded-lg border border-zinc-200 bg-zinc-50 p-0.5", size === "sm" && "bg-white")}>
-        {OPTIONS.map((p, i) => {
-          const active = value === p;
-          const reason = p === "custom" ? null : reasons[p];
-          return (
-            <button
-              key={p}
-              ref={(el) => {
-                buttons.current[i] = el;
-              }}
-              type="button"
-              role="radio"
-              aria-checked={active}
-              aria-describedby={reason ? `${id}-${p}` : undefined}
-              disabled={!enabled(p)}
-              tabIndex={p === tabStop ? 0 : -1}
-              title={reason ?? undefined}
-              onClick={() => p !== "custom" && onSelect(p)}
-              onKeyDown={(e) => move(e, i)}
-              className={cn(
-                "rounded-md font-medium whitespace-nowrap normal-case tracking-normal focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-accent-500",
-                size === "sm" ? "px-2.5 py-1 text-xs" : "px-3 py-1.5 text-sm",
-                active ? "bg-white text-zinc-900 shadow-sm ring-1 ring-zinc-200" : "text-zinc-600 hover:text-zinc-900",
-                p === "custom" && !active && "cursor-default text-zinc-400 hover:text-zinc-400",
-                p === "custom" && active && "bg-accent-50 text-accent-700 ring-accent-200",
-                reason && "cursor-not-allowed text-zinc-400 hover:text-zinc-400",
-              )}
-            >
-              {PRESET_LABELS[p]}
-            </button>
-          );
-        })}
+    <div className="flex min-w-0 flex-col items-start gap-1">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <SegmentedControl
+          label={label}
+          size={size}
+          value={value === "custom" || value === "none" ? null : value}
+          onValueChange={onSelect}
+          describedBy={custom ? `${id}-custom` : undefined}
+          options={OPTIONS.map((p) => ({
+            value: p,
+            label: PRESET_LABELS[p],
+            disabled: Boolean(reasons[p]),
+            describedBy: reasons[p] ? `${id}-${p}` : undefined,
+            title: reasons[p] ?? undefined,
+          }))}
+        />
+        <p
+          id={`${id}-custom`}
+          role={announce ? "status" : undefined}
+          className={cn("font-normal tracking-normal normal-case text-zinc-700", size === "sm" ? "text-xs" : "text-sm")}
+        >
+          {custom ? (
+            <>
+              <span className="font-medium text-zinc-900">{PRESET_LABELS.custom}</span> — your own choice of permissions
+            </>
+          ) : null}
+        </p>
       </div>
       {unavailable.map((p) => (
-        <p key={p} id={`${id}-${p}`} className="text-xs font-normal tracking-normal normal-case text-zinc-500">
+        <p key={p} id={`${id}-${p}`} className="text-xs font-normal tracking-normal normal-case text-zinc-600">
           {reasons[p]}
         </p>
       ))}

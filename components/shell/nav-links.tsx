@@ -27,11 +27,15 @@ export function NavLinks() {
             href={href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors",
-              active ? "bg-zinc-200/70 text-zinc-900" : "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
+              "flex items-center gap-2.5 rounded-md border-l-2 px-2.5 py-1.5 text-sm font-medium transition-colors",
+              // The current page: a grey fill and an accent bar; in forced colours the system's Highlight
+              // (forced colours drop the fill; forced-color-adjust: none keeps the text off a Canvas backplate).
+              active
+                ? "border-accent-600 bg-zinc-200/70 text-zinc-900 forced-colors:border-[Highlight] forced-colors:bg-[Highlight] forced-colors:text-[HighlightText] forced-colors:forced-color-adjust-none"
+                : "border-transparent text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900",
             )}
           >
-            <Icon className={cn("size-4", active ? "text-accent-600" : "text-zinc-400")} aria-hidden />
+            <Icon className={cn("size-4", active ? "text-accent-600 forced-colors:text-[HighlightText]" : "text-zinc-500")} aria-hidden />
             {label}
           </Link>
         );
