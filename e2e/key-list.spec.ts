@@ -69,7 +69,7 @@ test.describe("the key list", () => {
     await expect(keyRow(page, "Sandbox smoke tests")).toBeVisible();
 
     // The app switcher leads to the application's own view.
-    await page.getByRole("group", { name: "Application" }).getByRole("button", { name: "Treasury bot" }).click();
+    await page.getByRole("radiogroup", { name: "Application" }).getByRole("radio", { name: "Treasury bot" }).click();
     await expect(page).toHaveURL(/app=[0-9a-f-]{36}/);
     const appId = new URL(page.url()).searchParams.get("app");
     await expect(page.getByRole("link", { name: "Open Treasury bot" })).toHaveAttribute("href", `/credentials/${appId}`);

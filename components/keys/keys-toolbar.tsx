@@ -136,10 +136,11 @@ export function KeysToolbar({
       </div>
       {resultCount === undefined ? null : (
         <p role="status" className="sr-only">
+          {/* Worded apart from the list's own empty state, which says the same to sighted people. */}
           {resultCount === 0
             ? filtered
-              ? "No keys match these filters"
-              : "No keys yet"
+              ? "0 keys match these filters"
+              : "0 keys"
             : `${resultCount} ${resultCount === 1 ? "key" : "keys"}${filtered ? (resultCount === 1 ? " matches these filters" : " match these filters") : ""}`}
         </p>
       )}

@@ -33,7 +33,7 @@ export function OrganisationSwitcher({ current, organisations }: { current: Swit
       <span className="block truncate text-sm font-semibold text-zinc-900">{current.orgName}</span>
       <span className="mt-0.5 flex items-center gap-1.5">
         <KindBadge kind={current.orgKind} />
-        <span className="truncate text-xs text-zinc-500">{current.roleName}</span>
+        <span className="truncate text-xs text-zinc-600">{current.roleName}</span>
       </span>
     </span>
   );
@@ -41,7 +41,7 @@ export function OrganisationSwitcher({ current, organisations }: { current: Swit
   if (!several) return <div className="flex items-center gap-2 rounded-md px-2 py-1.5">{label}</div>;
 
   return (
-    <DropdownMenu.Root>
+    <DropdownMenu.Root modal={false}>
       <DropdownMenu.Trigger
         aria-label={`Organisation: ${current.orgName}. Switch organisation`}
         className={cn("flex w-full items-center gap-2 rounded-md px-2 py-1.5 hover:bg-zinc-100", pending && "opacity-60")}
@@ -49,37 +49,40 @@ export function OrganisationSwitcher({ current, organisations }: { current: Swit
         {label}
         <ChevronsUpDown className="size-4 shrink-0 text-zinc-500" aria-hidden />
       </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="start" sideOffset={6} className="z-50 w-64 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
-          <DropdownMenu.Label className="px-2 py-1.5 text-xs font-medium text-zinc-500">Your organisations</DropdownMenu.Label>
-          {organisations.map((org) => (
-            <DropdownMenu.Item
-              key={org.orgId}
-              className="flex cursor-pointer items-center gap-2 rounded-md px-2 py-2 text-sm outline-none data-[highlighted]:bg-zinc-100"
-              onSelect={() =>
-                startTransition(async () => {
-                  if (org.orgId === current.orgId) return;
-                  const result = await switchOrganisationAction({ orgId: org.orgId });
-                  if (!result.ok) toast.error(result.error);
-                  else {
-                    toast.success(`Switched to ${org.orgName}`);
-                    router.push("/keys");
-                    router.refresh();
-                  }
-                })
-              }
-            >
-              <span className="min-w-0 flex-1">
-                <span className="block truncate font-medium">{org.orgName}</span>
-                <span className="flex items-center gap-1.5 text-xs text-zinc-500">
-                  <KindBadge kind={org.orgKind} /> {org.roleName}
-                </span>
+      <DropdownMenu.Content align="start" sideOffset={6} className="z-50 w-64 rounded-lg border border-zinc-200 bg-white p-1 shadow-lg">
+        <DropdownMenu.Label className="px-2 py-1.5 text-xs font-medium text-zinc-500">Your organisations</DropdownMenu.Label>
+        {organisations.map((org) => (
+          <DropdownMenu.Item
+            key={org.orgId}
+            className="flex cursor-pointer items-center gap-2 rounded-md px-2 py-2 text-sm outline-none data-[highlighted]:bg-zinc-100"
+            onSelect={() =>
+              startTransition(async () => {
+                if (org.orgId === current.orgId) return;
+                const result = await switchOrganisationAction({ orgId: org.orgId });
+                if (!result.ok) toast.error(result.error);
+                else {
+                  toast.success(`Switched to ${org.orgName}`);
+                  router.push("/keys");
+                  router.refresh();
+                }
+              })
+            }
+          >
+            <span className="min-w-0 flex-1">
+              <span className="block truncate font-medium">{org.orgName}</span>
+              <span className="flex items-center gap-1.5 text-xs text-zinc-600">
+                <KindBadge kind={org.orgKind} /> {org.roleName}
               </span>
-              {org.orgId === current.orgId ? <Check className="size-4 text-accent-600" aria-label="Current" /> : null}
-            </DropdownMenu.Item>
-          ))}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
+            </span>
+            {org.orgId === current.orgId ? (
+              <>
+                <Check className="size-4 text-accent-600" aria-hidden />
+                <span className="sr-only">(current)</span>
+              </>
+            ) : null}
+          </DropdownMenu.Item>
+        ))}
+      </DropdownMenu.Content>
     </DropdownMenu.Root>
   );
 }

@@ -148,7 +148,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
           </div>
         ) : null}
 
-        <KeysToolbar applications={applications} products={org.products.map((p) => ({ id: p, name: API_PRODUCT_LABELS[p] }))} />
+        <KeysToolbar applications={applications} products={org.products.map((p) => ({ id: p, name: API_PRODUCT_LABELS[p] }))} resultCount={result.total} />
 
         {result.total === 0 ? (
           <Notice icon={KeyRound} title={filtered ? "No keys match these filters" : "No API keys yet"}>
