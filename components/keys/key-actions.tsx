@@ -8,7 +8,9 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { Input, Select } from "@/components/ui/input";
+import { formatDateTime } from "@/lib/format";
+import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/keys";
 import { deleteKeyAction } from "@/lib/actions/delete-key";
 import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
 import { PinDialog, settlePinResult, type ActionOutcome } from "./pin-dialog";
@@ -40,6 +42,8 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
   const [open, setOpen] = useState<Open>(null);
   const [typed, setTyped] = useState("");
   const [secret, setSecret] = useState<string | null>(null);
+  const [overlap, setOverlap] = useState<SecretOverlap>("none");
+  const [oldSecretUntil, setOldSecretUntil] = useState<string | null>(null);
 
   const unavailable = [!can.renew && "renew", !can.regenerate && "regenerate", !can.delete && "delete"].filter((v): v is string => typeof v === "string");
   const outcome = (result: ActionOutcome, success: () => void) => settlePinResult(result, { success, close: () => setOpen(null) });
@@ -84,20 +88,52 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
 
       <PinDialog
         open={open === "regenerate"}
-        onOpenChange={(o) => setOpen(o ? "regenerate" : null)}
+        onOpenChange={(o) => {
+          setOpen(o ? "regenerate" : null);
+          if (!o) setOverlap("none");
+        }}
         title={`Regenerate “${alias}”`}
         description={
           <>
-            A new secret replaces the current one. Calls using <span className="font-mono">{prefix}…</span> stop working immediately; the alias, accounts and
-            permissions stay.
+            A new secret replaces the current one.{" "}
+            {overlap === "none" ? (
+              <>
+                Calls using <span className="font-mono">{prefix}…</span> stop working immediately;
+              </>
+            ) : (
+              <>
+                Calls using <span className="font-mono">{prefix}…</span> keep working for {SECRET_OVERLAPS[overlap].label}, then stop;
+              </>
+            )}{" "}
+            the alias, accounts and permissions stay.
           </>
+        }
+        extra={
+          <Field id="regenerate-overlap" label="When the old secret stops working" hint="An overlap lets you move your integration to the new secret first.">
+            <Select
+              id="regenerate-overlap"
+              aria-describedby="regenerate-overlap-hint"
+              value={overlap}
+              onChange={(e) => setOverlap(e.target.value as SecretOverlap)}
+            >
+              {(Object.keys(SECRET_OVERLAPS) as SecretOverlap[]).map((o) => (
+                <option key={o} value={o}>
+                  {o === "none" ? "At once" : `After ${SECRET_OVERLAPS[o].label}`}
+                </option>
+              ))}
+            </Select>
+          </Field>
         }
         confirmLabel="Regenerate"
         onSubmit={async (pin) => {
-          const result = await regenerateKeyAction({ keyId, pin });
+          const result = await regenerateKeyAction({ keyId, overlap, pin });
           return outcome(result, () => {
             setOpen(null);
-            if (result.ok) setSecret(result.data.key);
+            setOverlap("none");
+            if (result.ok) {
+              setOldSecretUntil(result.data.previousSecretWorksUntil);
+              setSecret(result.data.key);
+            }
           });
         }}
       />
@@ -106,7 +142,8 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         title={`New secret for “${alias}”`}
         onDone={() => {
           setSecret(null);
-          toast.success("Key regenerated");
+          toast.success(oldSecretUntil ? `Key regenerated. The old secret works until ${formatDateTime(new Date(oldSecretUntil))}.` : "Key regenerated");
+          setOldSecretUntil(null);
           router.refresh();
         }}
       />

@@ -14,13 +14,14 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
-import { Input } from "@/components/ui/input";
+import { Input, Textarea } from "@/components/ui/input";
 import { checkKeyAliasAction } from "@/lib/actions/check-key-alias";
 import { createKeyAction } from "@/lib/actions/create-key";
 import { formatDate, maskedNumber } from "@/lib/format";
 import { describeKey, permissionsInWords, PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
-import { keyAccessShape, keyDetailsShape, keyPermissionsShape, newKeySchema, type NewKeyInput } from "@/lib/schemas/keys";
+import { allowlistTextField, keyAccessShape, keyDetailsShape, keyPermissionsShape, newKeyFormSchema, type NewKeyFormInput } from "@/lib/schemas/keys";
+import { describeAllowlist, ipAllowlistSchema, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
@@ -31,7 +32,7 @@ const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
 const STEP_HEADINGS = ["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"] as const;
 /** Each step's name in the address (?step=access), so the browser's Back and Forward move between steps. */
 const STEP_SLUGS = ["details", "access", "permissions", "review"] as const;
-const STEP_SCHEMAS = [z.object(keyDetailsShape), z.object(keyAccessShape), z.object(keyPermissionsShape)];
+const STEP_SCHEMAS = [z.object(keyDetailsShape), z.object({ ...keyAccessShape, allowedIpsText: allowlistTextField }), z.object(keyPermissionsShape)];
 const LEAVE_MESSAGE = "Leave this page? The key you started is not created yet, and what you entered will be lost.";
 
 function stepFromParam(param: string | null): number {
@@ -40,22 +41,35 @@ function stepFromParam(param: string | null): number {
 }
 
 /** The furthest step the entered data reaches: the first step whose fields are not yet valid. */
-function reachableStep(values: NewKeyInput, wanted: number): number {
+function reachableStep(values: NewKeyFormInput, wanted: number): number {
   for (let i = 0; i < Math.min(wanted, STEP_SCHEMAS.length); i++) if (!STEP_SCHEMAS[i]!.safeParse(values).success) return i;
   return wanted;
 }
-const STEP_FIELDS: FieldPath<NewKeyInput>[][] = [["alias", "description", "mode", "applicationId"], ["companyIds", "accountIds"], ["permissions"], []];
+const STEP_FIELDS: FieldPath<NewKeyFormInput>[][] = [
+  ["alias", "description", "mode", "applicationId"],
+  ["companyIds", "accountIds", "allowedIpsText"],
+  ["permissions"],
+  [],
+];
+/** The allowlist the text stands for, canonical, when it is valid (the step checks it before Review). */
+function allowlistOf(text: string): string[] {
+  const parsed = ipAllowlistSchema.safeParse(splitAllowlistText(text ?? ""));
+  return parsed.success ? parsed.data : [];
+}
+
+/** The server names the list it was sent; the form's field is the text it came from. */
+const formField = (field: string) => (field.split(".")[0] === "allowedIps" ? "allowedIpsText" : field.split(".")[0]!) as FieldPath<NewKeyFormInput>;
 
 function stepOfField(field: string): number {
   const index = STEP_FIELDS.findIndex((fields) => fields.some((f) => field === f || field.startsWith(`${f}.`)));
   return index === -1 ? 0 : index;
 }
 
-export function NewKeyWizard({ options, initial }: { options: WizardOptions; initial?: Partial<NewKeyInput> }) {
+export function NewKeyWizard({ options, initial }: { options: WizardOptions; initial?: Partial<NewKeyFormInput> }) {
   const router = useRouter();
   const business = options.orgKind === "business";
-  const form = useForm<NewKeyInput>({
-    resolver: zodResolver(newKeySchema),
+  const form = useForm<NewKeyFormInput>({
+    resolver: zodResolver(newKeyFormSchema),
     // Each step is checked when the person presses Continue, then fields re-check as they change.
     // (Validating on blur re-rendered between mousedown and mouseup and swallowed the Continue click.)
     mode: "onSubmit",
@@ -68,6 +82,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
       companyIds: [],
       accountIds: [],
       permissions: [],
+      allowedIpsText: "",
       ...initial,
     },
   });
@@ -163,8 +178,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
       try {
         const result = await checkKeyAliasAction({ alias: getValues("alias"), applicationId: getValues("applicationId") });
         if (!result.ok) {
-          const fields = Object.entries(result.fieldErrors ?? {}).filter(([field]) => STEP_FIELDS[0]!.includes(field as FieldPath<NewKeyInput>));
-          for (const [field, message] of fields) setError(field as FieldPath<NewKeyInput>, { message });
+          const fields = Object.entries(result.fieldErrors ?? {}).filter(([field]) => STEP_FIELDS[0]!.includes(field as FieldPath<NewKeyFormInput>));
+          for (const [field, message] of fields) setError(field as FieldPath<NewKeyFormInput>, { message });
           if (fields.length) document.getElementById(fields[0]![0])?.focus();
           if (!fields.length) setFormError(result.error);
           return;
@@ -233,6 +248,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   }
 
   const chosenAccounts = options.accounts.filter((a) => values.accountIds.includes(a.id));
+  const allowlist = allowlistOf(values.allowedIpsText);
   const expiresOn = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
   const sentence = describeKey({
     mode: values.mode,
@@ -243,7 +259,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
 
   async function create(pin: string): Promise<PinOutcome> {
     setFormError(null);
-    const result = await createKeyAction({ ...getValues(), pin });
+    const { allowedIpsText, ...key } = getValues();
+    const result = await createKeyAction({ ...key, allowedIps: splitAllowlistText(allowedIpsText), pin });
     if (result.ok) {
       setPinOpen(false);
       leaving.current = true;
@@ -254,9 +271,9 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     setPinOpen(false);
     setFormError(result.error);
     const fields = Object.entries(result.fieldErrors ?? {});
-    for (const [field, message] of fields) setError(field.split(".")[0] as FieldPath<NewKeyInput>, { message });
+    for (const [field, message] of fields) setError(formField(field), { message });
     if (fields.length) {
-      const first = Math.min(...fields.map(([f]) => stepOfField(f)));
+      const first = Math.min(...fields.map(([f]) => stepOfField(formField(f))));
       if (first !== step) goTo(first, "push");
     }
     toast.error(result.error);
@@ -445,6 +462,29 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                     </p>
                   ) : null}
                 </fieldset>
+                <div className="space-y-1.5 border-t border-zinc-100 pt-5">
+                  <label htmlFor="allowedIpsText" className="block text-sm font-medium text-zinc-800">
+                    Allowed IP addresses (optional)
+                  </label>
+                  <p id="allowedIpsText-hint" className="text-sm text-zinc-600">
+                    One IPv4 or IPv6 address or CIDR range per line, up to 20, such as <span className="font-mono">203.0.113.7</span> or{" "}
+                    <span className="font-mono">10.0.0.0/8</span>. Calls from anywhere else are refused. Leave it empty to allow any address.
+                  </p>
+                  <Textarea
+                    id="allowedIpsText"
+                    rows={3}
+                    spellCheck={false}
+                    autoComplete="off"
+                    aria-invalid={formState.errors.allowedIpsText ? true : undefined}
+                    aria-describedby={formState.errors.allowedIpsText ? "allowedIpsText-hint allowedIpsText-error" : "allowedIpsText-hint"}
+                    {...register("allowedIpsText")}
+                  />
+                  {formState.errors.allowedIpsText ? (
+                    <p id="allowedIpsText-error" role="alert" className="text-sm text-red-700">
+                      {formState.errors.allowedIpsText.message}
+                    </p>
+                  ) : null}
+                </div>
               </div>
             ) : null}
 
@@ -461,7 +501,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             {step === 3 ? (
               <div className="space-y-4">
                 <p className="rounded-lg border border-zinc-200 bg-zinc-50 p-4 text-sm leading-relaxed text-zinc-800" data-testid="review-sentence">
-                  {sentence}
+                  {sentence} {allowlist.length ? `It can be used ${describeAllowlist(allowlist).toLowerCase()}.` : "It can be used from any address."}
                 </p>
                 <dl className="grid grid-cols-[9rem_1fr] gap-y-2 text-sm">
                   <dt className="text-zinc-500">Alias</dt>
@@ -478,6 +518,10 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   <dd>
                     <span className="font-medium">{PRESET_LABELS[presetOf(values.permissions, options.products)]}</span>
                     <span className="block text-zinc-600">{permissionsInWords(values.permissions)}</span>
+                  </dd>
+                  <dt className="text-zinc-500">Used from</dt>
+                  <dd className="break-words" data-testid="review-allowlist">
+                    {describeAllowlist(allowlist)}
                   </dd>
                 </dl>
                 <ThirdPartyWarning />
@@ -543,6 +587,10 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           <div>
             <dt className="text-xs text-zinc-500">Permissions</dt>
             <dd>{values.permissions.length ? `${PRESET_LABELS[presetOf(values.permissions, options.products)]} · ${values.permissions.length}` : "—"}</dd>
+          </div>
+          <div>
+            <dt className="text-xs text-zinc-500">Used from</dt>
+            <dd className="break-words text-zinc-900">{allowlist.length ? allowlist.join(", ") : "Any address"}</dd>
           </div>
           <div>
             <dt className="text-xs text-zinc-500">Expires</dt>

@@ -43,6 +43,7 @@ export function PinDialog({
   description,
   confirmLabel,
   destructive = false,
+  extra,
   onSubmit,
 }: {
   open: boolean;
@@ -51,6 +52,8 @@ export function PinDialog({
   description: ReactNode;
   confirmLabel: string;
   destructive?: boolean;
+  /** Fields the action needs besides the PIN, shown above it (the PIN field still takes focus first). */
+  extra?: ReactNode;
   onSubmit: (pin: string) => Promise<PinOutcome>;
 }) {
   const [pin, setPin] = useState("");
@@ -98,6 +101,7 @@ export function PinDialog({
             void submit(pin);
           }}
         >
+          {extra ? <div className="mb-4">{extra}</div> : null}
           <label htmlFor="action-pin" className="block text-sm font-medium text-zinc-800">
             Your 6-digit PIN
           </label>

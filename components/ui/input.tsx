@@ -11,6 +11,10 @@ export function Input({ className, ...props }: ComponentProps<"input">) {
   return <input className={cn(...control, className)} {...props} />;
 }
 
+export function Textarea({ className, ...props }: ComponentProps<"textarea">) {
+  return <textarea className={cn(...control, "h-auto min-h-24 py-2 font-mono", className)} {...props} />;
+}
+
 export function Select({ className, ...props }: ComponentProps<"select">) {
   return <select className={cn(...control, "pr-8", className)} {...props} />;
 }

@@ -19,6 +19,15 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
     .limit(1);
   if (!row || row.revokedAt) throw new NotFoundError("That API key");
   const access = await keyAccessSummaries(db, [row.id]);
+  const [guardrails] = await db
+    .select({
+      allowedIps: apiKeys.allowedIps,
+      previousPrefix: apiKeys.previousPrefix,
+      previousSecretExpiresAt: apiKeys.previousSecretExpiresAt,
+      previousSecretLastUsedAt: apiKeys.previousSecretLastUsedAt,
+    })
+    .from(apiKeys)
+    .where(eq(apiKeys.id, row.id));
   const trail = await db
     .select({
       id: auditEvents.id,
@@ -39,6 +48,12 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
   const { revokedAt, ...key } = row;
   return {
     ...key,
+    allowedIps: guardrails!.allowedIps,
+    // The secret a regeneration replaced, while its overlap still runs.
+    previousSecret:
+      guardrails!.previousPrefix && guardrails!.previousSecretExpiresAt && guardrails!.previousSecretExpiresAt > now
+        ? { prefix: guardrails!.previousPrefix, worksUntil: guardrails!.previousSecretExpiresAt, lastUsedAt: guardrails!.previousSecretLastUsedAt }
+        : null,
     cards: keyCards,
     status: keyStatus({ expiresAt: row.expiresAt, revokedAt }, now),
     accounts: access.accountsOf(row.id),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "@/lib/schemas/text";
 import { isKeyPermission } from "@/lib/key-permissions";
-import { ipAllowlistSchema } from "@/lib/schemas/ip-allowlist";
+import { ipAllowlistSchema, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
 
 /** The wizard's steps, checked in the browser and again on the server. */
 export const keyDetailsShape = {
@@ -32,6 +32,22 @@ export const newKeySchema = z.strictObject({ ...keyDetailsShape, ...keyAccessSha
 export type NewKeyInput = z.infer<typeof newKeySchema>;
 
 export const pinField = z.string().regex(/^\d{6}$/, "Enter your 6-digit PIN");
+
+/**
+ * The wizard's allowlist as the person types it (one address or range per line), checked with the
+ * same schema as the server's list so the message is the same on both sides.
+ */
+export const allowlistTextField = z
+  .string()
+  .max(4_000, "List at most 20 addresses or ranges")
+  .superRefine((text, ctx) => {
+    const parsed = ipAllowlistSchema.safeParse(splitAllowlistText(text));
+    if (!parsed.success) ctx.addIssue({ code: "custom", message: parsed.error.issues[0]!.message });
+  });
+
+/** The wizard's form: the key, and where it may be used from. */
+export const newKeyFormSchema = z.strictObject({ ...newKeySchema.shape, allowedIpsText: allowlistTextField });
+export type NewKeyFormInput = z.infer<typeof newKeyFormSchema>;
 
 /** Optional in the wizard: without it the key works from any address. */
 export const keyRestrictionsShape = {

@@ -5,6 +5,8 @@ import { cache } from "react";
 import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
+import { ChangeAllowlist, StopOldSecret } from "@/components/keys/key-guardrails";
+import { describeAllowlist } from "@/lib/schemas/ip-allowlist";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
 import { RelativeTime } from "@/components/keys/relative-time";
@@ -108,6 +110,36 @@ export default async function KeyPage({ params }: { params: Params }) {
               <dd className="font-mono text-xs break-words text-zinc-800">
                 {key.prefix}… <span className="font-sans text-zinc-500">(the full key was shown once)</span>
                 <ThirdPartyWarning id="key-warning" />
+              </dd>
+              {key.previousSecret ? (
+                <>
+                  <dt className="text-zinc-500">Old secret</dt>
+                  <dd data-testid="old-secret">
+                    <span className="font-mono text-xs text-zinc-800">{key.previousSecret.prefix}…</span> keeps working until{" "}
+                    {formatDateTime(key.previousSecret.worksUntil)}{" "}
+                    <span className="text-zinc-500">
+                      (<RelativeTime date={key.previousSecret.worksUntil} now={now} expiry />)
+                    </span>
+                    <span className="block text-zinc-600">
+                      Last used: <RelativeTime date={key.previousSecret.lastUsedAt} now={now} />
+                    </span>
+                    {actor.permissions.has("keys:create") ? (
+                      <span className="mt-1.5 block">
+                        <StopOldSecret
+                          keyId={key.id}
+                          alias={key.alias}
+                          previousPrefix={key.previousSecret.prefix}
+                          until={key.previousSecret.worksUntil.toISOString()}
+                        />
+                      </span>
+                    ) : null}
+                  </dd>
+                </>
+              ) : null}
+              <dt className="text-zinc-500">Used from</dt>
+              <dd className="flex flex-wrap items-center gap-x-2 gap-y-1 break-words" data-testid="key-allowlist">
+                <span>{describeAllowlist(key.allowedIps)}</span>
+                {actor.permissions.has("keys:create") ? <ChangeAllowlist keyId={key.id} alias={key.alias} allowedIps={key.allowedIps} /> : null}
               </dd>
               <dt className="text-zinc-500">Mode</dt>
               <dd>

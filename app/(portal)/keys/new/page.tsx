@@ -10,7 +10,7 @@ import { query } from "@/lib/query";
 import { NotFoundError } from "@/lib/errors";
 import { getKey } from "@/lib/keys/get-key";
 import { loadNewKeyPage } from "@/lib/keys/wizard-options";
-import type { NewKeyInput } from "@/lib/schemas/keys";
+import type { NewKeyFormInput } from "@/lib/schemas/keys";
 
 export const metadata: Metadata = { title: "Create an API key" };
 
@@ -45,7 +45,7 @@ export default async function NewKeyPage({ searchParams }: { searchParams: Promi
     );
   }
 
-  let initial: Partial<NewKeyInput> | undefined;
+  let initial: Partial<NewKeyFormInput> | undefined;
   const { like } = await searchParams;
   if (like && actor.permissions.has("keys:view")) {
     try {
