@@ -7,6 +7,7 @@ export const MEMBER_PERMISSIONS = [
   "keys:create",
   "keys:renew",
   "keys:delete",
+  "keys:approve",
   "credentials:view",
   "members:manage",
   "payments:approve",
@@ -20,6 +21,7 @@ export const MEMBER_PERMISSION_LABELS: Record<MemberPermission, string> = {
   "keys:create": "Create and regenerate API keys",
   "keys:renew": "Renew API keys",
   "keys:delete": "Delete API keys",
+  "keys:approve": "Approve keys that can move money",
   "credentials:view": "View client credentials and rotate secrets",
   "members:manage": "Manage members and roles",
   "payments:approve": "Approve payments",
@@ -37,7 +39,7 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, { name: string; description: st
   admin: {
     name: "Admin",
     description: "Manages keys, members and payment approvals; does not see client credentials.",
-    permissions: ["keys:view", "keys:create", "keys:renew", "keys:delete", "members:manage", "payments:approve", "audit:view"],
+    permissions: ["keys:view", "keys:create", "keys:renew", "keys:delete", "keys:approve", "members:manage", "payments:approve", "audit:view"],
   },
   developer: {
     name: "Developer",

@@ -14,7 +14,7 @@ export const ENDPOINTS: readonly EndpointDoc[] = KEY_ENDPOINTS;
 
 const ERRORS: Record<string, string> = {
   "401": "missing_key or invalid_key",
-  "403": "key_frozen, organisation_suspended, ip_not_allowed, insufficient_permission or account_not_allowed",
+  "403": "key_frozen, key_pending_approval, organisation_suspended, ip_not_allowed, insufficient_permission, account_not_allowed or limit_exceeded",
   "404": "not_found",
   "422": "invalid_request, with the failing fields",
   "429": "rate_limited, with Retry-After",

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { accounts } from "./banking";
 import { keyMode } from "./enums";
 import { applications, companies, organisations } from "./organisations";
@@ -46,10 +46,22 @@ export const apiKeys = pgTable(
     previousPrefix: text(),
     previousSecretExpiresAt: timestamp({ withTimezone: true }),
     previousSecretLastUsedAt: timestamp({ withTimezone: true }),
+    /** Payment limits, in minor units of the source account's currency; null: no limit. */
+    maxPerPayment: bigint({ mode: "bigint" }),
+    maxPerDay: bigint({ mode: "bigint" }),
+    /**
+     * Maker-checker: set while the key waits for a second member's approval (the API refuses it
+     * meanwhile); null once approved, or for a key that never needed it.
+     */
+    pendingApprovalSince: timestamp({ withTimezone: true }),
+    approvedBy: uuid().references(() => users.id),
+    approvedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     uniqueIndex().on(t.secretHash),
     uniqueIndex("api_keys_previous_secret_hash_unique").on(t.previousSecretHash).where(sql`previous_secret_hash is not null`),
+    index("api_keys_pending_approval").on(t.pendingApprovalSince).where(sql`pending_approval_since is not null and revoked_at is null`),
+    check("api_keys_limits_positive", sql`(max_per_payment is null or max_per_payment > 0) and (max_per_day is null or max_per_day > 0)`),
     index().on(t.orgId),
     index().on(t.applicationId),
     // An alias is unique among the application's keys that still exist.
@@ -116,4 +128,22 @@ export const idempotencyRecords = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.keyId, t.idempotencyKey] })],
+);
+
+/**
+ * How much a key has moved per UTC day and currency, against its daily limit. A row is written in
+ * the same transaction as the debit or the pending payment it counts, under a row lock, so
+ * concurrent calls never exceed the limit; a rejected payment gives its amount back.
+ */
+export const apiKeyDailyUse = pgTable(
+  "api_key_daily_use",
+  {
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    day: date({ mode: "string" }).notNull(),
+    currency: varchar({ length: 3 }).notNull(),
+    used: bigint({ mode: "bigint" }).notNull().default(sql`0`),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.day, t.currency] }), check("api_key_daily_use_not_negative", sql`used >= 0`)],
 );

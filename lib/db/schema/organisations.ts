@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { apiProduct, onboardingStatus, organisationKind } from "./enums";
 
 /** A customer of the bank: one private holder, or a business with companies. */
@@ -13,6 +13,8 @@ export const organisations = pgTable("organisations", {
   products: apiProduct().array().notNull().default(sql`'{}'`),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   approvedAt: timestamp({ withTimezone: true }),
+  /** Maker-checker: a key that can move money needs a second member's approval before it works. */
+  keyApprovalRequired: boolean().notNull().default(false),
 });
 
 /** A business unit or merchant account of a business organisation; it owns accounts. */

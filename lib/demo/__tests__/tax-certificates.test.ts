@@ -11,7 +11,6 @@ import * as schema from "@/lib/db/schema";
 import { accounts, organisations, taxCertificates, transactions } from "@/lib/db/schema";
 import { DEMO_PEOPLE, ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
-import { createOrganisation } from "@/lib/organisations/create-organisation";
 import { db } from "@/lib/test/helpers";
 
 const SEEDED_AT = new Date("2026-11-29T10:00:00Z");
@@ -133,8 +132,12 @@ describe("upgrading a database seeded before tax certificates existed", () => {
     expect(await tables()).toBeNull();
 
     // Demo data as an earlier release left it: a demo member, a demo organisation, an account with history.
-    const org = await createOrganisation(old, { name: ORG_NAMES.nkosi, kind: "private", status: "approved", products: ["account_information"] });
-    // Raw SQL: the users table as 0002 left it has none of the columns later migrations add.
+    // Raw SQL: the tables as 0002 left them lack the columns later migrations add.
+    const org = (
+      await old.execute<{ id: string }>(
+        sql`insert into organisations (name, kind, status, products) values (${ORG_NAMES.nkosi}, 'private', 'approved', '{account_information}') returning id`,
+      )
+    ).rows[0]!;
     await old.execute(sql`insert into users (email, name, password_hash) values (${DEMO_PEOPLE[0]!.email}, ${DEMO_PEOPLE[0]!.name}, 'unused')`);
     const [account] = await old
       .insert(accounts)
