@@ -4,6 +4,7 @@ import type { Executor } from "@/lib/db";
 import { accessTokens, apiKeys, organisations } from "@/lib/db/schema";
 import { productOf } from "@/lib/key-permissions";
 import { checkApiKeyFormat } from "@/lib/keys/key-format";
+import type { KeyLimits } from "@/lib/ledger";
 import { addressAllowed } from "@/lib/schemas/ip-allowlist";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ApiError } from "./http";
@@ -34,6 +35,8 @@ export interface ApiCaller {
   accounts: readonly KeyAccountSummary[];
   /** Where the key may be used from (canonical addresses and ranges); empty: anywhere. */
   allowedIps: readonly string[];
+  /** Its payment limits, read with the key: money calls check them in their own transaction. */
+  limits: KeyLimits;
   via: "key" | "token";
 }
 
@@ -65,6 +68,8 @@ const KEY_COLUMNS = {
   orgStatus: organisations.status,
   orgProducts: organisations.products,
   accounts: keyAccountsJson,
+  maxPerPayment: apiKeys.maxPerPayment,
+  maxPerDay: apiKeys.maxPerDay,
 };
 
 /**
@@ -172,6 +177,7 @@ export async function verifyCredential(db: Executor, credential: Credential, now
     permissions: new Set(row.permissions.filter((p) => row.orgProducts.includes(productOf(p)!))),
     accounts: row.accounts,
     allowedIps: row.allowedIps,
+    limits: { keyId: row.keyId, maxPerPayment: row.maxPerPayment, maxPerDay: row.maxPerDay },
     via: credential.kind,
   };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { desc, eq } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import { payments } from "@/lib/db/schema";
-import { keyAccountScope, LedgerRefusal, lockTransfer, postTransfer } from "@/lib/ledger";
+import { formatMoney } from "@/lib/format";
+import { consumeKeyLimits, keyAccountScope, LedgerRefusal, lockTransfer, postTransfer } from "@/lib/ledger";
 import { API_ENDPOINTS } from "./endpoints";
 import { apiAuditFields, endpointHandler } from "./handler";
 import { ApiError, invalid, json, parseJsonBody } from "./http";
@@ -30,6 +31,14 @@ function apiRefusal(refusal: LedgerRefusal): ApiError | undefined {
       });
     case "insufficient_funds":
       return new ApiError(422, "invalid_request", "Invalid request: amount", { amount: "The account does not have enough funds for this transfer" });
+    case "limit_exceeded":
+      return new ApiError(
+        403,
+        "limit_exceeded",
+        detail.per === "payment"
+          ? `This key may move at most ${formatMoney(detail.limit, detail.currency)} at a time.`
+          : `Over this key's daily limit of ${formatMoney(detail.limit, detail.currency)}: ${formatMoney(detail.leftToday ?? 0n, detail.currency)} left today (UTC).`,
+      );
     default:
       // Not a refusal any endpoint here can meet (payments are executed in the portal).
       return undefined;
@@ -63,6 +72,8 @@ export const createTransfer = endpointHandler(API_ENDPOINTS.createTransfer, asyn
     db.transaction(async (tx) => {
       const legs = await lockTransfer(tx, scope, { fromAccountId: params.id, toAccountId });
       return idempotent(tx, caller, request, raw, async (write) => {
+        // Counted in this transaction: a replay counts nothing again, a refusal for funds undoes the count.
+        await consumeKeyLimits(write, caller.limits, legs.from.currency, BigInt(amount));
         const row = await postTransfer(write, legs, { amount, reference, createdByKeyId: caller.keyId });
         const currency = legs.from.currency;
         await recordAuditEvent(write, {
@@ -111,29 +122,33 @@ export const createPayment = endpointHandler(API_ENDPOINTS.createPayment, async 
   const parsed = paymentRequest.safeParse(parseJsonBody(raw));
   if (!parsed.success) throw invalid(parsed.error.issues);
   const account = await keyAccount(db, caller, params.id);
-  return idempotent(db, caller, request, raw, async (tx) => {
-    const [row] = await tx
-      .insert(payments)
-      .values({
-        orgId: caller.orgId,
-        accountId: account.id,
-        createdByKeyId: caller.keyId,
-        amount: BigInt(parsed.data.amount),
-        currency: account.currency,
-        beneficiaryName: parsed.data.beneficiaryName,
-        beneficiaryAccountNumber: parsed.data.accountNumber,
-        beneficiaryBankCode: parsed.data.bankCode,
-        reference: parsed.data.reference,
-      })
-      .returning();
-    await recordAuditEvent(tx, {
-      ...apiAuditFields(context),
-      action: "api.payment_create",
-      targetType: "payment",
-      targetId: row!.id,
-      outcome: "success",
-      metadata: { amount: parsed.data.amount, currency: account.currency },
-    });
-    return { status: 201, body: { payment: paymentBody(row!) } };
-  });
+  return inLedger(() =>
+    idempotent(db, caller, request, raw, async (tx) => {
+      // A pending payment counts against the day; a rejected one gives its amount back.
+      await consumeKeyLimits(tx, caller.limits, account.currency, BigInt(parsed.data.amount));
+      const [row] = await tx
+        .insert(payments)
+        .values({
+          orgId: caller.orgId,
+          accountId: account.id,
+          createdByKeyId: caller.keyId,
+          amount: BigInt(parsed.data.amount),
+          currency: account.currency,
+          beneficiaryName: parsed.data.beneficiaryName,
+          beneficiaryAccountNumber: parsed.data.accountNumber,
+          beneficiaryBankCode: parsed.data.bankCode,
+          reference: parsed.data.reference,
+        })
+        .returning();
+      await recordAuditEvent(tx, {
+        ...apiAuditFields(context),
+        action: "api.payment_create",
+        targetType: "payment",
+        targetId: row!.id,
+        outcome: "success",
+        metadata: { amount: parsed.data.amount, currency: account.currency },
+      });
+      return { status: 201, body: { payment: paymentBody(row!) } };
+    }),
+  );
 });

@@ -16,6 +16,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.delete": "Deleted an API key",
   "key.allowlist_change": "Changed where an API key may be used from",
   "key.previous_secret_end": "Stopped an API key's old secret",
+  "key.limits_change": "Changed an API key's payment limits",
   "payment.approve": "Approved and executed a payment",
   "payment.reject": "Rejected a payment",
   "api.transfer": "Transferred money (API)",

@@ -100,6 +100,8 @@ export const createKey = defineCommand({
             secretHash: sha256Hex(key),
             permissions: [...new Set(data.permissions)].sort(),
             allowedIps: data.allowedIps,
+            maxPerPayment: data.maxPerPayment === null ? null : BigInt(data.maxPerPayment),
+            maxPerDay: data.maxPerDay === null ? null : BigInt(data.maxPerDay),
             createdBy: actor.user.id,
             expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`,
           })
@@ -119,6 +121,8 @@ export const createKey = defineCommand({
             permissions: data.permissions.join(" "),
             accounts: accountIds.length,
             ...(data.allowedIps.length ? { allowedIps: data.allowedIps.join(" ") } : {}),
+            ...(data.maxPerPayment !== null ? { maxPerPayment: data.maxPerPayment } : {}),
+            ...(data.maxPerDay !== null ? { maxPerDay: data.maxPerDay } : {}),
           },
         });
         return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };

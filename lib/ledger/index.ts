@@ -6,6 +6,7 @@ import "server-only";
  * against an AccountScope, under row locks, in the caller's transaction.
  */
 export { executePayment } from "./execute-payment";
+export { consumeKeyLimits, leftToday, returnToKeyLimit, type KeyLimits } from "./key-limits";
 export { LedgerRefusal, type LedgerRefusalDetail } from "./refusal";
 export { keyAccountScope, organisationAccountScope, type AccountScope, type KeyAccountScope, type OrganisationAccountScope } from "./scope";
 export { lockTransfer, postTransfer, transfer, type TransferLegs } from "./transfer";

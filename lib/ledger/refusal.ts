@@ -13,7 +13,9 @@ export type LedgerRefusalDetail =
   | { reason: "currency_mismatch"; fromCurrency: string; toCurrency: string }
   | { reason: "insufficient_funds"; accountId: string }
   /** The payment is not waiting for approval (any more), or is not the scope's organisation's. */
-  | { reason: "payment_not_pending"; paymentId: string };
+  | { reason: "payment_not_pending"; paymentId: string }
+  /** Over the key's limit per payment, or for the day (what is left today, in minor units). */
+  | { reason: "limit_exceeded"; per: "payment" | "day"; limit: bigint; leftToday: bigint | null; currency: string };
 
 export class LedgerRefusal extends Error {
   constructor(readonly detail: LedgerRefusalDetail) {

@@ -6,7 +6,7 @@ import { defineCommand } from "@/lib/auth/command";
 import type { Transaction } from "@/lib/db";
 import { payments } from "@/lib/db/schema";
 import { DomainError, NotFoundError } from "@/lib/errors";
-import { executePayment, LedgerRefusal, organisationAccountScope } from "@/lib/ledger";
+import { executePayment, LedgerRefusal, organisationAccountScope, returnToKeyLimit } from "@/lib/ledger";
 import { assertNotSuspended } from "@/lib/organisations/assert-not-suspended";
 import { pinField } from "@/lib/schemas/keys";
 
@@ -39,6 +39,8 @@ async function reject(tx: Transaction, orgId: string, paymentId: string, decided
     .where(and(eq(payments.id, paymentId), eq(payments.orgId, orgId), eq(payments.status, "pending_approval")))
     .returning();
   if (!payment) throw new DomainError("already_decided", ALREADY_DECIDED);
+  // It never moved: its amount goes back to its key's daily limit.
+  await returnToKeyLimit(tx, payment);
   return payment;
 }
 

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "@/lib/schemas/text";
 import { isKeyPermission } from "@/lib/key-permissions";
+import { movesMoney } from "@/lib/key-grants";
 import { ipAllowlistSchema, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
+import { checkLimitPair, limitField, limitTextField } from "@/lib/schemas/key-limits";
 
 /** The wizard's steps, checked in the browser and again on the server. */
 export const keyDetailsShape = {
@@ -45,8 +47,13 @@ export const allowlistTextField = z
     if (!parsed.success) ctx.addIssue({ code: "custom", message: parsed.error.issues[0]!.message });
   });
 
-/** The wizard's form: the key, and where it may be used from. */
-export const newKeyFormSchema = z.strictObject({ ...newKeySchema.shape, allowedIpsText: allowlistTextField });
+/** The wizard's form: the key, where it may be used from, and its limits as typed. */
+export const newKeyFormSchema = z.strictObject({
+  ...newKeySchema.shape,
+  allowedIpsText: allowlistTextField,
+  maxPerPaymentText: limitTextField,
+  maxPerDayText: limitTextField,
+});
 export type NewKeyFormInput = z.infer<typeof newKeyFormSchema>;
 
 /** Optional in the wizard: without it the key works from any address. */
@@ -54,7 +61,28 @@ export const keyRestrictionsShape = {
   allowedIps: ipAllowlistSchema.optional().default([]),
 };
 
-export const createKeySchema = z.strictObject({ ...newKeySchema.shape, ...keyRestrictionsShape, pin: pinField });
+/** Optional too: a key that can move money may carry limits (minor units of the source account's currency). */
+export const keyLimitsShape = {
+  maxPerPayment: limitField.optional().default(null),
+  maxPerDay: limitField.optional().default(null),
+};
+
+const LIMITS_NEED_MONEY = "Limits apply only to keys that can move money";
+
+export const createKeySchema = z
+  .strictObject({ ...newKeySchema.shape, ...keyRestrictionsShape, ...keyLimitsShape, pin: pinField })
+  .superRefine((value, ctx) => {
+    checkLimitPair(value, ctx);
+    if ((value.maxPerPayment !== null || value.maxPerDay !== null) && !movesMoney(value.permissions)) {
+      ctx.addIssue({ code: "custom", path: ["maxPerPayment"], message: LIMITS_NEED_MONEY });
+    }
+  });
+
+/** The key page's "Payment limits", changed with the PIN. */
+export const setKeyLimitsSchema = z
+  .strictObject({ keyId: z.uuid({ error: "Unknown key" }), maxPerPayment: limitField, maxPerDay: limitField, pin: pinField })
+  .superRefine(checkLimitPair);
+export { LIMITS_NEED_MONEY };
 
 /** The key page's "Where it may be used from", changed with the PIN. */
 export const setKeyAllowlistSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), allowedIps: ipAllowlistSchema, pin: pinField });

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/**
+ * A key's payment limits. People type major units ("5000", "5 000.50", "5,000.00"); the server is
+ * sent and stores minor units. One parser for the wizard, the key page and their tests.
+ */
+export const MAX_LIMIT_MINOR = 1_000_000_000_000_00; // one trillion in major units
+
+/** Minor units from what a person typed, null for an empty field, or why it is not an amount. */
+export function parseMajorUnits(text: string): number | null | { error: string } {
+  const cleaned = text.trim().replace(/[\s\u00a0,]/g, "");
+  if (cleaned === "") return null;
+  const match = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match) return { error: "Enter an amount such as 5000 or 5000.00" };
+  const minor = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  if (minor <= 0) return { error: "Enter an amount above zero, or leave it empty for no limit" };
+  if (minor > MAX_LIMIT_MINOR) return { error: "Enter a smaller amount" };
+  return minor;
+}
+
+/** A limit field as typed: checked as the server checks it. */
+export const limitTextField = z
+  .string()
+  .max(40, "Enter an amount such as 5000 or 5000.00")
+  .superRefine((text, ctx) => {
+    const parsed = parseMajorUnits(text);
+    if (parsed !== null && typeof parsed === "object") ctx.addIssue({ code: "custom", message: parsed.error });
+  });
+
+/** A limit as the server takes it: whole minor units above zero, or null for none. */
+export const limitField = z
+  .number({ error: "Enter the limit in minor units" })
+  .int("Enter the limit in whole minor units")
+  .positive("Enter an amount above zero, or leave it empty for no limit")
+  .max(MAX_LIMIT_MINOR, "Enter a smaller amount")
+  .nullable();
+
+/** The two limits together: the most per payment cannot be above the most per day. */
+export function checkLimitPair(value: { maxPerPayment?: number | null; maxPerDay?: number | null }, ctx: z.RefinementCtx) {
+  if (value.maxPerPayment != null && value.maxPerDay != null && value.maxPerPayment > value.maxPerDay) {
+    ctx.addIssue({ code: "custom", path: ["maxPerPayment"], message: "The most per payment cannot be more than the most per day" });
+  }
+}
