@@ -4,7 +4,7 @@ import { createPayment, createTransfer } from "@/lib/api/money";
 import { AccessError } from "@/lib/auth/errors";
 import { accounts, apiKeyDailyUse, auditEvents, transfers } from "@/lib/db/schema";
 import { seedDemoData } from "@/lib/demo/seed";
-import { DomainError, NotFoundError } from "@/lib/errors";
+import { type DomainError, NotFoundError } from "@/lib/errors";
 import { createKey } from "@/lib/keys/create-key";
 import { setKeyLimits } from "@/lib/keys/set-key-limits";
 import { loadWizardOptions } from "@/lib/keys/wizard-options";
