@@ -48,6 +48,7 @@ test.describe("key guardrails", () => {
     await expectAccessible(page, "the wizard's allowlist with an error");
     await shoot(page, "guardrails-wizard-allowlist-error");
     await allowlist.fill("10.1.2.3/8");
+    await expect(allowlist).not.toHaveAttribute("aria-invalid", "true");
     await tabTo(page, page.getByRole("button", { name: "Continue" }));
     await page.keyboard.press("Enter");
 
@@ -144,5 +145,73 @@ test.describe("key guardrails", () => {
     await expect(oldRow).toBeHidden();
     expect((await request.get("/api/v1/accounts", { headers: { "x-api-key": oldSecret } })).status()).toBe(401);
     expect((await request.get("/api/v1/accounts", { headers: { "x-api-key": newSecret } })).status()).toBe(200);
+  });
+
+  test("payment limits set in the wizard, felt by the API with what is left today, shown and changed on the key page", async ({ page, request }) => {
+    test.slow();
+    await signInAs(page, PIETER);
+    const alias = `Limited ${Date.now().toString(36)}`;
+    await page.goto("/keys/new");
+    await page.getByLabel("Alias").fill(alias);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByLabel("Acme Retail (Pty) Ltd").check();
+    await page.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+
+    // The limits appear only once the key can move money.
+    await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Read-only" }).click();
+    await expect(page.getByLabel("Most per day (ZAR)")).toHaveCount(0);
+    await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Full access" }).click();
+    const perPayment = page.getByLabel("Most per transfer or payment (ZAR)");
+    const perDay = page.getByLabel("Most per day (ZAR)");
+    await perPayment.fill("1oo");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Enter an amount such as 5000 or 5000.00" })).toBeVisible();
+    await expect(perPayment).toHaveAttribute("aria-invalid", "true");
+    await perPayment.fill("100");
+    // Corrected, the message goes as the field changes.
+    await expect(perPayment).not.toHaveAttribute("aria-invalid", "true");
+    await perDay.fill("150.00");
+    await expectAccessible(page, "the wizard's payment limits");
+    await shoot(page, "guardrails-wizard-limits");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page.getByTestId("review-limits")).toHaveText(/^At most R\s?100,00 a payment and R\s?150,00 a day$/);
+    await expect(page.getByTestId("review-sentence")).toContainText(/It moves at most R\s?100,00 a payment and R\s?150,00 a day\./);
+    await page.getByRole("button", { name: "Create key" }).click();
+    await page.getByLabel("Your 6-digit PIN").fill(pin(PIETER));
+    const modal = page.getByRole("dialog", { name: `“${alias}” is ready` });
+    const secret = (await modal.getByTestId("new-secret").textContent())!.trim();
+    await modal.getByLabel("I have stored this key somewhere safe").check();
+    await modal.getByRole("button", { name: "Done" }).click();
+    await expect(page.getByTestId("key-limits")).toContainText(/At most R\s?100,00 a payment and R\s?150,00 a day/);
+    await expect(page.getByTestId("key-limits-today")).toHaveText("Today (UTC): nothing moved yet");
+
+    const headers = { "x-api-key": secret };
+    const account = ((await (await request.get("/api/v1/accounts", { headers })).json()) as { accounts: { id: string }[] }).accounts[0]!.id;
+    const pay = (amount: number) =>
+      request.post(`/api/v1/accounts/${account}/payments`, {
+        headers,
+        data: { amount, beneficiaryName: "Limit check", accountNumber: "62000000001", bankCode: "250655", reference: "Limit check" },
+      });
+    const tooBig = await pay(10_001);
+    expect(tooBig.status()).toBe(403);
+    expect(((await tooBig.json()) as { error: { code: string } }).error.code).toBe("limit_exceeded");
+    expect((await pay(10_000)).status()).toBe(201);
+    const overDay = await pay(10_000);
+    expect(overDay.status()).toBe(403);
+    expect(((await overDay.json()) as { error: { message: string } }).error.message).toMatch(/R\s?50,00 left today/);
+
+    await page.reload();
+    await expect(page.getByTestId("key-limits-today")).toHaveText(/Today \(UTC\): R\s?100,00 of R\s?150,00 used/);
+    await page.getByRole("button", { name: `Change the payment limits of “${alias}”` }).click();
+    const dialog = page.getByRole("dialog", { name: "Payment limits" });
+    await expect(dialog.getByLabel("Most per day (ZAR)")).toHaveValue("150.00");
+    await dialog.getByLabel("Most per day (ZAR)").fill("300");
+    await expectAccessible(page, "the payment limits dialog");
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await page.getByLabel("Your 6-digit PIN").fill(pin(PIETER));
+    await expect(page.getByTestId("key-limits")).toContainText(/R\s?300,00 a day/);
+    await shoot(page, "guardrails-key-limits");
+    expect((await pay(10_000)).status()).toBe(201);
   });
 });

@@ -94,7 +94,7 @@ test.describe("API keys", () => {
     const summary = page.getByRole("complementary", { name: "Summary" });
     await expect(summary.getByText("Month-end close")).toBeVisible();
     await expect(page.getByTestId("review-sentence")).toHaveText(
-      /^This LIVE key can view account details, balances, transactions, statements, tax certificates, payments and card code of ••\d{4} and create payments that wait for approval\. It expires on \d{1,2} \w{3} \d{4}\.$/,
+      /^This LIVE key can view account details, balances, transactions, statements, tax certificates, payments and card code of ••\d{4} and create payments that wait for approval\. It expires on \d{1,2} \w{3} \d{4}\. It can be used from any address\.$/,
     );
     await screenshot(page, "wizard-4-review");
 

@@ -4,11 +4,13 @@ import { CircleStop, Pencil } from "lucide-react";
 import { z } from "zod";
 import { PinForm } from "@/components/admin/pin-form";
 import { Field } from "@/components/ui/field";
-import { Textarea } from "@/components/ui/input";
+import { Input, Textarea } from "@/components/ui/input";
 import { endPreviousSecretAction } from "@/lib/actions/end-previous-secret";
 import { setKeyAllowlistAction } from "@/lib/actions/set-key-allowlist";
+import { setKeyLimitsAction } from "@/lib/actions/set-key-limits";
 import { formatDateTime } from "@/lib/format";
 import { describeAllowlist, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
+import { describeLimits, limitTextField, parseMajorUnits } from "@/lib/schemas/key-limits";
 import { allowlistTextField } from "@/lib/schemas/keys";
 
 const allowlistForm = z.object({ allowedIpsText: allowlistTextField });
@@ -78,6 +80,80 @@ export function StopOldSecret({ keyId, alias, previousPrefix, until }: { keyId: 
       destructive
       run={(_, pin) => endPreviousSecretAction({ keyId, pin })}
       success={() => `The old secret of “${alias}” no longer works`}
+    />
+  );
+}
+
+const limitsForm = z.object({ maxPerPaymentText: limitTextField, maxPerDayText: limitTextField });
+const majorUnits = (minor: string | null) => (minor === null ? "" : (Number(minor) / 100).toFixed(2));
+const limitOf = (text: string) => {
+  const parsed = parseMajorUnits(text);
+  return typeof parsed === "number" ? parsed : null;
+};
+
+/** "Change" beside a money-moving key's payment limits: both amounts in major units, then the PIN. */
+export function ChangeLimits({
+  keyId,
+  alias,
+  currency,
+  maxPerPayment,
+  maxPerDay,
+}: {
+  keyId: string;
+  alias: string;
+  /** The currency of the key's accounts when they share one. */
+  currency: string | null;
+  /** Minor units, as decimal strings (bigint does not cross to the browser as a prop). */
+  maxPerPayment: string | null;
+  maxPerDay: string | null;
+}) {
+  const unit = currency ? ` (${currency})` : "";
+  return (
+    <PinForm
+      trigger={
+        <>
+          <Pencil aria-hidden /> Change<span className="sr-only"> the payment limits of “{alias}”</span>
+        </>
+      }
+      triggerVariant="ghost"
+      title="Payment limits"
+      description={`In major units${currency ? ` of ${currency}` : " of each account's currency"}. Leave a field empty for no limit. What the key moved today still counts.`}
+      initial={{ maxPerPaymentText: majorUnits(maxPerPayment), maxPerDayText: majorUnits(maxPerDay) }}
+      schema={limitsForm}
+      fields={(v, set, errors) => (
+        <>
+          {(
+            [
+              ["maxPerPaymentText", "maxPerPayment", `Most per transfer or payment${unit}`],
+              ["maxPerDayText", "maxPerDay", `Most per day${unit}`],
+            ] as const
+          ).map(([name, serverName, label]) => {
+            const error = errors[name] ?? errors[serverName];
+            const id = `key-${name}`;
+            return (
+              <Field key={name} id={id} label={label} error={error}>
+                <Input
+                  id={id}
+                  inputMode="decimal"
+                  autoComplete="off"
+                  placeholder="No limit"
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={error ? `${id}-error` : undefined}
+                  value={v[name]}
+                  onChange={(e) => set({ ...v, [name]: e.target.value })}
+                />
+              </Field>
+            );
+          })}
+        </>
+      )}
+      pinTitle={`Change the payment limits of “${alias}”`}
+      pinDescription={(v) => (
+        <>{describeLimits({ maxPerPayment: limitOf(v.maxPerPaymentText), maxPerDay: limitOf(v.maxPerDayText) }, currency)}, from the next call on.</>
+      )}
+      confirmLabel="Save"
+      run={(v, pin) => setKeyLimitsAction({ keyId, maxPerPayment: limitOf(v.maxPerPaymentText), maxPerDay: limitOf(v.maxPerDayText), pin })}
+      success={() => `The payment limits of “${alias}” are saved`}
     />
   );
 }

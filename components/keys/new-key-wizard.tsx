@@ -22,6 +22,8 @@ import { describeKey, permissionsInWords, PRESET_LABELS, presetOf } from "@/lib/
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { allowlistTextField, keyAccessShape, keyDetailsShape, keyPermissionsShape, newKeyFormSchema, type NewKeyFormInput } from "@/lib/schemas/keys";
 import { describeAllowlist, ipAllowlistSchema, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
+import { describeLimits, limitTextField, parseMajorUnits } from "@/lib/schemas/key-limits";
+import { movesMoney } from "@/lib/key-grants";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
@@ -32,7 +34,11 @@ const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
 const STEP_HEADINGS = ["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"] as const;
 /** Each step's name in the address (?step=access), so the browser's Back and Forward move between steps. */
 const STEP_SLUGS = ["details", "access", "permissions", "review"] as const;
-const STEP_SCHEMAS = [z.object(keyDetailsShape), z.object({ ...keyAccessShape, allowedIpsText: allowlistTextField }), z.object(keyPermissionsShape)];
+const STEP_SCHEMAS = [
+  z.object(keyDetailsShape),
+  z.object({ ...keyAccessShape, allowedIpsText: allowlistTextField }),
+  z.object({ ...keyPermissionsShape, maxPerPaymentText: limitTextField, maxPerDayText: limitTextField }),
+];
 const LEAVE_MESSAGE = "Leave this page? The key you started is not created yet, and what you entered will be lost.";
 
 function stepFromParam(param: string | null): number {
@@ -48,7 +54,7 @@ function reachableStep(values: NewKeyFormInput, wanted: number): number {
 const STEP_FIELDS: FieldPath<NewKeyFormInput>[][] = [
   ["alias", "description", "mode", "applicationId"],
   ["companyIds", "accountIds", "allowedIpsText"],
-  ["permissions"],
+  ["permissions", "maxPerPaymentText", "maxPerDayText"],
   [],
 ];
 /** The allowlist the text stands for, canonical, when it is valid (the step checks it before Review). */
@@ -58,7 +64,18 @@ function allowlistOf(text: string): string[] {
 }
 
 /** The server names the list it was sent; the form's field is the text it came from. */
-const formField = (field: string) => (field.split(".")[0] === "allowedIps" ? "allowedIpsText" : field.split(".")[0]!) as FieldPath<NewKeyFormInput>;
+const FORM_FIELDS: Record<string, FieldPath<NewKeyFormInput>> = {
+  allowedIps: "allowedIpsText",
+  maxPerPayment: "maxPerPaymentText",
+  maxPerDay: "maxPerDayText",
+};
+const formField = (field: string) => FORM_FIELDS[field.split(".")[0]!] ?? (field.split(".")[0]! as FieldPath<NewKeyFormInput>);
+
+/** A limit as typed, in minor units (null when empty; the step has checked it). */
+function limitOf(text: string): number | null {
+  const parsed = parseMajorUnits(text ?? "");
+  return typeof parsed === "number" ? parsed : null;
+}
 
 function stepOfField(field: string): number {
   const index = STEP_FIELDS.findIndex((fields) => fields.some((f) => field === f || field.startsWith(`${f}.`)));
@@ -83,6 +100,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
       accountIds: [],
       permissions: [],
       allowedIpsText: "",
+      maxPerPaymentText: "",
+      maxPerDayText: "",
       ...initial,
     },
   });
@@ -249,6 +268,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
 
   const chosenAccounts = options.accounts.filter((a) => values.accountIds.includes(a.id));
   const allowlist = allowlistOf(values.allowedIpsText);
+  const canMoveMoney = movesMoney(values.permissions);
+  const currencies = [...new Set(chosenAccounts.map((a) => a.currency))];
+  const limitCurrency = currencies.length === 1 ? currencies[0]! : null;
+  const limits = canMoveMoney
+    ? { maxPerPayment: limitOf(values.maxPerPaymentText), maxPerDay: limitOf(values.maxPerDayText) }
+    : { maxPerPayment: null, maxPerDay: null };
   const expiresOn = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
   const sentence = describeKey({
     mode: values.mode,
@@ -259,8 +284,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
 
   async function create(pin: string): Promise<PinOutcome> {
     setFormError(null);
-    const { allowedIpsText, ...key } = getValues();
-    const result = await createKeyAction({ ...key, allowedIps: splitAllowlistText(allowedIpsText), pin });
+    const { allowedIpsText, maxPerPaymentText: _perPayment, maxPerDayText: _perDay, ...key } = getValues();
+    const result = await createKeyAction({ ...key, allowedIps: splitAllowlistText(allowedIpsText), ...limits, pin });
     if (result.ok) {
       setPinOpen(false);
       leaving.current = true;
@@ -477,7 +502,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                     autoComplete="off"
                     aria-invalid={formState.errors.allowedIpsText ? true : undefined}
                     aria-describedby={formState.errors.allowedIpsText ? "allowedIpsText-hint allowedIpsText-error" : "allowedIpsText-hint"}
-                    {...register("allowedIpsText")}
+                    {...register("allowedIpsText", { onChange: () => form.getFieldState("allowedIpsText").error && void trigger("allowedIpsText") })}
                   />
                   {formState.errors.allowedIpsText ? (
                     <p id="allowedIpsText-error" role="alert" className="text-sm text-red-700">
@@ -497,11 +522,54 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                 errorId="permissions-error"
               />
             ) : null}
+            {step === 2 && canMoveMoney ? (
+              <div className="mt-6 border-t border-zinc-100 pt-5">
+                <fieldset>
+                  <legend className="text-sm font-medium text-zinc-800">Payment limits (optional)</legend>
+                  <p className="mt-1 text-sm text-zinc-600">
+                    This key can move money. Cap what it moves {limitCurrency ? `in ${limitCurrency}` : "in each account's own currency"}; leave a field empty
+                    for no limit. Days are UTC days.
+                  </p>
+                  <div className="mt-3 grid gap-4 sm:grid-cols-2">
+                    {(
+                      [
+                        ["maxPerPaymentText", "Most per transfer or payment"],
+                        ["maxPerDayText", "Most per day"],
+                      ] as const
+                    ).map(([name, label]) => (
+                      <div key={name} className="space-y-1.5">
+                        <label htmlFor={name} className="block text-sm font-medium text-zinc-800">
+                          {label}
+                          {limitCurrency ? ` (${limitCurrency})` : ""}
+                        </label>
+                        <Input
+                          id={name}
+                          inputMode="decimal"
+                          autoComplete="off"
+                          placeholder="No limit"
+                          aria-invalid={formState.errors[name] ? true : undefined}
+                          aria-describedby={formState.errors[name] ? `${name}-error` : undefined}
+                          {...register(name, { onChange: () => form.getFieldState(name).error && void trigger(name) })}
+                        />
+                        {formState.errors[name] ? (
+                          <p id={`${name}-error`} role="alert" className="text-sm text-red-700">
+                            {formState.errors[name]?.message}
+                          </p>
+                        ) : null}
+                      </div>
+                    ))}
+                  </div>
+                </fieldset>
+              </div>
+            ) : null}
 
             {step === 3 ? (
               <div className="space-y-4">
                 <p className="rounded-lg border border-zinc-200 bg-zinc-50 p-4 text-sm leading-relaxed text-zinc-800" data-testid="review-sentence">
                   {sentence} {allowlist.length ? `It can be used ${describeAllowlist(allowlist).toLowerCase()}.` : "It can be used from any address."}
+                  {limits.maxPerPayment !== null || limits.maxPerDay !== null
+                    ? ` It moves ${describeLimits(limits, limitCurrency).replace(/^At most/, "at most")}.`
+                    : ""}
                 </p>
                 <dl className="grid grid-cols-[9rem_1fr] gap-y-2 text-sm">
                   <dt className="text-zinc-500">Alias</dt>
@@ -523,6 +591,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   <dd className="break-words" data-testid="review-allowlist">
                     {describeAllowlist(allowlist)}
                   </dd>
+                  {canMoveMoney ? (
+                    <>
+                      <dt className="text-zinc-500">Payment limits</dt>
+                      <dd data-testid="review-limits">{describeLimits(limits, limitCurrency)}</dd>
+                    </>
+                  ) : null}
                 </dl>
                 <ThirdPartyWarning />
               </div>
@@ -588,6 +662,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             <dt className="text-xs text-zinc-500">Permissions</dt>
             <dd>{values.permissions.length ? `${PRESET_LABELS[presetOf(values.permissions, options.products)]} · ${values.permissions.length}` : "—"}</dd>
           </div>
+          {canMoveMoney ? (
+            <div>
+              <dt className="text-xs text-zinc-500">Payment limits</dt>
+              <dd className="text-zinc-900">{describeLimits(limits, limitCurrency)}</dd>
+            </div>
+          ) : null}
           <div>
             <dt className="text-xs text-zinc-500">Used from</dt>
             <dd className="break-words text-zinc-900">{allowlist.length ? allowlist.join(", ") : "Any address"}</dd>

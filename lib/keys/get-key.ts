@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
-import { apiKeys, auditEvents, cards } from "@/lib/db/schema";
+import { apiKeyDailyUse, apiKeys, auditEvents, cards } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { keyStatus } from "@/lib/key-status";
 import { keyAccessSummaries, selectKeyRows } from "./list-keys";
@@ -25,9 +25,17 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
       previousPrefix: apiKeys.previousPrefix,
       previousSecretExpiresAt: apiKeys.previousSecretExpiresAt,
       previousSecretLastUsedAt: apiKeys.previousSecretLastUsedAt,
+      maxPerPayment: apiKeys.maxPerPayment,
+      maxPerDay: apiKeys.maxPerDay,
     })
     .from(apiKeys)
     .where(eq(apiKeys.id, row.id));
+  // What the key has moved today (UTC), per currency, against its daily limit.
+  const usedToday = await db
+    .select({ currency: apiKeyDailyUse.currency, used: apiKeyDailyUse.used })
+    .from(apiKeyDailyUse)
+    .where(and(eq(apiKeyDailyUse.keyId, row.id), eq(apiKeyDailyUse.day, sql`(now() at time zone 'UTC')::date`)))
+    .orderBy(asc(apiKeyDailyUse.currency));
   const trail = await db
     .select({
       id: auditEvents.id,
@@ -49,6 +57,7 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
   return {
     ...key,
     allowedIps: guardrails!.allowedIps,
+    limits: { maxPerPayment: guardrails!.maxPerPayment, maxPerDay: guardrails!.maxPerDay, usedToday },
     // The secret a regeneration replaced, while its overlap still runs.
     previousSecret:
       guardrails!.previousPrefix && guardrails!.previousSecretExpiresAt && guardrails!.previousSecretExpiresAt > now

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatMoney } from "@/lib/format";
 
 /**
  * A key's payment limits. People type major units ("5000", "5 000.50", "5,000.00"); the server is
@@ -40,4 +41,19 @@ export function checkLimitPair(value: { maxPerPayment?: number | null; maxPerDay
   if (value.maxPerPayment != null && value.maxPerDay != null && value.maxPerPayment > value.maxPerDay) {
     ctx.addIssue({ code: "custom", path: ["maxPerPayment"], message: "The most per payment cannot be more than the most per day" });
   }
+}
+
+/** An amount of a limit in words: in the currency when the key's accounts share one. */
+function amountOf(minor: number | bigint, currency: string | null): string {
+  if (currency) return formatMoney(minor, currency);
+  return `${(Number(minor) / 100).toFixed(2)} of the account's currency`;
+}
+
+/** "At most R 5 000,00 a payment and R 20 000,00 a day", or "No payment limits". */
+export function describeLimits(limits: { maxPerPayment: number | bigint | null; maxPerDay: number | bigint | null }, currency: string | null): string {
+  const parts = [
+    limits.maxPerPayment !== null ? `${amountOf(limits.maxPerPayment, currency)} a payment` : null,
+    limits.maxPerDay !== null ? `${amountOf(limits.maxPerDay, currency)} a day` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length ? `At most ${parts.join(" and ")}` : "No payment limits";
 }

@@ -5,7 +5,9 @@ import { cache } from "react";
 import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
-import { ChangeAllowlist, StopOldSecret } from "@/components/keys/key-guardrails";
+import { ChangeAllowlist, ChangeLimits, StopOldSecret } from "@/components/keys/key-guardrails";
+import { movesMoney } from "@/lib/key-grants";
+import { describeLimits } from "@/lib/schemas/key-limits";
 import { describeAllowlist } from "@/lib/schemas/ip-allowlist";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
@@ -18,7 +20,7 @@ import { endpointsOpenedBy } from "@/lib/api/endpoints";
 import { pageNotFound, requirePageActor } from "@/lib/auth/current";
 import { query } from "@/lib/query";
 import { NotFoundError } from "@/lib/errors";
-import { formatDateTime, maskedNumber } from "@/lib/format";
+import { formatDateTime, formatMoney, maskedNumber } from "@/lib/format";
 import { requestOrigin } from "@/lib/http/request-context";
 import { PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { daysLeft } from "@/lib/key-status";
@@ -67,6 +69,8 @@ export default async function KeyPage({ params }: { params: Params }) {
   const now = new Date();
   const left = daysLeft(key.expiresAt, now);
   const origin = await requestOrigin();
+  const currencies = [...new Set(key.accounts.map((a) => a.currency))];
+  const limitCurrency = currencies.length === 1 ? currencies[0]! : null;
   return (
     <>
       <PageHeader
@@ -141,6 +145,35 @@ export default async function KeyPage({ params }: { params: Params }) {
                 <span>{describeAllowlist(key.allowedIps)}</span>
                 {actor.permissions.has("keys:create") ? <ChangeAllowlist keyId={key.id} alias={key.alias} allowedIps={key.allowedIps} /> : null}
               </dd>
+              {movesMoney(key.permissions) ? (
+                <>
+                  <dt className="text-zinc-500">Payment limits</dt>
+                  <dd data-testid="key-limits">
+                    <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                      <span>{describeLimits(key.limits, limitCurrency)}</span>
+                      {actor.permissions.has("keys:create") ? (
+                        <ChangeLimits
+                          keyId={key.id}
+                          alias={key.alias}
+                          currency={limitCurrency}
+                          maxPerPayment={key.limits.maxPerPayment?.toString() ?? null}
+                          maxPerDay={key.limits.maxPerDay?.toString() ?? null}
+                        />
+                      ) : null}
+                    </span>
+                    {key.limits.maxPerDay !== null ? (
+                      <span className="block text-zinc-600" data-testid="key-limits-today">
+                        Today (UTC):{" "}
+                        {key.limits.usedToday.length
+                          ? key.limits.usedToday
+                              .map((u) => `${formatMoney(u.used, u.currency)} of ${formatMoney(key.limits.maxPerDay!, u.currency)} used`)
+                              .join(" · ")
+                          : "nothing moved yet"}
+                      </span>
+                    ) : null}
+                  </dd>
+                </>
+              ) : null}
               <dt className="text-zinc-500">Mode</dt>
               <dd>
                 <ModeBadge mode={key.mode} />
