@@ -42,6 +42,23 @@ export default async function DocsPage() {
             </Link>
           </p>
         </Card>
+        <Card className="space-y-2 p-5 text-sm break-words text-zinc-700">
+          <h2 className="text-base font-semibold text-zinc-900">Key guardrails</h2>
+          <p>
+            <strong className="font-medium text-zinc-900">IP allowlist.</strong> A key with an allowlist answers only calls from its addresses and ranges; any
+            other gets <code className="font-mono">403 ip_not_allowed</code> naming the address we saw — at the token endpoint too.
+          </p>
+          <p>
+            <strong className="font-medium text-zinc-900">Payment limits.</strong> A key that can move money may have a most per transfer or payment and a most
+            per UTC day, in the source account&apos;s currency. Pending payments count; rejected ones give their amount back. Over a limit:{" "}
+            <code className="font-mono">403 limit_exceeded</code>, with what is left today.
+          </p>
+          <p>
+            <strong className="font-medium text-zinc-900">Rolling a key.</strong> After a regeneration with an overlap, the old secret keeps working until the
+            time its key page shows, then answers <code className="font-mono">401 invalid_key</code> like any unknown key. Ask for new access tokens with the
+            new secret.
+          </p>
+        </Card>
         <div className="space-y-2">
           {ENDPOINTS.map((endpoint) => (
             <EndpointSample key={`${endpoint.method} ${endpoint.path}`} endpoint={endpoint} values={{ origin, prefix: "lk_live_xxxx" }} level={2} />
