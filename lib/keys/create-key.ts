@@ -8,6 +8,7 @@ import { productOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { createKeySchema } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
+import { holdForApproval } from "./approval";
 import { generateApiKey } from "./key-format";
 import { assertKeyManagementOpen } from "./shared";
 
@@ -106,6 +107,7 @@ export const createKey = defineCommand({
           .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
         await tx.insert(apiKeyAccounts).values(accountIds.map((accountId) => ({ keyId: row!.id, accountId })));
         if (companyIds.length) await tx.insert(apiKeyCompanies).values(companyIds.map((companyId) => ({ keyId: row!.id, companyId })));
+        const pendingApproval = await holdForApproval(tx, actor, row!.id);
         await recordAuditEvent(tx, {
           ...actorFields(actor, request),
           action: "key.create",
@@ -119,6 +121,7 @@ export const createKey = defineCommand({
             permissions: data.permissions.join(" "),
             accounts: accountIds.length,
             ...(data.allowedIps.length ? { allowedIps: data.allowedIps.join(" ") } : {}),
+            ...(pendingApproval ? { pendingApproval: true } : {}),
           },
         });
         return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };
