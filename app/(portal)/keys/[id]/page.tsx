@@ -6,6 +6,7 @@ import { EndpointSample } from "@/components/api/endpoint-sample";
 import { AuditTable } from "@/components/audit/audit-table";
 import { KeyActions } from "@/components/keys/key-actions";
 import { ChangeAllowlist, StopOldSecret } from "@/components/keys/key-guardrails";
+import { KeyApprovalNotice } from "@/components/keys/key-approval-notice";
 import { describeAllowlist } from "@/lib/schemas/ip-allowlist";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
@@ -91,6 +92,15 @@ export default async function KeyPage({ params }: { params: Params }) {
         }
       />
       <PageBody>
+        {key.approval ? (
+          <KeyApprovalNotice
+            keyId={key.id}
+            alias={key.alias}
+            since={key.approval.since}
+            madeByYou={key.approval.madeByYou}
+            canApprove={actor.permissions.has("keys:approve")}
+          />
+        ) : null}
         {key.status === "frozen" || key.status === "expiring" ? (
           <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
             {key.status === "frozen"
