@@ -34,8 +34,10 @@ test.describe.configure({ mode: "serial" });
 
 test("a key that can move money waits for a second member, who approves it with their PIN", async ({ browser, request }) => {
   test.slow();
-  const naledi = await browser.newPage();
-  const pieter = await browser.newPage();
+  const naledisBrowser = await browser.newContext();
+  const pietersBrowser = await browser.newContext();
+  const naledi = await naledisBrowser.newPage();
+  const pieter = await pietersBrowser.newPage();
   try {
     // Naledi (Superadmin) turns it on.
     await signInAs(naledi, NALEDI);
@@ -66,6 +68,7 @@ test("a key that can move money waits for a second member, who approves it with 
     await pieter.getByLabel("Acme Retail (Pty) Ltd").check();
     await pieter.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
     await pieter.getByRole("button", { name: "Continue" }).click();
+    await pieter.getByRole("radiogroup", { name: "Account information preset" }).getByRole("radio", { name: "Read-only" }).click();
     await pieter.getByRole("radiogroup", { name: "Payments preset" }).getByRole("radio", { name: "Write" }).click();
     await pieter.getByRole("button", { name: "Continue" }).click();
     await pieter.getByRole("button", { name: "Create key" }).click();
@@ -110,13 +113,13 @@ test("a key that can move money waits for a second member, who approves it with 
     await expect(naledi.getByRole("region", { name: "Waiting for a second member's approval" })).toHaveCount(0);
 
     const accepted = await request.get("/api/v1/accounts", { headers: { "x-api-key": secret } });
-    expect(accepted.status()).toBe(200);
+    expect(accepted.status(), await accepted.text()).toBe(200);
     await naledi.reload();
     await expect(naledi.getByRole("row", { name: /Approved an API key that can move money/ })).toBeVisible();
   } finally {
     // Other tests make money keys: the setting goes off again.
     await setSecondPerson(naledi, false);
-    await naledi.close();
-    await pieter.close();
+    await naledisBrowser.close();
+    await pietersBrowser.close();
   }
 });

@@ -86,8 +86,9 @@ export default async function KeyApprovalsPage() {
                       {key.alias}
                     </Link>
                     <span className="block font-mono text-xs text-zinc-600">{key.prefix}…</span>
-                    <span className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
-                      {key.applicationName} <ModeBadge mode={key.mode} />
+                    <span className="block text-xs text-zinc-500">{key.applicationName}</span>
+                    <span className="mt-1 block text-xs">
+                      <ModeBadge mode={key.mode} />
                     </span>
                   </Td>
                   <Td data-label="Made by" className={cn("text-zinc-700", CARD_LABEL)}>
