@@ -29,6 +29,7 @@ export const DOMAIN_ERROR_CODES = [
   "set_up_link_invalid",
   "not_operator",
   "already_set_up",
+  "self_approval",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -1,4 +1,4 @@
-import { Banknote, CircleCheck, Clock, Snowflake, Trash2 } from "lucide-react";
+import { Banknote, CircleCheck, Clock, Hourglass, Snowflake, Trash2 } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { grantsByProduct, movesMoney } from "@/lib/key-grants";
 import { KEY_STATUS_LABELS, type KeyStatus } from "@/lib/key-status";
@@ -6,12 +6,30 @@ import { KEY_STATUS_LABELS, type KeyStatus } from "@/lib/key-status";
 const TONE = { active: "success", expiring: "warning", frozen: "frozen", revoked: "danger" } as const;
 const ICON = { active: CircleCheck, expiring: Clock, frozen: Snowflake, revoked: Trash2 } as const;
 
-export function KeyStatusBadge({ status }: { status: KeyStatus }) {
+/** A key's status; for a key waiting for a second member's approval (maker-checker), "Waiting for approval" beside it. */
+export function KeyStatusBadge({ status, pendingApproval = false }: { status: KeyStatus; pendingApproval?: boolean }) {
   const Icon = ICON[status];
-  return (
+  const badge = (
     <Badge tone={TONE[status]}>
       <Icon className="size-3" aria-hidden />
       {KEY_STATUS_LABELS[status]}
+    </Badge>
+  );
+  if (!pendingApproval) return badge;
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1.5 max-md:justify-end">
+      <PendingApprovalBadge />
+      {badge}
+    </span>
+  );
+}
+
+/** A key the API refuses until a second member approves it. */
+export function PendingApprovalBadge() {
+  return (
+    <Badge tone="warning">
+      <Hourglass className="size-3" aria-hidden />
+      Waiting for approval
     </Badge>
   );
 }

@@ -118,7 +118,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   const noApplication = options.applications.length === 0;
   const [pinOpen, setPinOpen] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ id: string; key: string } | null>(null);
+  const [created, setCreated] = useState<{ id: string; key: string; pendingApproval: boolean } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const [focusInvalid, setFocusInvalid] = useState(0);
   /** A refused choice is checked again as it changes, so its error (and aria-invalid) goes once it is fixed. */
@@ -289,7 +289,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     if (result.ok) {
       setPinOpen(false);
       leaving.current = true;
-      setCreated({ id: result.data.id, key: result.data.key });
+      setCreated({ id: result.data.id, key: result.data.key, pendingApproval: result.data.pendingApproval });
       return { ok: true };
     }
     if (isPinRefusal(result.code)) return { ok: false, error: result.error, code: result.code };
@@ -699,7 +699,13 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           router.push(id ? `/keys/${id}` : "/keys");
           router.refresh();
         }}
-      />
+      >
+        {created?.pendingApproval ? (
+          <p role="status" className="mt-3 rounded-md border border-sky-200 bg-sky-50 px-3 py-2.5 text-sm text-sky-900">
+            Your organisation needs a second person for keys that can move money: this key works once another member approves it.
+          </p>
+        ) : null}
+      </SecretModal>
     </div>
   );
 }

@@ -65,6 +65,7 @@ const KEY_COLUMNS = {
   revokedAt: apiKeys.revokedAt,
   previousPrefix: apiKeys.previousPrefix,
   previousSecretExpiresAt: apiKeys.previousSecretExpiresAt,
+  pendingApprovalSince: apiKeys.pendingApprovalSince,
   orgStatus: organisations.status,
   orgProducts: organisations.products,
   accounts: keyAccountsJson,
@@ -163,6 +164,7 @@ export async function verifyCredential(db: Executor, credential: Credential, now
   if (row.orgStatus === "suspended")
     throw new ApiError(403, "organisation_suspended", "The bank has suspended this key's organisation; its keys stop working until it is reinstated.");
   if (row.orgStatus !== "approved") throw new ApiError(403, "organisation_pending", "The bank has not approved this key's organisation yet.");
+  if (row.pendingApprovalSince) throw new ApiError(403, "key_pending_approval", "This key waits for a second member's approval in the portal.");
   if (row.expiresAt.getTime() <= now.getTime()) {
     throw new ApiError(403, "key_frozen", "This key is frozen: it expired and must be renewed in the portal.");
   }

@@ -36,6 +36,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "organisation.approve": "Approved the organisation (bank)",
   "organisation.suspend": "Suspended the organisation (bank)",
   "organisation.products": "Changed the API products (bank)",
+  "organisation.key_approval_change": "Changed whether keys that can move money need a second person",
+  "key.approve": "Approved an API key that can move money",
+  "key.reject": "Rejected (deleted) an API key waiting for approval",
+  "key.approval_expired": "Deleted an API key left unapproved for 7 days",
 };
 
 export function auditActionLabel(action: string): string {

@@ -2,12 +2,17 @@ import "server-only";
 import type { Database } from "@/lib/db";
 import { deliverOutbox } from "@/lib/mail/outbox";
 import { deleteExpiredRows } from "./delete-expired-rows";
+import { expirePendingKeys } from "./expire-pending-keys";
 import { runExpiryReminders } from "./expiry-reminders";
 
-/** One round of the background work: expiry reminders, delivery of queued e-mail, then deleting rows that can never be used again. */
+/**
+ * One round of the background work: deleting keys left unapproved for 7 days, expiry reminders,
+ * delivery of queued e-mail, then deleting rows that can never be used again.
+ */
 export async function runJobs(db: Database, now = new Date()) {
+  const unapproved = await expirePendingKeys(db, now);
   const reminders = await runExpiryReminders(db, now);
   const mail = await deliverOutbox(db);
   const deleted = await deleteExpiredRows(db);
-  return { reminders: reminders.created, sent: mail.sent, failed: mail.failed, deleted };
+  return { unapprovedKeysDeleted: unapproved.deleted, reminders: reminders.created, sent: mail.sent, failed: mail.failed, deleted };
 }

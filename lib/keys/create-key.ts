@@ -8,6 +8,7 @@ import { productOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { createKeySchema } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
+import { holdForApproval } from "./approval";
 import { generateApiKey } from "./key-format";
 import { assertKeyManagementOpen } from "./shared";
 
@@ -18,6 +19,8 @@ export interface CreatedKey {
   prefix: string;
   alias: string;
   expiresAt: Date;
+  /** Maker-checker: the key works once another member approves it. */
+  pendingApproval: boolean;
 }
 
 const aliasTaken = (alias: string) =>
@@ -108,6 +111,7 @@ export const createKey = defineCommand({
           .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
         await tx.insert(apiKeyAccounts).values(accountIds.map((accountId) => ({ keyId: row!.id, accountId })));
         if (companyIds.length) await tx.insert(apiKeyCompanies).values(companyIds.map((companyId) => ({ keyId: row!.id, companyId })));
+        const pendingApproval = await holdForApproval(tx, actor, row!.id);
         await recordAuditEvent(tx, {
           ...actorFields(actor, request),
           action: "key.create",
@@ -123,9 +127,10 @@ export const createKey = defineCommand({
             ...(data.allowedIps.length ? { allowedIps: data.allowedIps.join(" ") } : {}),
             ...(data.maxPerPayment !== null ? { maxPerPayment: data.maxPerPayment } : {}),
             ...(data.maxPerDay !== null ? { maxPerDay: data.maxPerDay } : {}),
+            ...(pendingApproval ? { pendingApproval: true } : {}),
           },
         });
-        return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt };
+        return { id: row!.id, key, prefix, alias: data.alias, expiresAt: row!.expiresAt, pendingApproval };
       });
     } catch (error) {
       // Two people creating the same alias at once: the partial unique index decides.

@@ -7,6 +7,7 @@ import type { Executor } from "@/lib/db";
 import { apiKeyDailyUse, apiKeys, auditEvents, cards } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { keyStatus } from "@/lib/key-status";
+import { keyMakers } from "./approval";
 import { keyAccessSummaries, selectKeyRows } from "./list-keys";
 
 /** Everything about one of the organisation's keys, with its audit trail. Never the hash. */
@@ -53,6 +54,10 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
   const keyCards = accountIds.length
     ? await db.select({ id: cards.id, name: cards.name, last4: cards.last4 }).from(cards).where(inArray(cards.accountId, accountIds)).orderBy(asc(cards.name))
     : [];
+  // Maker-checker: whether the key waits for a second member, and whether this member made it (then they may not decide).
+  const approval = row.pendingApprovalSince
+    ? { since: row.pendingApprovalSince, madeByYou: (await keyMakers(db, row.id, row.pendingApprovalSince)).has(actor.user.id) }
+    : null;
   const { revokedAt, ...key } = row;
   return {
     ...key,
@@ -64,6 +69,7 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
         ? { prefix: guardrails!.previousPrefix, worksUntil: guardrails!.previousSecretExpiresAt, lastUsedAt: guardrails!.previousSecretLastUsedAt }
         : null,
     cards: keyCards,
+    approval,
     status: keyStatus({ expiresAt: row.expiresAt, revokedAt }, now),
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),

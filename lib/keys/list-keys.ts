@@ -44,6 +44,8 @@ export interface KeyListRow {
   lastUsedAt: Date | null;
   createdAt: Date;
   createdByName: string;
+  /** When the key began waiting for a second member's approval (maker-checker); null when it does not wait. */
+  pendingApprovalSince: Date | null;
   accounts: KeyAccountSummary[];
   companies: string[];
 }
@@ -69,6 +71,8 @@ export function selectKeyRows(db: Executor) {
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,
       createdByName: users.name,
+      createdBy: apiKeys.createdBy,
+      pendingApprovalSince: apiKeys.pendingApprovalSince,
     })
     .from(apiKeys)
     .innerJoin(applications, eq(applications.id, apiKeys.applicationId))
@@ -142,6 +146,7 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     .select({
       frozen: sql<number>`count(*) filter (where ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
       expiring: sql<number>`count(*) filter (where ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(Number),
+      pendingApproval: sql<number>`count(*) filter (where ${apiKeys.pendingApprovalSince} is not null)`.mapWith(Number),
     })
     .from(apiKeys)
     .where(base);
@@ -167,6 +172,8 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     pageCount,
     frozen: attention?.frozen ?? 0,
     expiring: attention?.expiring ?? 0,
+    /** Keys waiting for a second member's approval, whatever the filters. */
+    pendingApproval: attention?.pendingApproval ?? 0,
     dueIds: due.map((d) => d.id),
     dueAliases: due.map((d) => d.alias),
   };

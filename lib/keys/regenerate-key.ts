@@ -7,6 +7,7 @@ import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
 import { regenerateKeySchema, SECRET_OVERLAPS } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
+import { holdForApproval } from "./approval";
 import { generateApiKey } from "./key-format";
 import { assertKeyManagementOpen, loadOwnKey } from "./shared";
 
@@ -48,6 +49,7 @@ export const regenerateKey = defineCommand({
         if (!row) throw new DomainError("conflict", "This key was changed or deleted while you were confirming. Reload the page and try again.");
         // Access tokens issued for the old secret die with it.
         await tx.delete(accessTokens).where(eq(accessTokens.keyId, current.id));
+        const pendingApproval = await holdForApproval(tx, actor, current.id);
         await recordAuditEvent(tx, {
           ...actorFields(actor, request),
           action: "key.regenerate",
@@ -59,6 +61,7 @@ export const regenerateKey = defineCommand({
             previousPrefix: current.prefix,
             prefix,
             ...(row.previousSecretExpiresAt ? { previousSecretWorksUntil: row.previousSecretExpiresAt.toISOString() } : {}),
+            ...(pendingApproval ? { pendingApproval: true } : {}),
           },
         });
         return { key, prefix, previousSecretExpiresAt: row.previousSecretExpiresAt };

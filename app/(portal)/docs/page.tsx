@@ -54,6 +54,10 @@ export default async function DocsPage() {
             <code className="font-mono">403 limit_exceeded</code>, with what is left today.
           </p>
           <p>
+            <strong className="font-medium text-zinc-900">Approval.</strong> Where your organisation requires a second person for keys that can move money, a
+            new or regenerated one answers <code className="font-mono">403 key_pending_approval</code> until another member approves it in the portal.
+          </p>
+          <p>
             <strong className="font-medium text-zinc-900">Rolling a key.</strong> After a regeneration with an overlap, the old secret keeps working until the
             time its key page shows, then answers <code className="font-mono">401 invalid_key</code> like any unknown key. Ask for new access tokens with the
             new secret.

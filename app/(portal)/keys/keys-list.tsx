@@ -1,4 +1,4 @@
-import { CircleAlert, KeyRound, Plus, Snowflake } from "lucide-react";
+import { CircleAlert, Hourglass, KeyRound, Plus, Snowflake } from "lucide-react";
 import Link from "next/link";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { KeyRowLink } from "@/components/keys/key-row-link";
@@ -148,6 +148,18 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
           </div>
         ) : null}
 
+        {result.pendingApproval > 0 ? (
+          <p className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-700">
+            <Hourglass className="size-4 shrink-0 text-amber-700" aria-hidden />
+            <span className="min-w-48 flex-1">
+              {result.pendingApproval} {result.pendingApproval === 1 ? "key waits" : "keys wait"} for a second member&apos;s approval.
+            </span>
+            <Link href="/keys/approvals" className="font-medium whitespace-nowrap text-accent-700 underline underline-offset-2">
+              Key approvals
+            </Link>
+          </p>
+        ) : null}
+
         <KeysToolbar applications={applications} products={org.products.map((p) => ({ id: p, name: API_PRODUCT_LABELS[p] }))} resultCount={result.total} />
 
         {result.total === 0 ? (
@@ -217,7 +229,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                       </span>
                     </Td>
                     <Td className="whitespace-nowrap max-md:col-start-2 max-md:row-start-1 max-md:justify-self-end">
-                      <KeyStatusBadge status={key.status} />
+                      <KeyStatusBadge status={key.status} pendingApproval={key.pendingApprovalSince !== null} />
                     </Td>
                     <Td data-label="Expires" className={cn("whitespace-nowrap text-zinc-600 max-md:col-start-1 max-md:row-start-4", CARD_LABEL)}>
                       <RelativeTime date={key.expiresAt} now={now} expiry />

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { ChangePasswordButton } from "@/components/account/change-password-button";
 import { ChangePinButton } from "@/components/account/change-pin-button";
 import { SignOutOthersButton } from "@/components/account/sign-out-others-button";
+import { KeyApprovalToggle } from "@/components/keys/key-approval";
 import { RelativeTime } from "@/components/keys/relative-time";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
@@ -11,6 +12,8 @@ import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { describeUserAgent } from "@/lib/auth/user-agent";
+import { isSuperadmin } from "@/lib/members/rules";
+import { keyApprovalRequired } from "@/lib/organisations/set-key-approval";
 import { query } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -20,6 +23,7 @@ export default async function SettingsPage() {
   const now = new Date();
   const sessions = (await query(listActiveSessions, actor.user.id, actor.sessionId)).map((s) => ({ ...s, device: describeUserAgent(s.userAgent) }));
   const others = sessions.filter((s) => !s.current).length;
+  const approvalRequired = await query(keyApprovalRequired, actor.org.id);
   return (
     <>
       <PageHeader
@@ -40,6 +44,28 @@ export default async function SettingsPage() {
             </span>
             <ChevronRight className="size-4 shrink-0 text-zinc-500" aria-hidden />
           </Link>
+        </Card>
+        <Card aria-labelledby="key-approval-heading">
+          <h2 id="key-approval-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
+            Keys that can move money need a second person
+          </h2>
+          <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-3 px-5 py-4 text-sm">
+            <div className="min-w-0 flex-1 basis-64 space-y-1">
+              <p className="flex items-center gap-2 font-medium text-zinc-900" data-testid="key-approval-state">
+                {approvalRequired ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
+                {approvalRequired ? "A second member approves each key that can move money." : "Keys that can move money work as soon as they are made."}
+              </p>
+              <p className="text-zinc-600">
+                When on, a new or regenerated key that can make transfers or payments is refused by the API until another member who may approve keys approves
+                it with their PIN — never the person who made it. Unapproved keys are deleted after 7 days.
+              </p>
+            </div>
+            {isSuperadmin(actor) ? (
+              <KeyApprovalToggle required={approvalRequired} />
+            ) : (
+              <p className="basis-64 text-zinc-600">Only the Superadmin can change this setting; your role is {actor.role?.name}.</p>
+            )}
+          </div>
         </Card>
         <Card aria-labelledby="sign-in-heading">
           <h2 id="sign-in-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">

@@ -8,6 +8,7 @@ import { KeyActions } from "@/components/keys/key-actions";
 import { ChangeAllowlist, ChangeLimits, StopOldSecret } from "@/components/keys/key-guardrails";
 import { movesMoney } from "@/lib/key-grants";
 import { describeLimits } from "@/lib/schemas/key-limits";
+import { KeyApprovalNotice } from "@/components/keys/key-approval-notice";
 import { describeAllowlist } from "@/lib/schemas/ip-allowlist";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
@@ -95,6 +96,15 @@ export default async function KeyPage({ params }: { params: Params }) {
         }
       />
       <PageBody>
+        {key.approval ? (
+          <KeyApprovalNotice
+            keyId={key.id}
+            alias={key.alias}
+            since={key.approval.since}
+            madeByYou={key.approval.madeByYou}
+            canApprove={actor.permissions.has("keys:approve")}
+          />
+        ) : null}
         {key.status === "frozen" || key.status === "expiring" ? (
           <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
             {key.status === "frozen"
@@ -108,7 +118,7 @@ export default async function KeyPage({ params }: { params: Params }) {
             <dl className="mt-4 grid grid-cols-1 gap-y-1 text-sm sm:grid-cols-[9rem_minmax(0,1fr)] sm:gap-y-3 [&>dd]:mb-2 sm:[&>dd]:mb-0 [&>dd]:min-w-0">
               <dt className="text-zinc-500">Status</dt>
               <dd>
-                <KeyStatusBadge status={key.status} />
+                <KeyStatusBadge status={key.status} pendingApproval={key.approval !== null} />
               </dd>
               <dt className="text-zinc-500">Key</dt>
               <dd className="font-mono text-xs break-words text-zinc-800">

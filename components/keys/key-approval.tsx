@@ -1,0 +1,86 @@
+"use client";
+
+import { Check, ShieldCheck, ShieldOff, X } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { PinForm } from "@/components/admin/pin-form";
+import { approveKeyAction } from "@/lib/actions/approve-key";
+import { rejectKeyAction } from "@/lib/actions/reject-key";
+import { setKeyApprovalAction } from "@/lib/actions/set-key-approval";
+
+/** The Settings toggle: "Keys that can move money need a second person", on or off with the Superadmin's PIN. */
+export function KeyApprovalToggle({ required }: { required: boolean }) {
+  return (
+    <PinForm
+      trigger={
+        required ? (
+          <>
+            <ShieldOff aria-hidden /> Turn off
+          </>
+        ) : (
+          <>
+            <ShieldCheck aria-hidden /> Turn on
+          </>
+        )
+      }
+      triggerVariant={required ? "secondary" : "primary"}
+      title="Keys that can move money need a second person"
+      initial={{}}
+      pinTitle={required ? "Turn off the second person for money keys" : "Require a second person for money keys"}
+      pinDescription={() =>
+        required
+          ? "New keys that can move money work as soon as they are made. Keys already waiting still need their approval."
+          : "From now on, a new or regenerated key that can move money works only after another member who may approve keys approves it."
+      }
+      confirmLabel={required ? "Turn off" : "Turn on"}
+      run={(_, pin) => setKeyApprovalAction({ required: !required, pin })}
+      success={() => (required ? "Keys that can move money no longer need a second person" : "Keys that can move money now need a second person")}
+    />
+  );
+}
+
+/** "Approve" on a key waiting for a second member: the API accepts it from the next call. */
+export function ApproveKeyButton({ keyId, alias }: { keyId: string; alias: string }) {
+  return (
+    <PinForm
+      trigger={
+        <>
+          <Check aria-hidden /> Approve<span className="sr-only"> “{alias}”</span>
+        </>
+      }
+      triggerVariant="primary"
+      title={`Approve “${alias}”`}
+      initial={{}}
+      pinTitle={`Approve “${alias}”`}
+      pinDescription={() => "The key can move money. Once you approve it, the API accepts it from its next call."}
+      confirmLabel="Approve"
+      run={(_, pin) => approveKeyAction({ keyId, pin })}
+      success={() => `“${alias}” is approved and works now`}
+    />
+  );
+}
+
+/** "Reject" on a key waiting for a second member: it is deleted; from its own page, the person goes on to `then`. */
+export function RejectKeyButton({ keyId, alias, then }: { keyId: string; alias: string; then?: string }) {
+  const router = useRouter();
+  return (
+    <PinForm
+      trigger={
+        <>
+          <X aria-hidden /> Reject<span className="sr-only"> “{alias}”</span>
+        </>
+      }
+      title={`Reject “${alias}”`}
+      initial={{}}
+      pinTitle={`Reject “${alias}”`}
+      pinDescription={() => "The key is deleted: its secret never works. Whoever made it can make a new one."}
+      confirmLabel="Reject and delete"
+      destructive
+      run={async (_, pin) => {
+        const result = await rejectKeyAction({ keyId, pin });
+        if (result.ok && then) router.push(then);
+        return result;
+      }}
+      success={() => `“${alias}” was rejected and deleted`}
+    />
+  );
+}
