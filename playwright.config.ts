@@ -68,13 +68,17 @@ export default defineConfig({
       ],
     },
   },
-  // Administration and onboarding change what the other tests rely on (Pending Ventures' approval,
-  // Acme's members, roles and client secret), so they run after them.
+  // Administration, onboarding and maker-checker change what the other tests rely on (Pending Ventures' approval,
+  // Acme's members, roles, client secret and its maker-checker setting), so they run after them.
   projects: [
-    { name: "portal", testIgnore: /(administration|onboarding)\.spec\.ts/, use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } } },
+    {
+      name: "portal",
+      testIgnore: /(administration|onboarding|maker-checker)\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } },
+    },
     {
       name: "administration",
-      testMatch: /(administration|onboarding)\.spec\.ts/,
+      testMatch: /(administration|onboarding|maker-checker)\.spec\.ts/,
       dependencies: ["portal"],
       use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 860 } },
     },
