@@ -231,6 +231,22 @@ test.describe("the bank API over HTTP", () => {
     expect(inside.status()).toBe(200);
   });
 
+  test("50 simultaneous transfers at a key's daily limit: exactly as many pass as fit, the rest get 403 limit_exceeded", async ({ request }) => {
+    const limited = fixtures().keys.limited as { key: string; accountId: string; toAccountId: string };
+    const headers = { "x-api-key": limited.key };
+    const send = (amount: number) =>
+      request.post(`/api/v1/accounts/${limited.accountId}/transfers`, { headers, data: { toAccountId: limited.toAccountId, amount, reference: "Limit race" } });
+    // R 100,00 a day: R 90,00 first, then fifty of R 3,00 at once — three fit.
+    expect((await send(9_000)).status()).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => send(300)));
+    const statuses = answers.map((a) => a.status());
+    expect(statuses.filter((s) => s === 201)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 403)).toHaveLength(47);
+    const refusal = (await answers.find((a) => a.status() === 403)!.json()) as { error: { code: string; message: string } };
+    expect(refusal.error.code).toBe("limit_exceeded");
+    expect(refusal.error.message).toMatch(/R\s?1,00 left today/);
+  });
+
   test("malformed and missing keys are 401, the permission is checked before the input, and the API describes itself", async ({ request }) => {
     const { keys } = fixtures();
     const malformed = await request.get("/api/v1/accounts", { headers: { "x-api-key": "lk_live_thisisnotakeyatall" } });

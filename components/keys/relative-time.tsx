@@ -9,9 +9,11 @@ export function RelativeTime({ date, now, expiry = false }: { date: Date | null;
   const absolute = formatDateTime(date);
   const relative = expiry ? formatExpiry(date, now) : formatRelative(date, now);
   return (
-    <time dateTime={date.toISOString()} title={absolute} className="tabular whitespace-nowrap">
-      {relative}
+    <>
+      <time dateTime={date.toISOString()} title={absolute} className="tabular whitespace-nowrap">
+        {relative}
+      </time>
       <span className="sr-only">, {absolute}</span>
-    </time>
+    </>
   );
 }

@@ -122,6 +122,7 @@ async function apiKeyFixtures() {
   const [naledi] = await db.select().from(users).where(eq(users.email, "naledi@acme.example"));
   const [zar] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
   const [usd] = await db.select().from(accounts).where(eq(accounts.name, "Acme Retail USD FX"));
+  const [logisticsZar] = await db.select().from(accounts).where(eq(accounts.name, "Acme Logistics ZAR operating"));
   const fixtures: Record<string, { key: string; accountId: string }> = {};
   const all = [
     "accounts:view",
@@ -173,6 +174,34 @@ async function apiKeyFixtures() {
     ]);
     await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: zar!.companyId! });
     fixtures[name] = { key, accountId: zar!.id };
+  }
+  // For the payment-limit race over HTTP: a key that moves money between two ZAR accounts, at most R 100,00 a day.
+  {
+    const { key, prefix } = generateApiKey("live");
+    const [row] = await db
+      .insert(apiKeys)
+      .values({
+        orgId: erp!.orgId,
+        applicationId: erp!.id,
+        alias: "e2e limited",
+        mode: "live",
+        prefix,
+        secretHash: sha256Hex(key),
+        permissions: ["accounts:view", "transfers:edit"],
+        maxPerDay: 10_000n,
+        createdBy: naledi!.id,
+        expiresAt: new Date(Date.now() + 90 * 86_400_000),
+      })
+      .returning({ id: apiKeys.id });
+    await db.insert(apiKeyAccounts).values([
+      { keyId: row!.id, accountId: zar!.id },
+      { keyId: row!.id, accountId: logisticsZar!.id },
+    ]);
+    await db.insert(apiKeyCompanies).values([
+      { keyId: row!.id, companyId: zar!.companyId! },
+      { keyId: row!.id, companyId: logisticsZar!.companyId! },
+    ]);
+    fixtures.limited = { key, accountId: zar!.id, toAccountId: logisticsZar!.id } as { key: string; accountId: string };
   }
   return fixtures;
 }
