@@ -22,7 +22,7 @@ async function main() {
   try {
     const result = await runJobs(handle.db);
     console.log(
-      `Unapproved keys deleted after 7 days: ${result.unapprovedKeysDeleted}; reminders created: ${result.reminders}; e-mails sent: ${result.sent}${result.failed ? `, failed: ${result.failed}` : ""}${env.SMTP_URL ? "" : " (no SMTP_URL: messages wait in the outbox)"}.`,
+      `Reminders created: ${result.reminders}; unapproved keys deleted after 7 days: ${result.unapprovedKeysDeleted}; e-mails sent: ${result.sent}${result.failed ? `, failed: ${result.failed}` : ""}${env.SMTP_URL ? "" : " (no SMTP_URL: messages wait in the outbox)"}.`,
     );
     const d = result.deleted;
     console.log(
