@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
 import { defineCommand, type MemberActor } from "@/lib/auth/command";
-import type { Executor } from "@/lib/db";
+import type { Executor, Transaction } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
@@ -23,11 +23,53 @@ async function loadWaitingKey(
   return key;
 }
 
+type WaitingKey = Awaited<ReturnType<typeof loadOwnKey>>;
+type DecisionContext = { db: Executor; actor: MemberActor; request: RequestInfo };
+
+/**
+ * The one body of both decisions: lock the key, check again that it still waits and that the
+ * member did not make it, then `decide` — conditional on the key still waiting, so a replay or a
+ * concurrent second decision finds nothing — clear the approval requests and write the audit row.
+ * A maker's attempt is refused after the transaction, so its denied audit row is kept.
+ */
+async function decideWaitingKey<T>(
+  { db, actor, request }: DecisionContext,
+  key: WaitingKey,
+  action: "key.approve" | "key.reject",
+  decide: (tx: Transaction) => Promise<T | undefined>,
+): Promise<T> {
+  const outcome = await changingKeyAccess(db, () =>
+    db.transaction(async (tx) => {
+      const row = await lockPendingKey(tx, actor.org.id, key.id);
+      if (!row) throw new NotFoundError("That API key");
+      if (!row.pendingApprovalSince) throw notWaiting();
+      if ((await keyMakers(tx, key.id, row.pendingApprovalSince)).has(actor.user.id)) return { self: true as const };
+      const decided = await decide(tx);
+      if (decided === undefined) throw notWaiting();
+      await resolveApprovalRequests(tx, [key.id]);
+      await recordAuditEvent(tx, {
+        ...actorFields(actor, request),
+        action,
+        targetType: "api_key",
+        targetId: key.id,
+        outcome: "success",
+        metadata: { alias: key.alias, prefix: key.prefix, waitingSince: row.pendingApprovalSince.toISOString() },
+      });
+      return { self: false as const, decided };
+    }),
+  );
+  if (outcome.self) return refuseSelfApproval(db, actor, request, action, key.id);
+  return outcome.decided;
+}
+
+/** Only a key of the organisation that has not been deleted and still waits. */
+const stillWaiting = (orgId: string, keyId: string) =>
+  and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt), isNotNull(apiKeys.pendingApprovalSince));
+
 /**
  * Approves a key that waits for a second member: from the next call on, the API accepts it. Only a
  * member holding keys:approve who did not make the key — checked again against the locked row, so
- * no second session, custom role or replayed request gets round it — and only once: the change is
- * conditional on the key still waiting, so a replay or a concurrent second approval finds nothing.
+ * no second session, custom role or replayed request gets round it — and only once.
  */
 export const approveKey = defineCommand({
   action: "key.approve",
@@ -36,34 +78,15 @@ export const approveKey = defineCommand({
   schema: keyActionSchema,
   pin: true,
   load: (context) => loadWaitingKey(context, "key.approve"),
-  run: async ({ db, actor, request }, key) => {
-    const outcome = await changingKeyAccess(db, () =>
-      db.transaction(async (tx) => {
-        const row = await lockPendingKey(tx, actor.org.id, key.id);
-        if (!row) throw new NotFoundError("That API key");
-        if (!row.pendingApprovalSince) throw notWaiting();
-        if ((await keyMakers(tx, key.id, row.pendingApprovalSince)).has(actor.user.id)) return "self" as const;
-        const [approved] = await tx
-          .update(apiKeys)
-          .set({ pendingApprovalSince: null, approvedBy: actor.user.id, approvedAt: sql`now()` })
-          .where(and(eq(apiKeys.id, key.id), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt), isNotNull(apiKeys.pendingApprovalSince)))
-          .returning({ approvedAt: apiKeys.approvedAt });
-        if (!approved) throw notWaiting();
-        await resolveApprovalRequests(tx, [key.id]);
-        await recordAuditEvent(tx, {
-          ...actorFields(actor, request),
-          action: "key.approve",
-          targetType: "api_key",
-          targetId: key.id,
-          outcome: "success",
-          metadata: { alias: key.alias, prefix: key.prefix, waitingSince: row.pendingApprovalSince.toISOString() },
-        });
-        return { approvedAt: approved.approvedAt! };
-      }),
-    );
-    if (outcome === "self") return refuseSelfApproval(db, actor, request, "key.approve", key.id);
-    return outcome;
-  },
+  run: (context, key) =>
+    decideWaitingKey(context, key, "key.approve", async (tx) => {
+      const [approved] = await tx
+        .update(apiKeys)
+        .set({ pendingApprovalSince: null, approvedBy: context.actor.user.id, approvedAt: sql`now()` })
+        .where(stillWaiting(context.actor.org.id, key.id))
+        .returning({ approvedAt: apiKeys.approvedAt });
+      return approved ? { approvedAt: approved.approvedAt! } : undefined;
+    }),
 });
 
 /**
@@ -77,34 +100,16 @@ export const rejectKey = defineCommand({
   schema: keyActionSchema,
   pin: true,
   load: (context) => loadWaitingKey(context, "key.reject"),
-  run: async ({ db, actor, request }, key) => {
-    const outcome = await changingKeyAccess(db, () =>
-      db.transaction(async (tx) => {
-        const row = await lockPendingKey(tx, actor.org.id, key.id);
-        if (!row) throw new NotFoundError("That API key");
-        if (!row.pendingApprovalSince) throw notWaiting();
-        if ((await keyMakers(tx, key.id, row.pendingApprovalSince)).has(actor.user.id)) return "self" as const;
-        const [rejected] = await tx
-          .update(apiKeys)
-          .set({ revokedAt: sql`now()`, revokedBy: actor.user.id })
-          .where(and(eq(apiKeys.id, key.id), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt), isNotNull(apiKeys.pendingApprovalSince)))
-          .returning({ id: apiKeys.id });
-        if (!rejected) throw notWaiting();
-        await tx.delete(accessTokens).where(eq(accessTokens.keyId, key.id));
-        await resolveKeyReminders(tx, [key.id]);
-        await resolveApprovalRequests(tx, [key.id]);
-        await recordAuditEvent(tx, {
-          ...actorFields(actor, request),
-          action: "key.reject",
-          targetType: "api_key",
-          targetId: key.id,
-          outcome: "success",
-          metadata: { alias: key.alias, prefix: key.prefix, waitingSince: row.pendingApprovalSince.toISOString() },
-        });
-        return { rejected: true };
-      }),
-    );
-    if (outcome === "self") return refuseSelfApproval(db, actor, request, "key.reject", key.id);
-    return outcome;
-  },
+  run: (context, key) =>
+    decideWaitingKey(context, key, "key.reject", async (tx) => {
+      const [rejected] = await tx
+        .update(apiKeys)
+        .set({ revokedAt: sql`now()`, revokedBy: context.actor.user.id })
+        .where(stillWaiting(context.actor.org.id, key.id))
+        .returning({ id: apiKeys.id });
+      if (!rejected) return undefined;
+      await tx.delete(accessTokens).where(eq(accessTokens.keyId, key.id));
+      await resolveKeyReminders(tx, [key.id]);
+      return { rejected: true };
+    }),
 });

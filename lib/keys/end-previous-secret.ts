@@ -6,7 +6,7 @@ import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
 import { keyActionSchema } from "@/lib/schemas/keys";
-import { assertKeyManagementOpen, loadOwnKey } from "./shared";
+import { loadManagedKey } from "./shared";
 
 /**
  * "Stop the old secret now": ends a regeneration's overlap early. From the next call on, only the
@@ -18,10 +18,7 @@ export const endPreviousSecret = defineCommand({
   requires: { permission: "keys:create" },
   schema: keyActionSchema,
   pin: true,
-  load: async ({ db, actor, input }) => {
-    assertKeyManagementOpen(actor.org);
-    return loadOwnKey(db, actor.org.id, input.keyId);
-  },
+  load: loadManagedKey,
   run: ({ db, actor, request }, key) =>
     changingKeyAccess(db, () =>
       db.transaction(async (tx) => {

@@ -9,7 +9,7 @@ import { regenerateKeySchema, SECRET_OVERLAPS } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { holdForApproval } from "./approval";
 import { generateApiKey } from "./key-format";
-import { assertKeyManagementOpen, loadOwnKey } from "./shared";
+import { loadManagedKey } from "./shared";
 
 /**
  * Gives a key a new secret. The old one stops working at once, or — with an overlap — keeps working
@@ -25,10 +25,7 @@ export const regenerateKey = defineCommand({
   requires: { permission: "keys:create" },
   schema: regenerateKeySchema,
   pin: true,
-  load: ({ db, actor, input: { keyId } }) => {
-    assertKeyManagementOpen(actor.org);
-    return loadOwnKey(db, actor.org.id, keyId);
-  },
+  load: loadManagedKey,
   run: async ({ db, actor, input, request }, current): Promise<{ key: string; prefix: string; previousSecretExpiresAt: Date | null }> => {
     const hours = SECRET_OVERLAPS[input.overlap].hours;
     const { key, prefix } = generateApiKey(current.mode);

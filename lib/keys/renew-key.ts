@@ -10,7 +10,7 @@ import { type DomainError, NotFoundError } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { keyActionSchema } from "@/lib/schemas/keys";
-import { assertKeyManagementOpen, loadOwnKey } from "./shared";
+import { loadManagedKey } from "./shared";
 
 /** A key about to be renewed, as it was before: what its audit row records. */
 export interface KeyToRenew {
@@ -64,10 +64,7 @@ export const renewKey = defineCommand({
   requires: { permission: "keys:renew" },
   schema: keyActionSchema,
   pin: true,
-  load: async ({ db, actor, input }) => {
-    assertKeyManagementOpen(actor.org);
-    return loadOwnKey(db, actor.org.id, input.keyId);
-  },
+  load: loadManagedKey,
   run: ({ db, actor, request }, key) =>
     changingKeyAccess(db, () =>
       db.transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { setKeyAllowlistSchema } from "@/lib/schemas/keys";
-import { assertKeyManagementOpen, loadOwnKey } from "./shared";
+import { loadManagedKey } from "./shared";
 
 /**
  * Changes where a key may be used from (an empty list: anywhere). Whoever may create keys may
@@ -19,10 +19,7 @@ export const setKeyAllowlist = defineCommand({
   requires: { permission: "keys:create" },
   schema: setKeyAllowlistSchema,
   pin: true,
-  load: async ({ db, actor, input }) => {
-    assertKeyManagementOpen(actor.org);
-    return loadOwnKey(db, actor.org.id, input.keyId);
-  },
+  load: loadManagedKey,
   run: ({ db, actor, input, request }, key) =>
     changingKeyAccess(db, () =>
       db.transaction(async (tx) => {

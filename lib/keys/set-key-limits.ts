@@ -7,7 +7,7 @@ import { apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError } from "@/lib/errors";
 import { movesMoney } from "@/lib/key-grants";
 import { LIMITS_NEED_MONEY, setKeyLimitsSchema } from "@/lib/schemas/keys";
-import { assertKeyManagementOpen, loadOwnKey } from "./shared";
+import { loadManagedKey } from "./shared";
 
 const shown = (minor: bigint | null) => (minor === null ? "none" : String(minor));
 
@@ -22,10 +22,7 @@ export const setKeyLimits = defineCommand({
   requires: { permission: "keys:create" },
   schema: setKeyLimitsSchema,
   pin: true,
-  load: async ({ db, actor, input }) => {
-    assertKeyManagementOpen(actor.org);
-    return loadOwnKey(db, actor.org.id, input.keyId);
-  },
+  load: loadManagedKey,
   run: ({ db, actor, input, request }, key) =>
     changingKeyAccess(db, () =>
       db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
-import type { ActorOrganisation } from "@/lib/auth/actor";
+import type { ActorOrganisation, MemberActor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError } from "@/lib/errors";
@@ -28,4 +28,10 @@ export async function loadOwnKey(db: Executor, orgId: string, keyId: string) {
     .limit(1);
   if (!key) throw new NotFoundError("That API key");
   return key;
+}
+
+/** The load of every command on one existing key: key management open, and the key the organisation's own. */
+export function loadManagedKey({ db, actor, input }: { db: Executor; actor: MemberActor; input: { keyId: string } }) {
+  assertKeyManagementOpen(actor.org);
+  return loadOwnKey(db, actor.org.id, input.keyId);
 }
