@@ -1,6 +1,6 @@
 import { test, type Page } from "@playwright/test";
 import { expectAccessible, expectNoSidewaysScroll } from "./support/a11y";
-import { expect, pin, screenshot, signInAs, tabTo } from "./support/fixtures";
+import { createReviewedKey, expect, pin, screenshot, signInAs, startAcmeRetailKey, tabTo } from "./support/fixtures";
 
 /**
  * Key guardrails as a person uses them: an IP allowlist set in the wizard (by keyboard), shown and
@@ -102,21 +102,10 @@ test.describe("key guardrails", () => {
     test.slow();
     await signInAs(page, PIETER);
     const alias = `Rolled ${Date.now().toString(36)}`;
-    await page.goto("/keys/new");
-    await page.getByLabel("Alias").fill(alias);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Acme Retail (Pty) Ltd").check();
-    await page.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
-    await page.getByRole("button", { name: "Continue" }).click();
+    await startAcmeRetailKey(page, alias);
     await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Read-only" }).click();
     await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByRole("button", { name: "Create key" }).click();
-    await page.getByLabel("Your 6-digit PIN").fill(pin(PIETER));
-    const created = page.getByRole("dialog", { name: `“${alias}” is ready` });
-    const oldSecret = (await created.getByTestId("new-secret").textContent())!.trim();
-    await created.getByLabel("I have stored this key somewhere safe").check();
-    await created.getByRole("button", { name: "Done" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: alias })).toBeVisible();
+    const oldSecret = await createReviewedKey(page, PIETER, alias);
 
     await page.getByRole("button", { name: "Regenerate" }).click();
     const dialog = page.getByRole("dialog", { name: `Regenerate “${alias}”` });
@@ -151,12 +140,7 @@ test.describe("key guardrails", () => {
     test.slow();
     await signInAs(page, PIETER);
     const alias = `Limited ${Date.now().toString(36)}`;
-    await page.goto("/keys/new");
-    await page.getByLabel("Alias").fill(alias);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await page.getByLabel("Acme Retail (Pty) Ltd").check();
-    await page.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
-    await page.getByRole("button", { name: "Continue" }).click();
+    await startAcmeRetailKey(page, alias);
 
     // The limits appear only once the key can move money.
     await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Read-only" }).click();
@@ -182,12 +166,7 @@ test.describe("key guardrails", () => {
     await page.getByRole("button", { name: "Continue" }).click();
     await expect(page.getByTestId("review-limits")).toHaveText(/^At most R\s?100,00 a payment and R\s?150,00 a day$/);
     await expect(page.getByTestId("review-sentence")).toContainText(/It moves at most R\s?100,00 a payment and R\s?150,00 a day\./);
-    await page.getByRole("button", { name: "Create key" }).click();
-    await page.getByLabel("Your 6-digit PIN").fill(pin(PIETER));
-    const modal = page.getByRole("dialog", { name: `“${alias}” is ready` });
-    const secret = (await modal.getByTestId("new-secret").textContent())!.trim();
-    await modal.getByLabel("I have stored this key somewhere safe").check();
-    await modal.getByRole("button", { name: "Done" }).click();
+    const secret = await createReviewedKey(page, PIETER, alias);
     await expect(page.getByTestId("key-limits")).toContainText(/At most R\s?100,00 a payment and R\s?150,00 a day/);
     await expect(page.getByTestId("key-limits-today")).toHaveText("Today (UTC): nothing moved yet");
 

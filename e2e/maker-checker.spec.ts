@@ -1,6 +1,6 @@
 import { test, type Page } from "@playwright/test";
 import { expectAccessible, expectNoSidewaysScroll } from "./support/a11y";
-import { expect, pin, screenshot, signInAs } from "./support/fixtures";
+import { createReviewedKey, expect, pin, screenshot, signInAs, startAcmeRetailKey } from "./support/fixtures";
 
 /**
  * Maker-checker as people use it: the Superadmin turns it on with her PIN; an Admin makes a key that
@@ -62,22 +62,11 @@ test("a key that can move money waits for a second member, who approves it with 
 
     // Pieter makes a key that can make payments.
     const alias = `Payouts ${Date.now().toString(36)}`;
-    await pieter.goto("/keys/new");
-    await pieter.getByLabel("Alias").fill(alias);
-    await pieter.getByRole("button", { name: "Continue" }).click();
-    await pieter.getByLabel("Acme Retail (Pty) Ltd").check();
-    await pieter.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
-    await pieter.getByRole("button", { name: "Continue" }).click();
+    await startAcmeRetailKey(pieter, alias);
     await pieter.getByRole("radiogroup", { name: "Account information preset" }).getByRole("radio", { name: "Read-only" }).click();
     await pieter.getByRole("radiogroup", { name: "Payments preset" }).getByRole("radio", { name: "Write" }).click();
     await pieter.getByRole("button", { name: "Continue" }).click();
-    await pieter.getByRole("button", { name: "Create key" }).click();
-    await pieter.getByLabel("Your 6-digit PIN").fill(pin(PIETER));
-    const created = pieter.getByRole("dialog", { name: `“${alias}” is ready` });
-    const secret = (await created.getByTestId("new-secret").textContent())!.trim();
-    await created.getByLabel("I have stored this key somewhere safe").check();
-    await created.getByRole("button", { name: "Done" }).click();
-    await expect(pieter.getByRole("heading", { level: 1, name: alias })).toBeVisible();
+    const secret = await createReviewedKey(pieter, PIETER, alias);
     const keyUrl = pieter.url();
 
     // It waits, and Pieter cannot approve it.

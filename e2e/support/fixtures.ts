@@ -55,3 +55,25 @@ export async function tabTo(page: Page, target: Locator, presses = 60) {
   }
   throw new Error("could not reach the element with Tab");
 }
+
+/** The wizard's first two steps the quickest way (signed in): `alias`, Acme Retail's live ZAR account. */
+export async function startAcmeRetailKey(page: Page, alias: string) {
+  await page.goto("/keys/new");
+  await page.getByLabel("Alias").fill(alias);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Acme Retail (Pty) Ltd").check();
+  await page.getByRole("checkbox", { name: /Acme Retail ZAR operating/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** From the review step: creates the key with `email`'s PIN, keeps its secret, and lands on its page. */
+export async function createReviewedKey(page: Page, email: string, alias: string): Promise<string> {
+  await page.getByRole("button", { name: "Create key" }).click();
+  await page.getByLabel("Your 6-digit PIN").fill(pin(email));
+  const modal = page.getByRole("dialog", { name: `“${alias}” is ready` });
+  const secret = (await modal.getByTestId("new-secret").textContent())!.trim();
+  await modal.getByLabel("I have stored this key somewhere safe").check();
+  await modal.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: alias })).toBeVisible();
+  return secret;
+}
