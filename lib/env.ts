@@ -42,6 +42,15 @@ const schema = z
     /** Mounts the benchmark's unverified route; never set in production. */
     LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
     REDIS_URL: z.string().optional(),
+    /** The least severe log line written to stdout (one JSON object per line). */
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /**
+     * The bearer token that opens `GET /metrics` (Prometheus text). Unset, the endpoint does not
+     * exist (404). At least 16 characters, so a short guessable one is refused at start-up.
+     */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** How long a SIGTERM waits for requests in flight before closing their connections. */
+    LATCHKEY_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
     /**
      * Proxies whose X-Forwarded-For is believed (CIDRs or addresses, comma-separated); none by
      * default, so the client is the socket's peer. Read by the production server (scripts/serve.mjs).
