@@ -2,8 +2,8 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from disk; bundling it breaks those paths
-  // and would copy the WASM into public static output.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // and would copy the WASM into public static output. prom-client is loaded from node_modules, once.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "prom-client"],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -6,7 +6,8 @@ import { ACTION_BODY_MAX_BYTES, checkServerActionBody, validActionId } from "@/l
  * sign-in page — and sets the request id and security headers. It is never the authorization
  * check: every page, action and handler checks the session itself (lib/auth/current.ts).
  */
-const PUBLIC_PATHS = ["/sign-in"];
+/** /metrics checks its own bearer token (METRICS_TOKEN); a scraper has no session to redirect. */
+const PUBLIC_PATHS = ["/sign-in", "/metrics"];
 /** Invitation and set-up links: their one-time token is the visitor's credential. */
 const PUBLIC_PREFIXES = ["/invite/", "/set-up/"];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];

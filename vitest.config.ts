@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
     setupFiles: ["lib/test/setup-database.ts"],
+    // Log lines go nowhere unless a test captures them (lib/test/output.ts).
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 90_000,

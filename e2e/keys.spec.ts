@@ -178,7 +178,7 @@ test.describe("API keys", () => {
     await expect(page.getByRole("row", { name: /Month-end close/ })).toHaveCount(0);
 
     const log = serverLog();
-    expect(log).toContain("Ready");
+    expect(log).toContain('"msg":"ready: portal and bank API"');
     expect(log).not.toContain(secret.slice(12));
     expect(log).not.toContain(renewed.slice(12));
   });

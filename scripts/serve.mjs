@@ -1,5 +1,7 @@
 // The production server: the bank API's framework-free handlers on plain node:http (the hot path),
-// and everything else — the portal — through Next's request handler, in one process.
+// and everything else — the portal — through Next's request handler, in one process. It writes one
+// JSON log line per request, serves GET /metrics when METRICS_TOKEN is set, and shuts down
+// gracefully on SIGTERM or SIGINT (README: Deploying).
 import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import path from "node:path";
@@ -12,8 +14,25 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND || undefined;
 const MAX_BODY = 1024 * 1024;
 
-const { API_ROUTES, BENCH_ROUTES, createDispatcher, dispatchApi, isApiPath, startJobTimer, resolveClientAddress, parseTrustedProxies, CLIENT_ADDRESS_HEADER } =
-  await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
+const {
+  API_ROUTES,
+  BENCH_ROUTES,
+  createDispatcher,
+  dispatchApi,
+  isApiPath,
+  startJobTimer,
+  resolveClientAddress,
+  parseTrustedProxies,
+  CLIENT_ADDRESS_HEADER,
+  env,
+  log,
+  serveMetrics,
+  portalRoutes,
+  finishPortalRequest,
+  releaseResources,
+  countRequestsInFlight,
+} = await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
+const logger = log();
 // The benchmark's routes (/api/bench/*) are in no production table: `npm run bench` starts this
 // server with LATCHKEY_BENCH=1, and only then are they registered beside the production ones.
 const dispatch = process.env.LATCHKEY_BENCH === "1" ? createDispatcher([...API_ROUTES, ...BENCH_ROUTES]) : dispatchApi;
@@ -21,6 +40,7 @@ const trustedProxies = parseTrustedProxies(process.env.LATCHKEY_TRUSTED_PROXIES)
 const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
+const portalRouteOf = portalRoutes();
 
 const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
@@ -115,8 +135,18 @@ async function send(res, response) {
 const portalRequests = new AsyncLocalStorage();
 globalThis[Symbol.for("latchkey.portalRequest")] = portalRequests;
 
-function handlePortal(req, res) {
-  const store = { databaseUnavailable: false };
+function handlePortal(req, res, pathname, startedAt) {
+  const store = { databaseUnavailable: false, userId: null };
+  res.once("close", () =>
+    finishPortalRequest({
+      requestId: res.getHeader("x-request-id") ?? null,
+      method: req.method,
+      route: portalRouteOf(pathname),
+      status: res.statusCode,
+      startedAt,
+      userId: store.userId,
+    }),
+  );
   let status = res.statusCode;
   Object.defineProperty(res, "statusCode", {
     configurable: true,
@@ -130,20 +160,52 @@ function handlePortal(req, res) {
   return portalRequests.run(store, () => handle(req, res));
 }
 
+/** The answer to GET /metrics (lib/observability/metrics-endpoint.ts), logged like any request. */
+async function answerMetrics(req, res, startedAt) {
+  try {
+    const response = await serveMetrics(await toRequest(req));
+    await send(res, response);
+  } catch (error) {
+    if (error instanceof HttpFailure) sendError(res, error.status, error.code, error.message);
+    else sendError(res, 500, "internal_error", "Something went wrong on our side.");
+  }
+  logger.info({ method: req.method, route: "/metrics", status: res.statusCode, durationMs: elapsed(startedAt) }, "metrics request");
+}
+
+const elapsed = (startedAt) => Math.round((performance.now() - startedAt) * 10) / 10;
+
+// Requests being answered, so a shutdown can tell them to close their connection when done.
+const inFlight = new Set();
+countRequestsInFlight(() => inFlight.size);
+let stopping = false;
+
 const server = http.createServer(async (req, res) => {
+  const startedAt = performance.now();
+  inFlight.add(res);
+  res.once("close", () => inFlight.delete(res));
+  if (stopping) res.setHeader("connection", "close");
   // The client's address, resolved here once from the socket (and trusted proxies only); whatever
   // a client sent in this header is replaced.
   req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies) ?? "";
   const pathname = (req.url ?? "/").split("?")[0];
   // Everything under /api/ is the bank API's to answer — never handed on to Next, whose page
   // renderer would wait for a body already read.
-  if (!isApiPath(pathname)) return handlePortal(req, res);
+  if (pathname === "/metrics") return answerMetrics(req, res, startedAt);
+  if (!isApiPath(pathname)) return handlePortal(req, res, pathname, startedAt);
   try {
+    // The dispatcher writes the request's log line and metrics (lib/observability/requests.ts).
     await send(res, await dispatch(await toRequest(req), req.method));
   } catch (error) {
-    if (error instanceof HttpFailure) return sendError(res, error.status, error.code, error.message, error.status === 413 ? { connection: "close" } : {});
-    console.error(`[api] unexpected failure: ${error instanceof Error ? error.name : "unknown error"}`);
-    sendError(res, 500, "internal_error", "Something went wrong on our side.");
+    // What never reached the dispatcher: a body too large, a target that is no path.
+    if (error instanceof HttpFailure) sendError(res, error.status, error.code, error.message, error.status === 413 ? { connection: "close" } : {});
+    else {
+      logger.error({ error: error instanceof Error ? error.name : "unknown error" }, "api request failed");
+      sendError(res, 500, "internal_error", "Something went wrong on our side.");
+    }
+    logger.info(
+      { requestId: res.getHeader("x-request-id") ?? null, method: req.method, route: "(unread)", status: res.statusCode, durationMs: elapsed(startedAt) },
+      "api request",
+    );
   }
 });
 
@@ -167,8 +229,31 @@ server.keepAliveTimeout = 65_000;
 server.requestTimeout = 30_000;
 server.headersTimeout = 20_000;
 server.listen(port, hostname, () => {
-  console.log(`✓ Ready: portal and bank API on http://localhost:${port}`);
+  logger.info({ url: `http://localhost:${port}`, pid: process.pid, node: process.version }, "ready: portal and bank API");
   // Expiry reminders and e-mail delivery, every minute (LATCHKEY_JOBS_INTERVAL_SECONDS).
   startJobTimer();
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));
+
+/**
+ * SIGTERM or SIGINT: stop accepting connections, let the requests in flight finish (their
+ * connections close once answered; after LATCHKEY_SHUTDOWN_SECONDS the rest are cut), then finish
+ * the job round under way, write the last-used times still in memory, close the database, exit 0.
+ * A second signal changes nothing: `npm start` passes on the one a terminal already sent to both.
+ */
+async function shutdown(signal) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal, inFlight: inFlight.size }, "shutting down: no new connections; finishing the requests in flight");
+  for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
+  const closed = new Promise((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => {
+    logger.warn({ inFlight: inFlight.size }, `shutdown: requests still in flight after ${env.LATCHKEY_SHUTDOWN_SECONDS} s; closing their connections`);
+    server.closeAllConnections();
+  }, env.LATCHKEY_SHUTDOWN_SECONDS * 1000);
+  await closed;
+  clearTimeout(deadline);
+  await releaseResources();
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void shutdown(signal));

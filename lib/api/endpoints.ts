@@ -269,6 +269,23 @@ export const API_ENDPOINTS = {
     // The document does not list itself.
     openapi: false,
   }),
+  serveHealth: defineEndpoint({
+    method: "GET",
+    path: "/api/health",
+    permission: null,
+    public: "a liveness probe: it says the process answers, and reads nothing",
+    summary: "Liveness: the process answers",
+    // Probes for the platform that runs Latchkey, not part of the bank API (README: Deploying).
+    openapi: false,
+  }),
+  serveReady: defineEndpoint({
+    method: "GET",
+    path: "/api/ready",
+    permission: null,
+    public: "a readiness probe: it says whether the database answers with every migration applied, and writes nothing",
+    summary: "Readiness: the database answers and every migration is applied",
+    openapi: false,
+  }),
 };
 
 export type EndpointName = keyof typeof API_ENDPOINTS;

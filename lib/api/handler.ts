@@ -10,6 +10,8 @@ import type { EndpointDeclaration, KeyEndpoint, OpenEndpoint, PathParams } from 
 import { DomainError } from "@/lib/errors";
 import { ApiError, errorResponse, requestIdOf, toApiError } from "./http";
 import { noteKeyUse } from "./last-used";
+import { log } from "@/lib/observability/log";
+import { countKeyVerification, noteApiCaller } from "@/lib/observability/requests";
 
 export interface ApiContext<P> {
   request: Request;
@@ -75,6 +77,7 @@ export function openEndpointHandler(endpoint: OpenEndpoint, handler: (request: R
 function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>) => Promise<Response>): RouteHandler<P> {
   return async (request, route) => {
     const requestId = requestIdOf(request);
+    let verified = false;
     try {
       const db = getDb();
       const credential = readCredential(request);
@@ -86,14 +89,36 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
       if (!caller.permissions.has(permission)) {
         throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);
       }
+      verified = true;
+      countKeyVerification("valid");
+      noteApiCaller(request, caller.prefix);
       noteKeyUse(caller.keyId, Date.now(), getDb, caller.secret);
       const response = await work({ request, caller, db, params: await route.params, requestId, ip });
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {
+      if (!verified) countKeyVerification(refusalOutcome(error));
       return failure(error, requestId);
     }
   };
+}
+
+/** The outcome word a refused key check is counted under (latchkey_key_verifications_total). */
+const REFUSAL_OUTCOMES: Record<string, string> = {
+  missing_key: "missing",
+  invalid_key: "invalid",
+  key_frozen: "frozen",
+  rate_limited: "rate_limited",
+  ip_not_allowed: "ip_not_allowed",
+  insufficient_permission: "insufficient_permission",
+  key_pending_approval: "pending_approval",
+  organisation_suspended: "organisation_inactive",
+  organisation_pending: "organisation_inactive",
+};
+
+function refusalOutcome(error: unknown): string {
+  if (error instanceof ApiError) return REFUSAL_OUTCOMES[error.code] ?? "refused";
+  return databaseUnavailable(error) ? "unavailable" : "error";
 }
 
 /** Refusals as API errors; a database that cannot be reached is a 503, anything else a plain 500. */
@@ -106,7 +131,7 @@ export function failure(error: unknown, requestId: string): Response {
       requestId,
     );
   }
-  console.error(`[api] request ${requestId} failed: ${error instanceof Error ? error.name : "unknown error"}`);
+  log().error({ requestId, error: error instanceof Error ? error.name : "unknown error" }, "api request failed");
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side. Quote the request id if it keeps happening."), requestId);
 }
 

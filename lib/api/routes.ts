@@ -8,6 +8,8 @@ import { createPayment, createTransfer, listPayments } from "./money";
 import { issueToken } from "./oauth";
 import { serveOpenApi } from "./openapi";
 import { getTaxCertificatePdf, listTaxCertificates } from "./tax-certificates";
+import { serveHealth, serveReady } from "./health";
+import { beginApiRequest, finishApiRequest } from "@/lib/observability/requests";
 
 export interface ApiRoute {
   /** The declaration's name in its registry, which is also its handler's. */
@@ -66,6 +68,8 @@ const HANDLERS: Record<EndpointName, BoundHandler<never>> = {
   putCardCode,
   issueToken: openEndpointHandler(API_ENDPOINTS.issueToken, issueToken),
   serveOpenApi: openEndpointHandler(API_ENDPOINTS.serveOpenApi, serveOpenApi),
+  serveHealth: openEndpointHandler(API_ENDPOINTS.serveHealth, serveHealth),
+  serveReady: openEndpointHandler(API_ENDPOINTS.serveReady, serveReady),
 };
 
 /**
@@ -97,27 +101,41 @@ export type Dispatcher = (request: Request, method?: string) => Promise<Response
  * `method_not_allowed` with `Allow` for a method the path does not take, and 204 with `Allow` for OPTIONS.
  */
 export function createDispatcher(routes: readonly ApiRoute[]): Dispatcher {
-  return async (request, method = request.method) => {
-    const requestId = requestIdOf(request);
-    const { pathname } = new URL(request.url);
+  const answer = async (request: Request, method: string, pathname: string): Promise<[route: string, response: Response]> => {
     const matches = routes.filter((r) => r.pattern.test(pathname));
     if (matches.length === 0) {
-      return errorResponse(new ApiError(404, "not_found", "There is no such endpoint. The endpoints are listed at /api/openapi.json."), requestId);
+      const requestId = requestIdOf(request);
+      return [UNMATCHED, errorResponse(new ApiError(404, "not_found", "There is no such endpoint. The endpoints are listed at /api/openapi.json."), requestId)];
     }
+    const template = matches[0]!.path;
     const allow = allowedMethods(matches).join(", ");
     const route = matches.find((r) => r.method === (method === "HEAD" ? "GET" : method));
     if (!route) {
-      if (method === "OPTIONS") return new Response(null, { status: 204, headers: { allow, "x-request-id": requestId, "x-content-type-options": "nosniff" } });
+      const requestId = requestIdOf(request);
+      if (method === "OPTIONS")
+        return [template, new Response(null, { status: 204, headers: { allow, "x-request-id": requestId, "x-content-type-options": "nosniff" } })];
       const usable = allowedMethods(matches).filter((m) => m !== "OPTIONS" && m !== "HEAD");
-      return errorResponse(
-        new ApiError(405, "method_not_allowed", `${method} is not allowed here. Use ${usable.join(" or ")}.`, undefined, { allow }),
-        requestId,
-      );
+      return [
+        template,
+        errorResponse(new ApiError(405, "method_not_allowed", `${method} is not allowed here. Use ${usable.join(" or ")}.`, undefined, { allow }), requestId),
+      ];
     }
     const params = (route.pattern.exec(pathname)?.groups ?? {}) as Record<string, string>;
-    return route.handler(request, { params: Promise.resolve(params) });
+    return [route.path, await route.handler(request, { params: Promise.resolve(params) })];
+  };
+  return async (request, method = request.method) => {
+    const startedAt = performance.now();
+    const observation = beginApiRequest(request);
+    const [route, response] = await answer(request, method, new URL(request.url).pathname);
+    // Every answer names its request, the open endpoints' too: the id the log line carries.
+    if (!response.headers.has("x-request-id")) response.headers.set("x-request-id", requestIdOf(request));
+    finishApiRequest(observation, method, route, response, startedAt);
+    return response;
   };
 }
+
+/** The route label of a path no endpoint has: one label for all of them, so a scan cannot swell the metrics. */
+const UNMATCHED = "(unmatched)";
 
 /** The production dispatcher. */
 export const dispatchApi: Dispatcher = createDispatcher(API_ROUTES);

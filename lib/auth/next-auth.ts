@@ -7,6 +7,7 @@ import { describeFailure } from "@/lib/errors";
 import { clientIp } from "@/lib/http/request-context";
 import { SESSION_ABSOLUTE_SECONDS } from "./sessions";
 import { signInWithPassword } from "./sign-in";
+import { log } from "@/lib/observability/log";
 
 class SignInRateLimited extends CredentialsSignin {
   code = "rate_limited";
@@ -36,7 +37,7 @@ export const { auth, signIn, signOut } = NextAuth({
     // Auth.js logs a stack for every wrong password; a wrong password is not an error.
     error(error) {
       if (error instanceof CredentialsSignin) return;
-      console.error(`[auth] ${error.name}: ${describeFailure((error as { cause?: unknown }).cause ?? error)}`);
+      log().error({ error: error.name, cause: describeFailure((error as { cause?: unknown }).cause ?? error) }, "sign-in error");
     },
   },
   providers: [

@@ -5,6 +5,7 @@ import type { Executor } from "@/lib/db";
 import { describeFailure, isDatabaseFailure } from "@/lib/errors";
 import { loadActor, type Actor } from "./actor";
 import { validateSession } from "./sessions";
+import { log } from "@/lib/observability/log";
 
 /** Error codes of a connection that could not be made or was lost (node's socket errors). */
 const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ECONNABORTED"]);
@@ -46,22 +47,30 @@ function describeOutage(error: unknown): string {
 export async function loadSessionActor(db: Executor, sessionId: string): Promise<Actor | null> {
   try {
     if (!(await validateSession(db, sessionId))) return null;
-    return await loadActor(db, sessionId);
+    const actor = await loadActor(db, sessionId);
+    if (actor) portalRequest().userId = actor.user.id;
+    return actor;
   } catch (error) {
     if (!isDatabaseOutage(error)) throw error;
-    console.error(`[session] database unavailable: ${describeOutage(error)}`);
+    log().error({ cause: describeOutage(error) }, "session check: database unavailable");
     markDatabaseUnavailable();
     throw new DatabaseUnavailableError();
   }
 }
 
 /**
- * Tells the production server (scripts/serve.mjs) that this request met a database outage, so the
- * error page it renders goes out as 503 Service Unavailable rather than 500. A no-op elsewhere.
+ * What the production server (scripts/serve.mjs) keeps of the portal request being served: whether
+ * it met a database outage (its error page then goes out as 503 Service Unavailable rather than
+ * 500) and whose session it carried (the request's log line names the user id). Elsewhere a
+ * throwaway object, so writing to it is a no-op.
  */
-function markDatabaseUnavailable(): void {
-  const store = (globalThis as Record<symbol, { getStore(): { databaseUnavailable?: boolean } | undefined } | undefined>)[
+function portalRequest(): { databaseUnavailable?: boolean; userId?: string } {
+  const store = (globalThis as Record<symbol, { getStore(): { databaseUnavailable?: boolean; userId?: string } | undefined } | undefined>)[
     Symbol.for("latchkey.portalRequest")
   ]?.getStore();
-  if (store) store.databaseUnavailable = true;
+  return store ?? {};
+}
+
+function markDatabaseUnavailable(): void {
+  portalRequest().databaseUnavailable = true;
 }

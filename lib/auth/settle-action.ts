@@ -7,6 +7,7 @@ import type { Actor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
 import { AccessError } from "./errors";
 import { forgetAttempt, recordAttemptOutsideOrganisation } from "./tenancy";
+import { log } from "@/lib/observability/log";
 
 export type ActionRefusal = { ok: false; error: string; code: ErrorCode; fieldErrors?: Record<string, string> };
 
@@ -35,7 +36,7 @@ export async function settleAction<R>(
     if (isDatabaseUnavailable(error)) return { ok: false, error: `${error.message} Nothing was changed.`, code: error.code };
     // A failed query rolled its transaction back: say so, and log it without its parameters.
     if (isDatabaseFailure(error)) {
-      console.error(`[action] failed: ${describeFailure(error)}`);
+      log().error({ error: describeFailure(error) }, "server action failed");
       return { ok: false, error: "Something went wrong on our side and nothing was changed. Try again in a moment.", code: "internal_error" };
     }
     throw error;
@@ -47,6 +48,6 @@ async function auditNotFound(db: Executor, actor: Actor, request: () => Promise<
   try {
     await recordAttemptOutsideOrganisation(db, actor, await request());
   } catch (error) {
-    console.error(`[action] cross-tenant audit failed: ${describeFailure(error)}`);
+    log().error({ error: describeFailure(error) }, "cross-tenant audit failed");
   }
 }

@@ -21,6 +21,8 @@ export interface DatabaseHandle {
   driver: "pglite" | "pg";
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** The PostgreSQL pool's connections, for the metrics; null on the embedded database. */
+  stats(): { total: number; idle: number; waiting: number; max: number } | null;
 }
 
 export interface DatabaseLocation {
@@ -66,7 +68,8 @@ const migrationsFolder = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "
 
 export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   if (location.url) {
-    const pool = new pg.Pool({ connectionString: location.url, max: 10 });
+    const max = 10;
+    const pool = new pg.Pool({ connectionString: location.url, max });
     // An idle client losing its connection must not crash the process.
     pool.on("error", () => {});
     if (counting) countCalls(pool, "query");
@@ -76,6 +79,7 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
       driver: "pg",
       migrate: () => migratePg(db, { migrationsFolder }),
       close: () => pool.end(),
+      stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     };
   }
   const dataDir = location.pglite ?? "memory://";
@@ -92,5 +96,6 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     driver: "pglite",
     migrate: () => migratePglite(db as never, { migrationsFolder }),
     close: () => client.close(),
+    stats: () => null,
   };
 }

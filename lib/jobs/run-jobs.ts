@@ -1,6 +1,7 @@
 import "server-only";
 import type { Database } from "@/lib/db";
 import { deliverOutbox } from "@/lib/mail/outbox";
+import { metrics } from "@/lib/observability/metrics";
 import { deleteExpiredRows } from "./delete-expired-rows";
 import { expirePendingKeys } from "./expire-pending-keys";
 import { runExpiryReminders } from "./expiry-reminders";
@@ -14,5 +15,9 @@ export async function runJobs(db: Database, now = new Date()) {
   const reminders = await runExpiryReminders(db, now);
   const mail = await deliverOutbox(db);
   const deleted = await deleteExpiredRows(db);
+  const m = metrics();
+  m.reminders.inc(reminders.created);
+  m.emails.inc({ outcome: "sent" }, mail.sent);
+  m.emails.inc({ outcome: "failed" }, mail.failed);
   return { unapprovedKeysDeleted: unapproved.deleted, reminders: reminders.created, sent: mail.sent, failed: mail.failed, deleted };
 }

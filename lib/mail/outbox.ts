@@ -6,6 +6,7 @@ import { emailOutbox } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { keyFor, seal, unsealWith } from "@/lib/security/seal";
 import { LINK_PLACEHOLDER } from "./link-placeholder";
+import { log } from "@/lib/observability/log";
 
 export { LINK_PLACEHOLDER };
 
@@ -130,7 +131,7 @@ export async function deliverOutbox(db: Database, transport: MailTransport | nul
       try {
         link = unsealWith(key!, message.sealed_link, sealContext(message.dedupe_key, message.to_address));
       } catch {
-        console.error(`[mail] message ${message.id} not sent: its sealed link did not open (altered, or sealed under another AUTH_SECRET).`);
+        log().error({ messageId: message.id }, "e-mail not sent: its sealed link did not open (altered, or sealed under another AUTH_SECRET)");
         await release(UNSEAL_FAILED);
         continue;
       }
@@ -138,7 +139,7 @@ export async function deliverOutbox(db: Database, transport: MailTransport | nul
     const places = placeholderLines(message.body);
     if (places !== (link === null ? 0 : 1)) {
       // A link with nowhere to go, or a placeholder with no link: never send a message without its link.
-      console.error(`[mail] message ${message.id} not sent: its body and its link do not match.`);
+      log().error({ messageId: message.id }, "e-mail not sent: its body and its link do not match");
       await release(NO_LINK);
       continue;
     }

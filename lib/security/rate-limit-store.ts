@@ -3,6 +3,7 @@ import { createClient } from "redis";
 import type { Executor } from "@/lib/db";
 import { env } from "@/lib/env";
 import { hitRateLimit, type RateLimitResult } from "./rate-limit";
+import { log } from "@/lib/observability/log";
 
 /** Where fixed-window counters live so that every server instance shares them. */
 export interface RateLimitStore {
@@ -90,8 +91,9 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
     if (failed) downUntil = Date.now() + REDIS_RETRY_AFTER_MS;
     if (!down) {
       down = true;
-      console.warn(
-        `[rate-limit] Redis is unavailable (${error instanceof Error ? error.message : "unknown error"}); counting in the database until it is back.`,
+      log().warn(
+        { error: error instanceof Error ? error.message : "unknown error" },
+        "rate limits: Redis is unavailable; counting in the database until it is back",
       );
     }
     return fallback.hit(bucket, limit, windowSeconds, count);
@@ -108,7 +110,7 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
         )) as [number, number];
         if (down) {
           down = false;
-          console.warn("[rate-limit] Redis is back; rate limits are counted there again.");
+          log().warn("rate limits: Redis is back; counting there again");
         }
         return { allowed: hits <= limit, hits, retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
       } catch (error) {

@@ -39,8 +39,9 @@ describe("the endpoint registry", () => {
 
   it("derives the OpenAPI document and the docs page from the route table, so none can drift", () => {
     const routed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
-    // Every route is in the document but the document itself.
-    expect(operations(openApiDocument())).toEqual(routed.filter((r) => r !== "GET /api/openapi.json"));
+    // Every route is in the document but the document itself and the platform's probes.
+    const unlisted = ["GET /api/openapi.json", "GET /api/health", "GET /api/ready"];
+    expect(operations(openApiDocument())).toEqual(routed.filter((r) => !unlisted.includes(r)));
     // The docs page's entries (and a key's samples): every route a key permission opens.
     expect(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).toEqual(API_ROUTES.filter((r) => r.endpoint.permission !== null).map((r) => `${r.method} ${r.path}`));
     expect(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).toEqual([
@@ -62,9 +63,9 @@ describe("the endpoint registry", () => {
     for (const e of ENDPOINTS) expect((doc.paths[e.path]![e.method.toLowerCase()] as { "x-permission": string })["x-permission"]).toBe(e.permission);
   });
 
-  it("models the endpoints no key permission opens honestly: the token endpoint and the API description", () => {
+  it("models the endpoints no key permission opens honestly: the token endpoint, the API description and the probes", () => {
     const open = ENDPOINT_LIST.filter((e) => e.permission === null).map((e) => `${e.method} ${e.path}`);
-    expect(open).toEqual(["POST /api/oauth2/token", "GET /api/openapi.json"]);
+    expect(open).toEqual(["POST /api/oauth2/token", "GET /api/openapi.json", "GET /api/health", "GET /api/ready"]);
     const token = openApiDocument().paths["/api/oauth2/token"]!.post as { security: unknown; "x-permission"?: string };
     expect(token.security).toEqual([{ clientCredentials: [] }]);
     expect(token["x-permission"]).toBeUndefined();

@@ -26,10 +26,17 @@ async function expectedReminders() {
 async function runTwiceAtOnce() {
   const url = (globalThis.__latchkeyDatabase as TestDatabase).url;
   if (!url) return Promise.all([runExpiryReminders(db()), runExpiryReminders(db())]);
-  const env = { ...process.env, DATABASE_URL: url, SMTP_URL: "" };
+  const env = { ...process.env, DATABASE_URL: url, SMTP_URL: "", LOG_LEVEL: "info" };
   const once = () => run(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "scripts/jobs.ts"], { env });
   const outputs = await Promise.all([once(), once()]);
-  return outputs.map((o) => ({ created: Number(/Reminders created: (\d+)/.exec(o.stdout)?.[1] ?? NaN) }));
+  // Each process writes its round as one JSON log line.
+  const rounds = outputs.map((o) =>
+    o.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg: string; reminders?: number }),
+  );
+  return rounds.map((lines) => ({ created: lines.find((line) => line.msg === "jobs round")?.reminders ?? Number.NaN }));
 }
 
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { PIN_LOCK_MINUTES } from "@/lib/auth/pin";
 import { apiKeys, auditEvents, organisations, users } from "@/lib/db/schema";
 import { seedDemoData } from "@/lib/demo/seed";
@@ -15,6 +15,7 @@ import { loadWizardOptions } from "@/lib/keys/wizard-options";
 import { sha256Hex } from "@/lib/security/hashing";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { keyRow, keyTablesSnapshot, makeKey, pinOf, validKeyInput } from "@/lib/test/keys";
+import { captureOutput } from "@/lib/test/output";
 
 async function refusal(promise: Promise<unknown>) {
   try {
@@ -43,12 +44,7 @@ beforeAll(async () => {
 
 describe("creating a key", () => {
   it("stores only the hash, returns the secret once, and audits the creation", async () => {
-    const logged: string[] = [];
-    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
-    );
-    const created = await makeKey();
-    for (const s of spies) s.mockRestore();
+    const { result: created, text: logged } = await captureOutput(() => makeKey());
 
     expect(checkApiKeyFormat(created.key)).toBe("live");
     const row = await keyRow(created.id);
@@ -56,7 +52,7 @@ describe("creating a key", () => {
     expect(row.prefix).toBe(created.key.slice(0, 12));
     expect((row.expiresAt.getTime() - row.createdAt.getTime()) / 86_400_000).toBeCloseTo(90, 3);
     expect(await everythingStored()).not.toContain(created.key.slice(8));
-    expect(logged.join("\n")).not.toContain(created.key.slice(8));
+    expect(logged).not.toContain(created.key.slice(8));
     const [event] = await db().select().from(auditEvents).where(eq(auditEvents.targetId, created.id));
     expect(event).toMatchObject({ action: "key.create", outcome: "success", actorLabel: "naledi@acme.example" });
   });
@@ -149,13 +145,11 @@ describe("renewing, regenerating and deleting", () => {
     const created = await makeKey();
     const naledi = await actorFor("naledi@acme.example");
     const before = await keyRow(created.id);
-    const logged: string[] = [];
-    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" "))),
-    );
-    const { key } = await regenerateKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context);
-    for (const s of spies) s.mockRestore();
-    expect(logged.join("\n")).not.toContain(key.slice(8));
+    const {
+      result: { key },
+      text: logged,
+    } = await captureOutput(() => regenerateKey(db(), naledi, { keyId: created.id, pin: pinOf("naledi@acme.example") }, context));
+    expect(logged).not.toContain(key.slice(8));
     const after = await keyRow(created.id);
     expect(key).not.toBe(created.key);
     expect(after.secretHash).toBe(sha256Hex(key));

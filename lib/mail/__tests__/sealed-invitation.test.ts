@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutboxTable } from "@/components/ops/outbox-table";
 import { emailOutbox, invitations, memberships, organisations, roles, users } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
@@ -15,6 +15,7 @@ import { sealingKey, sealWith } from "@/lib/security/seal";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
 import { type Received, readableText, startSmtpServer } from "./smtp-server";
+import { captureOutput } from "@/lib/test/output";
 
 // Mail is configured for this file (the parsed environment, as SMTP_URL and AUTH_SECRET would set
 // it); the transport itself is the fake server below, handed to deliverOutbox.
@@ -260,13 +261,7 @@ describe("a tampered sealed link never sends a broken or forged link", () => {
     const value = tamper((await outboxRow(to)).sealed_link as string, dedupeKey, to);
     await db().update(emailOutbox).set({ sealedLink: value }).where(eq(emailOutbox.dedupeKey, dedupeKey));
 
-    const logged: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
-    try {
-      await deliver();
-    } finally {
-      spy.mockRestore();
-    }
+    const { text: logged, lines } = await captureOutput(() => deliver());
     expect(textTo(to)).toHaveLength(0);
     expect(received.some((r) => r.data.includes("evil.test") || r.data.includes(LINK_PLACEHOLDER))).toBe(false);
     const row = await outboxRow(to);
@@ -275,10 +270,10 @@ describe("a tampered sealed link never sends a broken or forged link", () => {
       attempts: 1,
       last_error: "Not sent: its sealed link did not open (altered, or sealed under another AUTH_SECRET).",
     });
-    const line = logged.find((l) => l.includes(String(row.id)));
-    expect(line).toMatch(/not sent: its sealed link did not open/);
+    const line = lines.find((l) => l.messageId === row.id);
+    expect(line).toMatchObject({ level: "error", msg: expect.stringMatching(/not sent: its sealed link did not open/) });
     if (value.length > 4) {
-      expect(logged.join("\n")).not.toContain(value.slice(3, 40));
+      expect(logged).not.toContain(value.slice(3, 40));
       expect(String(row.last_error)).not.toContain(value.slice(3, 40));
     }
     const outbox = await listOutbox(db(), await actorFor("ops@bank.example"));
@@ -290,12 +285,7 @@ describe("a tampered sealed link never sends a broken or forged link", () => {
     await db().update(emailOutbox).set({ body: "Accept: http://evil.test/" }).where(eq(emailOutbox.dedupeKey, "tamper:body"));
     await queueEmail(db(), { dedupeKey: "tamper:nolink", to: "tamper-nolink@acme.example", subject: "s", body: `Accept:\n${LINK_PLACEHOLDER}`, link: REAL });
     await db().update(emailOutbox).set({ sealedLink: null }).where(eq(emailOutbox.dedupeKey, "tamper:nolink"));
-    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
-    try {
-      await deliver();
-    } finally {
-      spy.mockRestore();
-    }
+    await captureOutput(() => deliver());
     expect(textTo("tamper-body@acme.example")).toHaveLength(0);
     expect(textTo("tamper-nolink@acme.example")).toHaveLength(0);
     const rows = await db()

@@ -1,0 +1,70 @@
+import "server-only";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { describeFailure } from "@/lib/errors";
+import { log } from "@/lib/observability/log";
+import type { Executor } from "./client";
+
+/**
+ * Whether this database can serve: it answers, and every migration shipped in drizzle/ is applied.
+ * Reads drizzle's own record of applied migrations, which the application's role may read (README:
+ * Database roles); it writes nothing.
+ */
+export type Readiness = { ready: true; applied: number; expected: number } | { ready: false; reason: string; applied?: number; expected?: number };
+
+let shipped: number[] | undefined;
+
+/** The migrations this build ships, by the timestamp drizzle records when it applies one. */
+export function shippedMigrations(): number[] {
+  if (!shipped) {
+    const file = path.resolve(/*turbopackIgnore: true*/ process.cwd(), "drizzle", "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(file, "utf8")) as { entries: { when: number }[] };
+    shipped = journal.entries.map((entry) => entry.when);
+  }
+  return shipped;
+}
+
+const TIMEOUT_MS = 3_000;
+
+function sqlState(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && typeof current === "object" && depth < 4; depth++) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export async function databaseReadiness(db: Executor, expected = shippedMigrations(), timeoutMs = TIMEOUT_MS): Promise<Readiness> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => {
+    timer = setTimeout(() => resolve("late"), timeoutMs);
+  });
+  try {
+    const answer = await Promise.race([db.execute<{ created_at: string }>(sql`select created_at::text as created_at from drizzle.__drizzle_migrations`), late]);
+    if (answer === "late") return { ready: false, reason: `The database did not answer within ${timeoutMs / 1000} s.` };
+    const applied = new Set(answer.rows.map((row) => Number(row.created_at)));
+    const missing = expected.filter((when) => !applied.has(when)).length;
+    if (missing > 0) {
+      return {
+        ready: false,
+        reason: `${missing} of ${expected.length} migrations are not applied yet.`,
+        applied: expected.length - missing,
+        expected: expected.length,
+      };
+    }
+    return { ready: true, applied: expected.length, expected: expected.length };
+  } catch (error) {
+    const state = sqlState(error);
+    if (state === "42P01" || state === "3F000")
+      return { ready: false, reason: "No migration has been applied to this database.", applied: 0, expected: expected.length };
+    if (state === "42501") {
+      return { ready: false, reason: "The application's role may not read drizzle.__drizzle_migrations; grant it (README: Database roles)." };
+    }
+    log().warn({ error: describeFailure(error) }, "readiness: the database did not answer");
+    return { ready: false, reason: "The database did not answer." };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,133 @@
+import "server-only";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The process's Prometheus metrics (served at GET /metrics when METRICS_TOKEN is set). Labels are
+ * route templates, status codes and outcome words only — a bounded set, never a path, key or user.
+ */
+export interface Metrics {
+  registry: Registry;
+  apiRequests: Counter<"route" | "status">;
+  apiDuration: Histogram<"route">;
+  portalRequests: Counter<"route" | "status">;
+  portalDuration: Histogram<"route">;
+  keyVerifications: Counter<"outcome">;
+  reminders: Counter;
+  emails: Counter<"outcome">;
+  jobRounds: Counter<"outcome">;
+}
+
+/** Seconds: a key check answers in about a millisecond, a portal page in tens of them. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+/** The process's database handle (lib/db), read at scrape time only; nothing is opened for it. */
+function poolStats(): PoolStats | null {
+  return (globalThis as { __latchkeyDatabase?: { stats?: () => PoolStats | null } }).__latchkeyDatabase?.stats?.() ?? null;
+}
+
+/** How many requests the server is answering now; set by the production server (scripts/serve.mjs). */
+let inFlight: () => number = () => 0;
+
+export function countRequestsInFlight(read: () => number): void {
+  inFlight = read;
+}
+
+function create(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  new Gauge({
+    name: "latchkey_http_requests_in_flight",
+    help: "Requests being answered now (portal, bank API and this scrape).",
+    registers,
+    collect() {
+      this.set(inFlight());
+    },
+  });
+  new Gauge({
+    name: "latchkey_db_pool_connections",
+    help: "PostgreSQL pool connections by state (open, idle, max); none on the embedded database.",
+    labelNames: ["state"] as const,
+    registers,
+    collect() {
+      const stats = poolStats();
+      if (!stats) return;
+      this.set({ state: "open" }, stats.total);
+      this.set({ state: "idle" }, stats.idle);
+      this.set({ state: "max" }, stats.max);
+    },
+  });
+  new Gauge({
+    name: "latchkey_db_pool_waiting_requests",
+    help: "Queries waiting for a free PostgreSQL connection.",
+    registers,
+    collect() {
+      const stats = poolStats();
+      if (stats) this.set(stats.waiting);
+    },
+  });
+  return {
+    registry,
+    apiRequests: new Counter({
+      name: "latchkey_api_requests_total",
+      help: "Bank API requests by route template and HTTP status.",
+      labelNames: ["route", "status"] as const,
+      registers,
+    }),
+    apiDuration: new Histogram({
+      name: "latchkey_api_request_duration_seconds",
+      help: "Bank API request duration, from dispatch to the answer, by route template.",
+      labelNames: ["route"] as const,
+      buckets: BUCKETS,
+      registers,
+    }),
+    portalRequests: new Counter({
+      name: "latchkey_portal_requests_total",
+      help: "Portal requests (pages, server actions, assets) by route template and HTTP status.",
+      labelNames: ["route", "status"] as const,
+      registers,
+    }),
+    portalDuration: new Histogram({
+      name: "latchkey_portal_request_duration_seconds",
+      help: "Portal request duration by route template.",
+      labelNames: ["route"] as const,
+      buckets: BUCKETS,
+      registers,
+    }),
+    keyVerifications: new Counter({
+      name: "latchkey_key_verifications_total",
+      help: "API key checks at the bank API's door by outcome (valid, invalid, missing, frozen, rate_limited, ip_not_allowed, …).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    reminders: new Counter({ name: "latchkey_reminders_sent_total", help: "Key expiry reminders created.", registers }),
+    emails: new Counter({
+      name: "latchkey_emails_sent_total",
+      help: "E-mail delivery attempts: handed to SMTP (sent) or refused or failed (failed, retried up to 5 times).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    jobRounds: new Counter({
+      name: "latchkey_job_rounds_total",
+      help: "Background job rounds by outcome (ok, failed).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+  };
+}
+
+const KEY = Symbol.for("latchkey.metrics");
+
+/** One registry per process, shared by the API bundle and Next's server bundle. */
+export function metrics(): Metrics {
+  const registry = globalThis as unknown as Record<symbol, Metrics | undefined>;
+  registry[KEY] ??= create();
+  return registry[KEY];
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { log } from "./log";
+import { metrics } from "./metrics";
+
+/**
+ * One JSON log line and the metrics of each request: the request id the answer carries, the method,
+ * the route template (never the path itself, which may hold an id or a one-time token), the status,
+ * the duration and who called — the key's prefix for the bank API, the member's user id for the
+ * portal. Nothing else from the request is ever read here.
+ */
+interface ApiObservation {
+  keyPrefix: string | null;
+}
+
+const observations = new WeakMap<Request, ApiObservation>();
+
+/** Starts observing a bank API request; the dispatcher calls it before any handler runs. */
+export function beginApiRequest(request: Request): ApiObservation {
+  const observation: ApiObservation = { keyPrefix: null };
+  observations.set(request, observation);
+  return observation;
+}
+
+/** Names the key a request was made with (its public prefix), once the door has verified it. */
+export function noteApiCaller(request: Request, keyPrefix: string): void {
+  const observation = observations.get(request);
+  if (observation) observation.keyPrefix = keyPrefix;
+}
+
+const elapsed = (startedAt: number) => Math.round((performance.now() - startedAt) * 10) / 10;
+
+export function finishApiRequest(observation: ApiObservation, method: string, route: string, response: Response, startedAt: number): void {
+  const durationMs = elapsed(startedAt);
+  const status = response.status;
+  const m = metrics();
+  m.apiRequests.inc({ route, status: String(status) });
+  m.apiDuration.observe({ route }, durationMs / 1000);
+  const line = { requestId: response.headers.get("x-request-id"), method, route, status, durationMs, keyPrefix: observation.keyPrefix };
+  if (status >= 500) log().error(line, "api request");
+  else log().info(line, "api request");
+}
+
+export interface PortalRequestLine {
+  requestId: string | null;
+  method: string;
+  route: string;
+  status: number;
+  startedAt: number;
+  userId: string | null;
+}
+
+export function finishPortalRequest({ startedAt, ...fields }: PortalRequestLine): void {
+  const durationMs = elapsed(startedAt);
+  const m = metrics();
+  m.portalRequests.inc({ route: fields.route, status: String(fields.status) });
+  m.portalDuration.observe({ route: fields.route }, durationMs / 1000);
+  const line = { ...fields, durationMs };
+  if (fields.status >= 500) log().error(line, "portal request");
+  else log().info(line, "portal request");
+}
+
+/** A key check at the API's door: valid, or the refusal's kind. */
+export function countKeyVerification(outcome: string): void {
+  metrics().keyVerifications.inc({ outcome });
+}
