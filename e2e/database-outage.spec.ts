@@ -1,26 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
 import { DEMO_PASSWORD } from "@/lib/demo/people";
 import { screenshot } from "./support/fixtures";
+import { type FreshDatabase, freshPostgresDatabase, prepareDatabase, type RunningServer, startServer, temporaryFolder } from "./support/servers";
 
 /**
  * The portal with its database gone. This spec runs its own production server on PostgreSQL reached
  * through a TCP relay it controls (the suite's server owns an embedded database no test can stop):
  * closing the relay is the outage, reopening it the recovery.
  */
-const POSTGRES =
-  // A role that may create a database: the owner's URL when the e2e server runs as a DML-only role.
-  process.env.E2E_OUTAGE_POSTGRES_URL ??
-  process.env.E2E_MIGRATION_DATABASE_URL ??
-  process.env.E2E_DATABASE_URL ??
-  process.env.DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/postgres";
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 500;
 const BASE = `http://localhost:${PORT}`;
 
@@ -57,66 +45,27 @@ class Relay {
 
 test.describe("the portal with its database down", () => {
   test.setTimeout(300_000);
-  const databaseName = `latchkey_outage_${process.pid}_${randomBytes(3).toString("hex")}`;
-  const admin = new URL(POSTGRES);
-  const relay = new Relay({ host: admin.hostname, port: Number(admin.port || 5432) });
-  let server: ChildProcess | null = null;
-  let serverLog = "";
+  let database: FreshDatabase;
+  let relay: Relay;
+  let server: RunningServer | null = null;
 
   test.beforeAll(async () => {
-    const client = new pg.Client({ connectionString: POSTGRES });
-    await client.connect();
-    await client.query(`create database "${databaseName}"`);
-    await client.end();
-    const direct = new URL(POSTGRES);
-    direct.pathname = `/${databaseName}`;
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "latchkey-outage-"));
-    const env = { ...process.env, DATABASE_URL: direct.toString(), LATCHKEY_DEMO: "1", LATCHKEY_DATA_DIR: dataDir, E2E_FIXTURES: "" };
-    const prepared = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--conditions=react-server", "e2e/support/prepare.ts"], {
-      env,
-      encoding: "utf8",
-    });
-    expect(prepared.status, prepared.stderr).toBe(0);
+    database = await freshPostgresDatabase("outage");
+    const direct = new URL(database.url);
+    relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const env = { DATABASE_URL: database.url, LATCHKEY_DEMO: "1", LATCHKEY_DATA_DIR: temporaryFolder("outage") };
+    await prepareDatabase(env, { fixtures: false });
 
     await relay.start();
-    serverLog = path.join(dataDir, "server.log");
     const viaRelay = new URL(direct);
     viaRelay.host = `127.0.0.1:${relay.port}`;
-    server = spawn(process.execPath, ["scripts/serve.mjs"], {
-      env: {
-        ...env,
-        DATABASE_URL: viaRelay.toString(),
-        PORT: String(PORT),
-        NODE_ENV: "production",
-        AUTH_SECRET: randomBytes(32).toString("base64url"),
-        AUTH_TRUST_HOST: "true",
-        NEXT_TELEMETRY_DISABLED: "1",
-        LATCHKEY_JOBS_INTERVAL_SECONDS: "3600",
-      },
-      stdio: ["ignore", openSync(serverLog, "a"), openSync(serverLog, "a")],
-    });
-    await expect
-      .poll(
-        async () =>
-          fetch(`${BASE}/sign-in`).then(
-            (r) => r.status,
-            () => 0,
-          ),
-        { timeout: 150_000, intervals: [1000], message: "the outage server did not start" },
-      )
-      .toBe(200)
-      .catch((error: unknown) => {
-        throw new Error(`${String(error)}\n${readFileSync(serverLog, "utf8")}`);
-      });
+    server = await startServer({ port: PORT, env: { ...env, DATABASE_URL: viaRelay.toString(), LATCHKEY_JOBS_INTERVAL_SECONDS: "3600" } });
   });
 
   test.afterAll(async () => {
-    if (server?.pid) server.kill("SIGTERM");
-    await relay.stop();
-    const client = new pg.Client({ connectionString: POSTGRES });
-    await client.connect();
-    await client.query(`drop database if exists "${databaseName}" with (force)`);
-    await client.end();
+    await server?.stop();
+    await relay?.stop();
+    await database?.drop();
   });
 
   test("a signed-in person gets a 503 page that says so, not the sign-in page, and carries on once it is back", async ({ page }) => {
