@@ -3,104 +3,114 @@ import type { RateLimitResult } from "./rate-limit";
 import type { RateLimitStore } from "./rate-limit-store";
 
 /**
- * Per-key API rate limiting shared by every instance — through the database, or Redis when
- * REDIS_URL is set — without a round trip on every request. Each instance counts locally on top of
- * the last shared count it saw; every SYNC_MS a timer adds its local hits to the shared counter in
- * one call per active key and reads the total back. The first hit
- * of a key in a window goes to the database directly, so a fresh instance starts from the shared
- * count. Across instances the limit can be overshot by what they admit within one sync interval.
+ * Per-key (and per-address) API rate limiting shared by every instance — through the database, or
+ * Redis when REDIS_URL is set — strictly, and without a round trip on every request.
+ *
+ * An instance admits a call only with a token it has reserved from the shared counter: it asks the
+ * store for a lease of N hits (one INCRBY or one upsert), and the store's answer says how many of
+ * those N still fit under the limit. Since every admitted call was counted in the shared counter
+ * before it was admitted, all instances together admit at most the limit in a window, whatever
+ * their number and however the calls are spread between them.
+ *
+ * Leases grow while a key is busy (doubled when the last one was used up within GROW_WITHIN_MS,
+ * halved when it lasted longer), so a busy key costs a few store calls a second rather than one
+ * per request; and they never take more than a MAX_SHARE-th of what is left in the window, so an
+ * instance that falls idle holding tokens keeps little from the others, and near the limit every
+ * lease is a single hit. Once the shared count reaches the limit, the window is spent for every
+ * instance: further calls are refused here, without asking the store, until it ends.
  */
-const SYNC_MS = 250;
+const GROW_WITHIN_MS = 250;
+const MAX_SHARE = 8;
 
 interface Bucket {
-  windowSeconds: number;
   limit: number;
+  windowSeconds: number;
   windowEndsAt: number;
+  /** Hits reserved in the shared counter and not yet used by a call here. */
+  tokens: number;
+  /** The shared count at the store's last answer. */
   shared: number;
-  local: number;
-  /** Hits being pushed by a sync right now: still counted until the store's answer includes them. */
-  pending: number;
-  /** Whether the bucket saw a hit since the last sync; idle buckets cost no query. */
-  active: boolean;
+  leaseSize: number;
+  leasedAt: number;
+  /** The shared count has reached the limit: nothing more is granted in this window. */
+  spent: boolean;
+  /** The lease being asked for, shared by every call that arrives while it is. */
+  leasing: Promise<void> | null;
 }
 
-interface State {
-  buckets: Map<string, Bucket>;
-  /** A bucket's first database round trip, shared by every request that arrives during it. */
-  loading: Map<string, Promise<RateLimitResult>>;
-  timer: ReturnType<typeof setInterval> | null;
+/** One instance's leases: the process has one (hitApiRateLimit); tests make several to act as several instances. */
+export interface ApiRateLimiter {
+  hit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  /** Forgets the windows that have ended (their unused tokens lapse with them). */
+  sweep(): void;
+}
+
+export function createApiRateLimiter(clock: () => number = Date.now): ApiRateLimiter {
+  const buckets = new Map<string, Bucket>();
+  const secondsLeft = (b: Bucket, now: number) => Math.max(1, Math.ceil((b.windowEndsAt - now) / 1000));
+
+  /** Reserves the next lease of hits for `b` in the shared counter and keeps the part granted. */
+  async function lease(store: RateLimitStore, bucket: string, b: Bucket): Promise<void> {
+    const started = clock();
+    if (b.leasedAt) b.leaseSize = started - b.leasedAt < GROW_WITHIN_MS ? b.leaseSize * 2 : Math.max(1, Math.floor(b.leaseSize / 2));
+    const size = Math.max(1, Math.min(b.leaseSize, Math.floor((b.limit - b.shared) / MAX_SHARE)));
+    const result = await store.hit(bucket, b.limit, b.windowSeconds, size);
+    // The hits before this lease were result.hits - size: what is left under the limit is granted.
+    const granted = Math.max(0, Math.min(size, b.limit - (result.hits - size)));
+    const now = clock();
+    b.tokens += granted;
+    b.shared = result.hits;
+    b.leasedAt = now;
+    b.windowEndsAt = now + result.retryAfterSeconds * 1000;
+    if (result.hits >= b.limit) b.spent = true;
+  }
+
+  return {
+    async hit(store, bucket, limit, windowSeconds) {
+      for (;;) {
+        const now = clock();
+        let b = buckets.get(bucket);
+        if (b && b.windowEndsAt <= now && !b.leasing) {
+          buckets.delete(bucket);
+          b = undefined;
+        }
+        if (!b) {
+          b = { limit, windowSeconds, windowEndsAt: Number.POSITIVE_INFINITY, tokens: 0, shared: 0, leaseSize: 1, leasedAt: 0, spent: false, leasing: null };
+          buckets.set(bucket, b);
+        }
+        if (b.tokens > 0) {
+          b.tokens -= 1;
+          return { allowed: true, hits: b.shared, retryAfterSeconds: secondsLeft(b, now) };
+        }
+        if (b.spent) return { allowed: false, hits: b.shared, retryAfterSeconds: secondsLeft(b, now) };
+        const current = b;
+        current.leasing ??= lease(store, bucket, current).finally(() => {
+          current.leasing = null;
+        });
+        await current.leasing;
+      }
+    },
+    sweep() {
+      const now = clock();
+      for (const [bucket, b] of buckets) if (b.windowEndsAt <= now && !b.leasing) buckets.delete(bucket);
+    },
+  };
 }
 
 declare global {
-  var __latchkeyApiLimits: State | undefined;
+  var __latchkeyApiLimiter: ApiRateLimiter | undefined;
 }
 
-function state(): State {
-  globalThis.__latchkeyApiLimits ??= { buckets: new Map(), loading: new Map(), timer: null };
-  return globalThis.__latchkeyApiLimits;
-}
-
-export async function hitApiRateLimit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number, now = Date.now()): Promise<RateLimitResult> {
-  const s = state();
-  const known = s.buckets.get(bucket);
-  if (!known || known.windowEndsAt <= now) {
-    const loading = s.loading.get(bucket);
-    if (loading) {
-      // Someone is already fetching the shared count: wait for it, then count locally.
-      await loading;
-      return hitApiRateLimit(store, bucket, limit, windowSeconds, Date.now());
-    }
-    const first = store.hit(bucket, limit, windowSeconds, 1).then((result) => {
-      s.buckets.set(bucket, {
-        windowSeconds,
-        limit,
-        windowEndsAt: Date.now() + result.retryAfterSeconds * 1000,
-        shared: result.hits,
-        local: 0,
-        pending: 0,
-        active: false,
-      });
-      return result;
-    });
-    s.loading.set(bucket, first);
-    void first.finally(() => s.loading.delete(bucket)).catch(() => {});
-    if (!s.timer) {
-      s.timer = setInterval(() => void syncApiRateLimits(store).catch(() => {}), SYNC_MS);
-      s.timer.unref?.();
-    }
-    return first;
+/** The process's limiter: one per process, shared by the API bundle and Next's server bundle. */
+function processLimiter(): ApiRateLimiter {
+  if (!globalThis.__latchkeyApiLimiter) {
+    const limiter = createApiRateLimiter();
+    globalThis.__latchkeyApiLimiter = limiter;
+    setInterval(() => limiter.sweep(), 30_000).unref?.();
   }
-  // Every hit counts, admitted or not, as it does in the database.
-  known.local += 1;
-  known.active = true;
-  const hits = known.shared + known.pending + known.local;
-  const retryAfterSeconds = Math.max(1, Math.ceil((known.windowEndsAt - now) / 1000));
-  return { allowed: hits <= limit, hits, retryAfterSeconds };
+  return globalThis.__latchkeyApiLimiter;
 }
 
-/** Pushes local hits of active buckets to the shared counters and reads the totals back; drops finished windows. */
-export async function syncApiRateLimits(store: RateLimitStore, now = Date.now()): Promise<void> {
-  const s = state();
-  for (const [bucket, b] of s.buckets) {
-    if (b.windowEndsAt <= now) {
-      s.buckets.delete(bucket);
-      continue;
-    }
-    if (!b.active) continue;
-    b.active = false;
-    const local = b.local;
-    b.local = 0;
-    b.pending += local;
-    try {
-      const result = await store.hit(bucket, b.limit, b.windowSeconds, local);
-      // Both in one synchronous step: the answer already includes the pushed hits.
-      b.shared = result.hits;
-      b.windowEndsAt = now + result.retryAfterSeconds * 1000;
-    } catch (error) {
-      b.local += local; // not pushed: keep counting them here and push them next time
-      throw error;
-    } finally {
-      b.pending -= local;
-    }
-  }
+export function hitApiRateLimit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+  return processLimiter().hit(store, bucket, limit, windowSeconds);
 }

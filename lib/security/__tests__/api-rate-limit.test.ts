@@ -1,13 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { hitApiRateLimit, syncApiRateLimits } from "@/lib/security/api-rate-limit";
+import { createApiRateLimiter, hitApiRateLimit } from "@/lib/security/api-rate-limit";
 import { databaseStore, redisStore, type RateLimitStore } from "@/lib/security/rate-limit-store";
 import { db } from "@/lib/test/helpers";
 
 // The database store always; Redis as well when REDIS_URL is set (CI sets it for its PostgreSQL pass).
 const stores: [string, RateLimitStore][] = [["database", databaseStore(db)]];
 if (process.env.REDIS_URL) stores.push(["redis", redisStore(process.env.REDIS_URL)]);
+
+/** A store that counts the calls made to it. */
+function counting(store: RateLimitStore) {
+  const calls = { n: 0 };
+  const counted: RateLimitStore = { hit: (...args) => ((calls.n += 1), store.hit(...args)) };
+  return { store: counted, calls };
+}
 
 describe.each(stores)("the shared API rate limit, in the %s", (_, store) => {
   const bucket = (name: string) => `test:${randomUUID()}:${name}`;
@@ -23,44 +30,63 @@ describe.each(stores)("the shared API rate limit, in the %s", (_, store) => {
 
   it("admits exactly the limit when a burst arrives while the first hits are still in flight", async () => {
     const b = bucket("burst");
+    const { store: counted, calls } = counting(store);
     const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const results = await Promise.all(
       Array.from({ length: 120 }, async (_, i) => {
         await later(i % 12); // arrivals spread over the first round trips
-        return hitApiRateLimit(store, b, 60, 60);
+        return hitApiRateLimit(counted, b, 60, 60);
       }),
     );
     expect(results.filter((r) => r.allowed)).toHaveLength(60);
-    await syncApiRateLimits(store);
-    expect(await sharedHits(b)).toBe(120);
+    // Every admitted call was reserved in the shared count first; once it reached the limit, the
+    // refusals were decided here, without asking the store.
+    expect(await sharedHits(b)).toBeGreaterThanOrEqual(60);
+    expect(calls.n).toBeLessThan(60);
   });
 
-  it("keeps counting the hits a sync is pushing while the store has not answered yet", async () => {
-    const b = bucket("in-flight");
-    const slow: RateLimitStore = { hit: async (...args) => (await new Promise((r) => setTimeout(r, 50)), store.hit(...args)) };
-    for (let i = 0; i < 40; i++) await hitApiRateLimit(slow, b, 50, 60);
-    const syncing = syncApiRateLimits(slow);
-    const during = [];
-    for (let i = 0; i < 20; i++) during.push(await hitApiRateLimit(slow, b, 50, 60));
-    await syncing;
-    expect(during.filter((r) => r.allowed)).toHaveLength(10);
+  it("several instances on one store admit at most the limit between them, however the calls are spread", async () => {
+    for (const [instances, calls, limit] of [
+      [2, 80, 40],
+      [3, 300, 100],
+      [5, 51, 50],
+      [5, 500, 50],
+    ] as const) {
+      const b = bucket(`instances-${instances}-${calls}`);
+      const limiters = Array.from({ length: instances }, () => createApiRateLimiter());
+      const results = await Promise.all(Array.from({ length: calls }, (_, i) => limiters[i % instances]!.hit(store, b, limit, 60)));
+      const admitted = results.filter((r) => r.allowed).length;
+      expect(admitted, `${instances} instances, ${calls} calls`).toBeLessThanOrEqual(limit);
+      // With calls enough for every instance to use up what it reserved, nothing reserved is left unused.
+      if (calls >= 2 * limit) expect(admitted, `${instances} instances, ${calls} calls`).toBe(limit);
+      for (const r of results.filter((r) => !r.allowed)) expect(r.retryAfterSeconds).toBeGreaterThan(0);
+    }
+    // One after another, alternating: still exactly the limit.
+    const b = bucket("alternating");
+    const [a, c] = [createApiRateLimiter(), createApiRateLimiter()];
+    let admitted = 0;
+    for (let i = 0; i < 30; i++) if ((await (i % 2 ? a : c).hit(store, b, 20, 60)).allowed) admitted += 1;
+    expect(admitted).toBe(20);
   });
 
-  it("sends only the first hit at once, then the rest in one sync", async () => {
-    const b = bucket("batched");
-    for (let i = 0; i < 25; i++) await hitApiRateLimit(store, b, 1000, 60);
-    expect(await sharedHits(b)).toBe(1);
-    await syncApiRateLimits(store);
-    expect(await sharedHits(b)).toBe(25);
+  it("a busy key costs a few store calls, not one per call", async () => {
+    const b = bucket("leases");
+    const { store: counted, calls } = counting(store);
+    // A clock that stands still: every lease is used up "at once", so each is twice the last.
+    const limiter = createApiRateLimiter(() => 1_000_000);
+    for (let i = 0; i < 1000; i++) expect((await limiter.hit(counted, b, 1_000_000, 60)).allowed).toBe(true);
+    expect(calls.n).toBeLessThanOrEqual(11);
+    expect(await sharedHits(b)).toBeGreaterThanOrEqual(1000);
   });
 
-  it("feels the hits other instances pushed, after a sync", async () => {
+  it("refuses at once once another instance has used up the window", async () => {
     const b = bucket("shared");
-    await hitApiRateLimit(store, b, 50, 60);
+    const here = createApiRateLimiter();
+    expect((await here.hit(store, b, 50, 60)).allowed).toBe(true);
     await store.hit(b, 50, 60, 49); // another instance
-    expect((await hitApiRateLimit(store, b, 50, 60)).allowed).toBe(true); // not yet seen
-    await syncApiRateLimits(store);
-    expect((await hitApiRateLimit(store, b, 50, 60)).allowed).toBe(false);
+    const refused = await here.hit(store, b, 50, 60);
+    expect(refused.allowed).toBe(false);
+    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
   });
 });
 
