@@ -1,13 +1,23 @@
 // `npm start`: prepares the database (migrations as the tables' owner; the demo data where it belongs —
 // by default on the embedded database only, see lib/demo/policy.ts), builds when needed and serves the
-// portal. `npm run dev` does the same with `next dev`.
+// portal. `npm run dev` does the same with `next dev`. `--prebuilt` (the container's start) serves the
+// build already there and never builds: see requireBuild in scripts/lib/build.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { buildIfStale } from "./lib/build.mjs";
+import { buildIfStale, requireBuild } from "./lib/build.mjs";
 
 const dev = process.argv.includes("--dev");
+const prebuilt = process.argv.includes("--prebuilt");
+if (prebuilt && !dev) {
+  try {
+    requireBuild();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}
 const dataDir = path.resolve(process.env.LATCHKEY_DATA_DIR ?? ".data");
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
@@ -33,7 +43,7 @@ const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
 const prepared = spawnSync(process.execPath, [tsx, "--conditions=react-server", "scripts/db.ts", "prepare"], { stdio: "inherit", env });
 if (prepared.status !== 0) process.exit(prepared.status ?? 1);
 
-if (!dev) buildIfStale();
+if (!dev && !prebuilt) buildIfStale();
 
 // Production: scripts/serve.mjs (the bank API on plain node:http, the portal through Next).
 // Development: `next dev`, where app/api's route files serve the same handlers.
