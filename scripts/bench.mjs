@@ -93,7 +93,7 @@ async function main() {
     LATCHKEY_API_RATE_LIMIT: "1000000000",
     LATCHKEY_API_IP_RATE_LIMIT: "1000000000",
     LATCHKEY_JOBS_INTERVAL_SECONDS: "0",
-    LOG_LEVEL: "info",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
     METRICS_TOKEN,
     PORT: String(PORT),
     HOSTNAME_BIND: "127.0.0.1",

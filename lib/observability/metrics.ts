@@ -75,32 +75,8 @@ function create(): Metrics {
   });
   return {
     registry,
-    apiRequests: new Counter({
-      name: "latchkey_api_requests_total",
-      help: "Bank API requests by route template and HTTP status.",
-      labelNames: ["route", "status"] as const,
-      registers,
-    }),
-    apiDuration: new Histogram({
-      name: "latchkey_api_request_duration_seconds",
-      help: "Bank API request duration, from dispatch to the answer, by route template.",
-      labelNames: ["route"] as const,
-      buckets: BUCKETS,
-      registers,
-    }),
-    portalRequests: new Counter({
-      name: "latchkey_portal_requests_total",
-      help: "Portal requests (pages, server actions, assets) by route template and HTTP status.",
-      labelNames: ["route", "status"] as const,
-      registers,
-    }),
-    portalDuration: new Histogram({
-      name: "latchkey_portal_request_duration_seconds",
-      help: "Portal request duration by route template.",
-      labelNames: ["route"] as const,
-      buckets: BUCKETS,
-      registers,
-    }),
+    ...requestMetrics(registers, "api", "Bank API requests", "from dispatch to the answer"),
+    ...requestMetrics(registers, "portal", "Portal requests (pages, server actions, assets)", "from arrival to the answer"),
     keyVerifications: new Counter({
       name: "latchkey_key_verifications_total",
       help: "API key checks at the bank API's door by outcome (valid, invalid, missing, frozen, rate_limited, ip_not_allowed, …).",
@@ -121,6 +97,25 @@ function create(): Metrics {
       registers,
     }),
   };
+}
+
+/** The request counter and duration histogram of one side of the server: `latchkey_<side>_requests_total`, `latchkey_<side>_request_duration_seconds`. */
+function requestMetrics<Side extends "api" | "portal">(registers: Registry[], side: Side, what: string, measured: string) {
+  return {
+    [`${side}Requests`]: new Counter({
+      name: `latchkey_${side}_requests_total`,
+      help: `${what} by route template and HTTP status.`,
+      labelNames: ["route", "status"] as const,
+      registers,
+    }),
+    [`${side}Duration`]: new Histogram({
+      name: `latchkey_${side}_request_duration_seconds`,
+      help: `${what}: duration, ${measured}, by route template.`,
+      labelNames: ["route"] as const,
+      buckets: BUCKETS,
+      registers,
+    }),
+  } as Record<`${Side}Requests`, Counter<"route" | "status">> & Record<`${Side}Duration`, Histogram<"route">>;
 }
 
 const KEY = Symbol.for("latchkey.metrics");
