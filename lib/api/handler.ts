@@ -11,7 +11,7 @@ import { DomainError } from "@/lib/errors";
 import { ApiError, errorResponse, requestIdOf, toApiError } from "./http";
 import { noteKeyUse } from "./last-used";
 import { log } from "@/lib/observability/log";
-import { countKeyVerification, noteApiCaller } from "@/lib/observability/requests";
+import { type ApiObservation, countKeyVerification } from "@/lib/observability/requests";
 
 export interface ApiContext<P> {
   request: Request;
@@ -34,7 +34,11 @@ export function apiAuditFields(context: Pick<ApiContext<unknown>, "caller" | "re
   };
 }
 
-type RouteContext<P> = { params: Promise<P> };
+/**
+ * What a route's handler is given besides the request: its path parameters, as a route file would
+ * be given them, and — from the dispatcher — the request's log line to fill in (who called).
+ */
+type RouteContext<P> = { params: Promise<P>; observation?: ApiObservation };
 
 /** A route's handler: the request and the path parameters, as a route file would be given them. */
 export type RouteHandler<P = Record<string, string>> = (request: Request, route: RouteContext<P>) => Promise<Response>;
@@ -91,7 +95,7 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
       }
       verified = true;
       countKeyVerification("valid");
-      noteApiCaller(request, caller.prefix);
+      if (route.observation) route.observation.keyPrefix = caller.prefix;
       noteKeyUse(caller.keyId, Date.now(), getDb, caller.secret);
       const response = await work({ request, caller, db, params: await route.params, requestId, ip });
       response.headers.set("x-request-id", requestId);

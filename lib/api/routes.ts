@@ -9,7 +9,7 @@ import { issueToken } from "./oauth";
 import { serveOpenApi } from "./openapi";
 import { getTaxCertificatePdf, listTaxCertificates } from "./tax-certificates";
 import { serveHealth, serveReady } from "./health";
-import { beginApiRequest, finishApiRequest } from "@/lib/observability/requests";
+import { type ApiObservation, finishApiRequest } from "@/lib/observability/requests";
 
 export interface ApiRoute {
   /** The declaration's name in its registry, which is also its handler's. */
@@ -101,7 +101,7 @@ export type Dispatcher = (request: Request, method?: string) => Promise<Response
  * `method_not_allowed` with `Allow` for a method the path does not take, and 204 with `Allow` for OPTIONS.
  */
 export function createDispatcher(routes: readonly ApiRoute[]): Dispatcher {
-  const answer = async (request: Request, method: string, pathname: string): Promise<[route: string, response: Response]> => {
+  const answer = async (request: Request, method: string, pathname: string, observation: ApiObservation): Promise<[route: string, response: Response]> => {
     const matches = routes.filter((r) => r.pattern.test(pathname));
     if (matches.length === 0) {
       const requestId = requestIdOf(request);
@@ -121,12 +121,12 @@ export function createDispatcher(routes: readonly ApiRoute[]): Dispatcher {
       ];
     }
     const params = (route.pattern.exec(pathname)?.groups ?? {}) as Record<string, string>;
-    return [route.path, await route.handler(request, { params: Promise.resolve(params) })];
+    return [route.path, await route.handler(request, { params: Promise.resolve(params), observation })];
   };
   return async (request, method = request.method) => {
     const startedAt = performance.now();
-    const observation = beginApiRequest(request);
-    const [route, response] = await answer(request, method, new URL(request.url).pathname);
+    const observation: ApiObservation = { keyPrefix: null };
+    const [route, response] = await answer(request, method, new URL(request.url).pathname, observation);
     // Every answer names its request, the open endpoints' too: the id the log line carries.
     if (!response.headers.has("x-request-id")) response.headers.set("x-request-id", requestIdOf(request));
     finishApiRequest(observation, method, route, response, startedAt);

@@ -8,23 +8,12 @@ import { metrics } from "./metrics";
  * the duration and who called — the key's prefix for the bank API, the member's user id for the
  * portal. Nothing else from the request is ever read here.
  */
-interface ApiObservation {
+/**
+ * A bank API request's log line in the making: the dispatcher starts it and hands it to the route's
+ * handler, whose door names the key (its public prefix) once verified.
+ */
+export interface ApiObservation {
   keyPrefix: string | null;
-}
-
-const observations = new WeakMap<Request, ApiObservation>();
-
-/** Starts observing a bank API request; the dispatcher calls it before any handler runs. */
-export function beginApiRequest(request: Request): ApiObservation {
-  const observation: ApiObservation = { keyPrefix: null };
-  observations.set(request, observation);
-  return observation;
-}
-
-/** Names the key a request was made with (its public prefix), once the door has verified it. */
-export function noteApiCaller(request: Request, keyPrefix: string): void {
-  const observation = observations.get(request);
-  if (observation) observation.keyPrefix = keyPrefix;
 }
 
 const elapsed = (startedAt: number) => Math.round((performance.now() - startedAt) * 10) / 10;
