@@ -39,7 +39,15 @@ test.describe("operating a production server", () => {
     server = await startServer({
       port: PORT,
       script: "start",
-      env: { DATABASE_URL: database.url, LOG_LEVEL: "info", METRICS_TOKEN, LATCHKEY_JOBS_INTERVAL_SECONDS: "3600", LATCHKEY_DEMO: "1" },
+      // A long shutdown bound: the test holds twenty requests open for as long as a loaded machine needs.
+      env: {
+        DATABASE_URL: database.url,
+        LOG_LEVEL: "info",
+        METRICS_TOKEN,
+        LATCHKEY_JOBS_INTERVAL_SECONDS: "3600",
+        LATCHKEY_DEMO: "1",
+        LATCHKEY_SHUTDOWN_SECONDS: "120",
+      },
     });
   });
 

@@ -48,7 +48,10 @@ const schema = z
      * The bearer token that opens `GET /metrics` (Prometheus text). Unset, the endpoint does not
      * exist (404). At least 16 characters, so a short guessable one is refused at start-up.
      */
-    METRICS_TOKEN: z.string().min(16).optional(),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,512}$/, "16 to 512 printable ASCII characters, no spaces")
+      .optional(),
     /** How long a SIGTERM waits for requests in flight before closing their connections. */
     LATCHKEY_SHUTDOWN_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
     /**

@@ -31,6 +31,8 @@ const {
   finishPortalRequest,
   releaseResources,
   countRequestsInFlight,
+  markDraining,
+  flushLog,
 } = await import(pathToFileURL(path.resolve(API_BUNDLE)).href);
 const logger = log();
 // The benchmark's routes (/api/bench/*) are in no production table: `npm run bench` starts this
@@ -243,6 +245,18 @@ server.listen(port, hostname, () => {
 async function shutdown(signal) {
   if (stopping) return;
   stopping = true;
+  // From now on /api/ready answers 503, so a proxy still sending here stops.
+  markDraining();
+  // A hard bound on the whole of it: should anything below hang (a database that stopped answering),
+  // the process still ends, with a failure the supervisor sees.
+  setTimeout(
+    () => {
+      logger.error("shutdown: not finished in time; exiting");
+      flushLog();
+      process.exit(1);
+    },
+    (env.LATCHKEY_SHUTDOWN_SECONDS + 10) * 1000,
+  ).unref();
   logger.info({ signal, inFlight: inFlight.size }, "shutting down: no new connections; finishing the requests in flight");
   for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
   const closed = new Promise((resolve) => server.close(() => resolve()));

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { buildIfStale, requireBuild } from "./lib/build.mjs";
 
@@ -54,5 +55,12 @@ const serverEnv = { ...env, NODE_ENV: dev ? "development" : "production" };
 delete serverEnv.MIGRATION_DATABASE_URL;
 const server = spawn(process.execPath, args, { stdio: "inherit", env: serverEnv });
 console.log(`Latchkey is starting on http://localhost:${port} …`);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+let forwarded = null;
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => {
+    forwarded = signal;
+    server.kill(signal);
+  });
+// The server's own exit code; killed by a signal this process did not pass on (the kernel's OOM
+// killer, an abort), 128 + the signal's number, so a supervisor sees a failure, not a clean stop.
+server.on("exit", (code, signal) => process.exit(code ?? (signal && signal === forwarded ? 0 : 128 + (os.constants.signals[signal] ?? 0))));

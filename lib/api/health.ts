@@ -13,6 +13,13 @@ export async function serveHealth(): Promise<Response> {
 }
 
 const FRESH_MS = 1_000;
+
+/** Set when the server begins a graceful shutdown: ready no more, whatever the database says. */
+let draining = false;
+
+export function markDraining(): void {
+  draining = true;
+}
 let last: { at: number; answer: Promise<Readiness> } | null = null;
 
 function readiness(): Promise<Readiness> {
@@ -22,8 +29,9 @@ function readiness(): Promise<Readiness> {
 }
 
 export async function serveReady(): Promise<Response> {
+  if (draining) return json({ status: "unavailable", reason: "This instance is shutting down." }, 503, { "retry-after": "5" });
   const state = await readiness();
-  if (state.ready) return json({ status: "ready", migrations: { applied: state.applied, expected: state.expected } });
+  if (state.ready) return json({ status: "ready", migrations: state.verified ? { applied: state.applied, expected: state.expected } : "unverified" });
   const body: Record<string, unknown> = { status: "unavailable", reason: state.reason };
   if (state.expected !== undefined) body.migrations = { applied: state.applied, expected: state.expected };
   return json(body, 503, { "retry-after": "5" });

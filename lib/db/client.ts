@@ -99,3 +99,24 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
     stats: () => null,
   };
 }
+
+/** The advisory lock key the migrations are applied under ("latchkey" in ASCII, as a 64-bit number). */
+const MIGRATION_LOCK = "7809651199139603833";
+
+/**
+ * Applies the migrations to the PostgreSQL database at `url` on one connection that first takes an
+ * advisory lock, so that instances starting together migrate one after another: the first applies
+ * what is missing, the others then find nothing left to apply. The lock ends with the connection.
+ */
+export async function migrateUnderLock(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  // A connection lost mid-way fails the query in progress; it must not also crash the process.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await migratePg(drizzlePg({ client, schema, casing: "snake_case" }), { migrationsFolder });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,7 +1,6 @@
 import "server-only";
 import { env, pgliteLocation } from "@/lib/env";
-import pg from "pg";
-import { openDatabase, type Database, type DatabaseHandle } from "./client";
+import { migrateUnderLock, openDatabase, type Database, type DatabaseHandle } from "./client";
 
 export type { Database, Executor, Transaction } from "./client";
 export * as tables from "./schema";
@@ -27,25 +26,10 @@ export function getDb(): Database {
  * than DATABASE_URL (the application's, with DML only), else the process's own connection. Only the
  * preparation step calls this; the server never migrates and never holds the owner's credentials.
  *
- * On PostgreSQL it holds an advisory lock meanwhile, so instances starting together migrate one
- * after another: the first applies what is missing, the others then find nothing left to apply.
+ * On PostgreSQL it migrates under an advisory lock (migrateUnderLock), so instances starting
+ * together migrate one after another.
  */
 export async function migrateDatabase(): Promise<void> {
-  const ownerUrl = env.MIGRATION_DATABASE_URL;
   if (!env.DATABASE_URL) return databaseHandle().migrate();
-  const url = ownerUrl ?? env.DATABASE_URL;
-  const own = url === env.DATABASE_URL;
-  const owner = own ? databaseHandle() : openDatabase({ url });
-  const lock = new pg.Client({ connectionString: url });
-  await lock.connect();
-  try {
-    await lock.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    await owner.migrate();
-  } finally {
-    await lock.end().catch(() => {});
-    if (!own) await owner.close();
-  }
+  await migrateUnderLock(env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL);
 }
-
-/** The advisory lock key the migrations are applied under ("latchkey" in ASCII, as a 64-bit number). */
-const MIGRATION_LOCK = "7809651199139603833";

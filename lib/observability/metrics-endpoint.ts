@@ -17,7 +17,7 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
 
 /** Compares the presented token with the configured one in constant time, whatever their lengths. */
 function tokenMatches(header: string | null, token: string): boolean {
-  const presented = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? "")?.[1];
+  const presented = /^Bearer +([\x21-\x7e]{1,512})$/i.exec(header ?? "")?.[1];
   return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
 }
 

@@ -21,6 +21,8 @@ import type { RateLimitStore } from "./rate-limit-store";
  */
 const GROW_WITHIN_MS = 250;
 const MAX_SHARE = 8;
+/** A lease the store has not answered by then is given up: the calls waiting on it get a 503, the next call asks again. */
+const LEASE_TIMEOUT_MS = 2_000;
 
 interface Bucket {
   limit: number;
@@ -36,6 +38,18 @@ interface Bucket {
   spent: boolean;
   /** The lease being asked for, shared by every call that arrives while it is. */
   leasing: Promise<void> | null;
+}
+
+/** The store's answer, or a timeout error (a stuck connection must not hold every call of a key). */
+function withinTimeout<T>(answer: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`The rate-limit store did not answer within ${LEASE_TIMEOUT_MS} ms`), { code: "ETIMEDOUT" })),
+      LEASE_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
 /** One instance's leases: the process has one (hitApiRateLimit); tests make several to act as several instances. */
@@ -54,14 +68,15 @@ export function createApiRateLimiter(clock: () => number = Date.now): ApiRateLim
     const started = clock();
     if (b.leasedAt) b.leaseSize = started - b.leasedAt < GROW_WITHIN_MS ? b.leaseSize * 2 : Math.max(1, Math.floor(b.leaseSize / 2));
     const size = Math.max(1, Math.min(b.leaseSize, Math.floor((b.limit - b.shared) / MAX_SHARE)));
-    const result = await store.hit(bucket, b.limit, b.windowSeconds, size);
+    const result = await withinTimeout(store.hit(bucket, b.limit, b.windowSeconds, size));
     // The hits before this lease were result.hits - size: what is left under the limit is granted.
     const granted = Math.max(0, Math.min(size, b.limit - (result.hits - size)));
-    const now = clock();
     b.tokens += granted;
     b.shared = result.hits;
-    b.leasedAt = now;
-    b.windowEndsAt = now + result.retryAfterSeconds * 1000;
+    b.leasedAt = clock();
+    // The store's window ends between (seconds - 1) and seconds after it answered; the tokens here
+    // lapse at the earlier of the two, so none is used in the next window the others count afresh.
+    b.windowEndsAt = started + (result.retryAfterSeconds - 1) * 1000;
     if (result.hits >= b.limit) b.spent = true;
   }
 
@@ -75,7 +90,8 @@ export function createApiRateLimiter(clock: () => number = Date.now): ApiRateLim
           b = undefined;
         }
         if (!b) {
-          b = { limit, windowSeconds, windowEndsAt: Number.POSITIVE_INFINITY, tokens: 0, shared: 0, leaseSize: 1, leasedAt: 0, spent: false, leasing: null };
+          // Until the store answers, the window is assumed to start now (a bucket whose first lease failed is then swept too).
+          b = { limit, windowSeconds, windowEndsAt: now + windowSeconds * 1000, tokens: 0, shared: 0, leaseSize: 1, leasedAt: 0, spent: false, leasing: null };
           buckets.set(bucket, b);
         }
         if (b.tokens > 0) {

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import { openDatabase, type Database, type DatabaseHandle } from "@/lib/db/client";
+import { databaseReadiness } from "@/lib/db/readiness";
 import { connectsAsOwner } from "@/lib/db/roles";
 import { auditEvents } from "@/lib/db/schema";
 import type { TestDatabase } from "@/lib/test/database";
@@ -124,6 +125,18 @@ describe("the application's database role (DML only)", () => {
   it("is told apart from the owner, whose connection could rewrite history", async () => {
     expect(await connectsAsOwner(db())).toBe(true);
     expect(await app.run((appDb) => connectsAsOwner(appDb))).toBe(false);
+  });
+
+  it("may read which migrations are applied, for the readiness probe; a role made before the probe keeps its instance ready, unverified", async () => {
+    expect(await app.run((appDb) => databaseReadiness(appDb))).toMatchObject({ ready: true, verified: true });
+    await db().execute(sql.raw(`revoke select on drizzle.__drizzle_migrations from ${role}`));
+    await db().execute(sql.raw(`revoke usage on schema drizzle from ${role}`));
+    try {
+      expect(await app.run((appDb) => databaseReadiness(appDb))).toEqual({ ready: true, verified: false });
+    } finally {
+      await db().execute(sql.raw(`grant usage on schema drizzle to ${role}`));
+      await db().execute(sql.raw(`grant select on drizzle.__drizzle_migrations to ${role}`));
+    }
   });
 
   it("is created by exactly the statements the README shows", () => {

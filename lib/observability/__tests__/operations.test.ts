@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { markDraining } from "@/lib/api/health";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { dispatchApi } from "@/lib/api/routes";
 import { openDatabase } from "@/lib/db/client";
@@ -212,5 +213,14 @@ describe("GET /metrics", () => {
       expect(text, name).toContain(`# TYPE ${name} `);
     }
     expect(metrics()).toBe(metrics());
+  });
+});
+
+describe("a server that is shutting down", () => {
+  it("is no longer ready, so a proxy stops sending it requests, while it stays alive", async () => {
+    markDraining();
+    const ready = await api("/api/ready");
+    expect([ready.status, await ready.json()]).toEqual([503, { status: "unavailable", reason: "This instance is shutting down." }]);
+    expect((await api("/api/health")).status).toBe(200);
   });
 });

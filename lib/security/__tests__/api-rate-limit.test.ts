@@ -90,6 +90,19 @@ describe.each(stores)("the shared API rate limit, in the %s", (_, store) => {
   });
 });
 
+describe("a store that stops answering", () => {
+  it("gives the lease up after a bound, fails the calls waiting on it, and lets the next call ask again", async () => {
+    const limiter = createApiRateLimiter();
+    const stuck: RateLimitStore = { hit: () => new Promise(() => {}) };
+    const waiting = await Promise.allSettled([limiter.hit(stuck, "test:stuck", 10, 60), limiter.hit(stuck, "test:stuck", 10, 60)]);
+    for (const outcome of waiting) {
+      expect(outcome.status).toBe("rejected");
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: "ETIMEDOUT" });
+    }
+    expect((await limiter.hit(databaseStore(db), "test:stuck", 10, 60)).allowed).toBe(true);
+  });
+});
+
 describe("the database store", () => {
   it("keeps one row per bucket, counted atomically", async () => {
     const store = databaseStore(db);
