@@ -2,8 +2,9 @@
  * Where focus goes back to when a dialog closes. Most of the portal's dialogs open from state, not
  * from a Radix trigger, and several open one after another (confirm → PIN → secret), so Radix alone
  * has nothing to return focus to. The element that had focus when the first dialog of a flow opened
- * is remembered here; every dialog of the flow returns focus to it. When it has gone (the flow
- * ended in a navigation), the page's heading takes focus instead.
+ * is remembered here; every dialog of the flow returns focus to it — or to the control rendered in
+ * its place. When it has gone (the flow ended in a navigation, the row was deleted), the page's
+ * heading takes focus instead.
  */
 /** The last element outside any dialog that had focus (a field with autoFocus may take it first). */
 let lastOutside: HTMLElement | null = null;
@@ -32,11 +33,32 @@ export function focusHeading(id?: string): boolean {
   return true;
 }
 
+/**
+ * The control that now stands where `gone` stood: a refresh of the page's data while the dialog was
+ * open may have rendered that row or toolbar anew. Found by id, else by the same tag and accessible
+ * label ("Change role of Newcomer 2"), else the same tag and text — outside any dialog, and only when
+ * exactly one control matches.
+ */
+function replacement(gone: HTMLElement): HTMLElement | null {
+  if (gone.id) {
+    const same = document.getElementById(gone.id);
+    if (same) return same;
+  }
+  const label = gone.getAttribute("aria-label");
+  const text = gone.textContent?.trim();
+  const matches = [...document.querySelectorAll<HTMLElement>(gone.tagName)].filter(
+    (candidate) => !inDialog(candidate) && (label ? candidate.getAttribute("aria-label") === label : !!text && candidate.textContent?.trim() === text),
+  );
+  // Only an unmistakable one: a deleted row's "Remove" is not its neighbour's.
+  return matches.length === 1 ? matches[0]! : null;
+}
+
 /** Called as a dialog closes: back to where the flow started, unless another dialog has taken over. */
 export function returnFocus(remembered: HTMLElement | null) {
   if (document.querySelector('[role="dialog"][data-state="open"], [role="alertdialog"][data-state="open"]')) return;
   // A dialog whose field has autoFocus never hears that it opened: the last control outside serves.
-  const target = remembered ?? lastOutside;
+  const origin = remembered ?? lastOutside;
+  const target = origin && !origin.isConnected ? replacement(origin) : origin;
   if (target?.isConnected && !target.matches(":disabled")) target.focus();
   else focusHeading();
 }

@@ -24,8 +24,15 @@ if ttl < 0 then
 end
 return {hits, ttl}`;
 
-/** How long a Redis command may take before the database answers instead. */
-export const REDIS_COMMAND_TIMEOUT_MS = 200;
+/**
+ * How long a Redis command may take before the database answers instead. Generous, because a late
+ * answer is counted in Redis all the same: falling back too eagerly (a pause of the event loop, a busy
+ * moment) would count the same hits in two places, and instances counting apart admit more than the
+ * limit between them. A Redis that is down is passed over at once, as its connection is gone.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+/** How long the first hits wait for the first connection, rather than count apart in the database. */
+const FIRST_CONNECTION_MS = 1_000;
 /** After Redis fails, how long the database counts alone before Redis is tried again. */
 const REDIS_RETRY_AFTER_MS = 2_000;
 
@@ -85,6 +92,12 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
   let downUntil = 0;
   let down = false;
   const { client, connected } = redisConnection(url);
+  // Settles when the first connection is made, fails (a refused connection: Redis is down) or takes too long.
+  const refused = new Promise((resolve) => client.once("error", resolve));
+  let firstConnection: Promise<unknown> | null = client.isReady ? null : withTimeout(Promise.race([connected, refused]), FIRST_CONNECTION_MS).catch(() => {});
+  void firstConnection?.finally(() => {
+    firstConnection = null;
+  });
   const countInFallback = (error: unknown, bucket: string, limit: number, windowSeconds: number, count: number, failed = true) => {
     if (!fallback) throw error;
     // A failed command rests Redis a while; a client still (re)connecting is simply passed over.
@@ -100,6 +113,8 @@ export function redisStore(url: string, fallback?: RateLimitStore): RateLimitSto
   };
   return {
     async hit(bucket, limit, windowSeconds, count) {
+      // A new instance's first hits wait (briefly) for Redis rather than start a count of their own.
+      if (firstConnection && !client.isReady) await firstConnection;
       if (fallback && (!client.isReady || Date.now() < downUntil))
         return countInFallback(new Error("not connected"), bucket, limit, windowSeconds, count, false);
       if (!fallback && !client.isReady) await connected;
