@@ -31,6 +31,8 @@ const COLUMNS = {
   applicationName: applications.name,
   actorKeyAlias: actorKeys.alias,
   actorKeyPrefix: actorKeys.prefix,
+  /** The event's hash in its chain (verify-chain.ts): the export carries it, the page does not. */
+  hash: auditEvents.hash,
 };
 
 type Row = {
@@ -160,7 +162,8 @@ export async function searchAuditEvents(db: Executor, actor: Actor, input: unkno
     .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
     .limit(AUDIT_PAGE_SIZE + 1)
     .offset((page - 1) * AUDIT_PAGE_SIZE);
-  return { filters, page, events: present(rows.slice(0, AUDIT_PAGE_SIZE)), hasNext: rows.length > AUDIT_PAGE_SIZE };
+  const events = present(rows.slice(0, AUDIT_PAGE_SIZE)).map(({ hash: _hash, ...event }) => event);
+  return { filters, page, events, hasNext: rows.length > AUDIT_PAGE_SIZE };
 }
 
 /** Every matching event (up to `limit`), for the CSV export. */
@@ -174,9 +177,12 @@ export async function listRecentAuditEvents(db: Executor, actor: Actor, limit = 
   return (await searchAuditEvents(db, actor, {})).events.slice(0, limit);
 }
 
-const CSV_COLUMNS = ["occurred_at", "actor", "action", "target_type", "target", "target_id", "outcome", "ip", "request_id"] as const;
+const CSV_COLUMNS = ["occurred_at", "actor", "action", "target_type", "target", "target_id", "outcome", "ip", "request_id", "hash"] as const;
 
-/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+/**
+ * RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. The last
+ * column is each event's hash in its chain: a copy kept elsewhere pins the log up to that event.
+ */
 export function auditCsv(rows: Awaited<ReturnType<typeof exportAuditEvents>>): string {
   const cell = (value: string | null) => {
     let v = value ?? "";
@@ -184,7 +190,7 @@ export function auditCsv(rows: Awaited<ReturnType<typeof exportAuditEvents>>): s
     return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
   };
   const lines = rows.map((r) =>
-    [r.occurredAt.toISOString(), r.actorLabel, r.action, r.targetType, r.targetLabel, r.targetId, r.outcome, r.ip, r.requestId].map(cell).join(","),
+    [r.occurredAt.toISOString(), r.actorLabel, r.action, r.targetType, r.targetLabel, r.targetId, r.outcome, r.ip, r.requestId, r.hash].map(cell).join(","),
   );
   return [CSV_COLUMNS.join(","), ...lines].join("\r\n") + "\r\n";
 }

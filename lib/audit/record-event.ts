@@ -18,7 +18,11 @@ export interface AuditEventInput {
   metadata?: Record<string, string | number | boolean | null>;
 }
 
-/** Appends one audit row; pass the transaction that makes the change so both commit together. */
+/**
+ * Appends one audit row; pass the transaction that makes the change so both commit together. The
+ * database's chain trigger links it into its organisation's hash chain (lib/audit/verify-chain.ts),
+ * holding that chain's head until the transaction ends — so record the event late in a transaction.
+ */
 export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
   await db.insert(auditEvents).values({
     orgId: event.orgId ?? null,

@@ -1,6 +1,7 @@
-import { Download, Lock } from "lucide-react";
+import { Download, Loader2, Lock, ShieldAlert, ShieldCheck } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { AuditTable } from "@/components/audit/audit-table";
 import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
@@ -11,6 +12,8 @@ import { Input, Select } from "@/components/ui/input";
 import { AUDIT_ACTION_LABELS } from "@/lib/audit/action-labels";
 import { DAY_FORMAT_HINT, formatDay } from "@/lib/audit/audit-filters";
 import { searchAuditEvents } from "@/lib/audit/list-events";
+import { chainStatusText, verifyOrganisationChain } from "@/lib/audit/verify-chain";
+import type { MemberActor } from "@/lib/auth/actor";
 import { requirePageActor } from "@/lib/auth/current";
 import { query } from "@/lib/query";
 import { DomainError } from "@/lib/errors";
@@ -71,6 +74,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Notice>
         ) : (
           <>
+            {/* The whole chain is walked; the entries need not wait for it. */}
+            <Suspense
+              fallback={
+                <p className="flex items-center gap-1.5 text-sm text-zinc-500">
+                  <Loader2 className="size-4 shrink-0 animate-spin motion-reduce:animate-none" aria-hidden /> Verifying the chain…
+                </p>
+              }
+            >
+              <ChainStatus actor={actor} />
+            </Suspense>
             {/* One field a row on a phone, two from 640 px, three from 1024 px, all in one row from 1280 px. */}
             <search aria-label="Filter the audit log">
               <form
@@ -150,6 +163,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         )}
       </PageBody>
     </>
+  );
+}
+
+/**
+ * Whether the organisation's audit chain verifies: each entry's hash covers its content and the hash
+ * before it, so a changed, removed or inserted entry shows here (and in `npm run audit:verify`).
+ */
+async function ChainStatus({ actor }: { actor: MemberActor }) {
+  const status = await query(verifyOrganisationChain, actor);
+  const text = chainStatusText(status);
+  return status.firstBreak ? (
+    <p className="flex items-start gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm break-words text-red-800">
+      <ShieldAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <span className="min-w-0">{text}</span>
+    </p>
+  ) : (
+    <p className="flex items-center gap-1.5 text-sm font-medium text-emerald-800">
+      <ShieldCheck className="size-4 shrink-0" aria-hidden />
+      <span className="tabular">{text}</span>
+    </p>
   );
 }
 

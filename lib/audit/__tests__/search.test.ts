@@ -141,9 +141,15 @@ describe("the CSV export", () => {
     expect(rows).toHaveLength(SPREAD + 1);
     const csv = auditCsv(rows);
     const lines = csv.trimEnd().split("\r\n");
-    expect(lines[0]).toBe("occurred_at,actor,action,target_type,target,target_id,outcome,ip,request_id");
+    expect(lines[0]).toBe("occurred_at,actor,action,target_type,target,target_id,outcome,ip,request_id,hash");
     expect(lines).toHaveLength(SPREAD + 2);
-    expect(lines.at(-1)).toBe(`2025-10-31T08:00:00.000Z,"'=HYPERLINK(""http://evil.example"",""x"")",key.rename,api_key,,"a,b",success,,search-formula`);
-    expect(lines[1]).toBe(`2025-11-13T08:09:00.000Z,auditor-odd@acme.example,key.create,api_key,,key-129,success,,search-129`);
+    // The last column is each event's hash in its organisation's chain, as the database holds it.
+    const hashOf = async (requestId: string) =>
+      (await db().select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.requestId, requestId)))[0]!.hash;
+    expect(lines.at(-1)).toBe(
+      `2025-10-31T08:00:00.000Z,"'=HYPERLINK(""http://evil.example"",""x"")",key.rename,api_key,,"a,b",success,,search-formula,${await hashOf("search-formula")}`,
+    );
+    expect(lines[1]).toBe(`2025-11-13T08:09:00.000Z,auditor-odd@acme.example,key.create,api_key,,key-129,success,,search-129,${await hashOf("search-129")}`);
+    expect(await hashOf("search-129")).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAuditEvent } from "@/lib/audit/record-event";
+import { verifyAuditChains } from "@/lib/audit/verify-chain";
 import { openDatabase, type Database, type DatabaseHandle } from "@/lib/db/client";
 import { databaseReadiness } from "@/lib/db/readiness";
 import { connectsAsOwner } from "@/lib/db/roles";
@@ -81,14 +82,18 @@ const INSUFFICIENT_PRIVILEGE = "42501";
 
 describe("the application's database role (DML only)", () => {
   it("appends an audit row, and cannot switch the append-only trigger off, update, delete, truncate or drop the audit log", async () => {
-    // It writes what the application writes: an audit row, through the application's own code.
+    // It writes what the application writes: an audit row, through the application's own code,
+    // linked into its chain by the chain trigger with no more than the role's DML.
     await app.run((appDb) => recordAuditEvent(appDb, { actorLabel: "app role test", action: "test.append", outcome: "success", requestId }));
     const [row] = await db().select().from(auditEvents).where(eq(auditEvents.action, "test.append"));
     expect(row?.actorLabel).toBe("app role test");
+    expect(row?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(await verifyAuditChains(db(), { orgId: null })).toMatchObject({ verified: row!.chainSeq, broken: 0 });
 
     const refused = {
       disableTrigger: await app.refusal("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_or_delete"),
       disableAllTriggers: await app.refusal("ALTER TABLE audit_events DISABLE TRIGGER ALL"),
+      disableChain: await app.refusal("ALTER TABLE audit_events DISABLE TRIGGER audit_events_chain"),
       dropTrigger: await app.refusal("DROP TRIGGER audit_events_no_update_or_delete ON audit_events"),
       replicaMode: await app.refusal("SET session_replication_role = replica"),
       update: await app.refusal(`UPDATE audit_events SET action = 'test.rewritten' WHERE id = ${row!.id}`),
@@ -107,6 +112,7 @@ describe("the application's database role (DML only)", () => {
       sql`select tgname, tgenabled from pg_trigger where tgrelid = 'audit_events'::regclass and not tgisinternal order by tgname`,
     );
     expect(triggers.rows).toEqual([
+      { tgname: "audit_events_chain", tgenabled: "O" },
       { tgname: "audit_events_no_truncate", tgenabled: "O" },
       { tgname: "audit_events_no_update_or_delete", tgenabled: "O" },
     ]);

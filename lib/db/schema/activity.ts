@@ -1,12 +1,21 @@
 import "server-only";
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { auditOutcome } from "./enums";
 import { organisations } from "./organisations";
 import { users } from "./users";
 
 /**
  * Who did what to which key, credential, member or payment, when and from where. Append-only:
- * a database trigger refuses UPDATE and DELETE. Never holds a secret, hash or PIN.
+ * a database trigger refuses UPDATE and DELETE. Never holds a secret, hash or PIN (the chain's own
+ * hashes aside).
+ *
+ * Tamper-evident: each organisation's events, and the events of no organisation, form a hash chain.
+ * A BEFORE INSERT trigger (drizzle/0006, in SQL like the append-only one) sets `chainSeq`, `prevHash`
+ * and `hash` from the chain's head row in `audit_chain_heads` (chain = the organisation's id, or
+ * `none`; its newest seq and hash), which it holds locked until the transaction ends: writers of one
+ * chain take turns, and a rolled-back event rolls the head back with it. Whatever a caller passes for
+ * those columns is overwritten; without the trigger an insert fails (they default to null).
  */
 export const auditEvents = pgTable(
   "audit_events",
@@ -26,8 +35,20 @@ export const auditEvents = pgTable(
     outcome: auditOutcome().notNull(),
     requestId: text().notNull(),
     metadata: jsonb().notNull().default({}),
+    /** The event's place in its chain: 1, 2, 3… with no gap. The chain's order, which may differ from id order. */
+    chainSeq: bigint({ mode: "number" }).notNull().default(sql`null`),
+    /** The hash of the event before it in the chain (64 zeros for the first). */
+    prevHash: text().notNull().default(sql`null`),
+    /** SHA-256, in hex, of `prevHash` followed by the event's canonical JSON (SQL `audit_event_canonical`). */
+    hash: text().notNull().default(sql`null`),
   },
-  (t) => [index().on(t.orgId, t.occurredAt), index().on(t.actorUserId), index().on(t.targetType, t.targetId)],
+  (t) => [
+    index().on(t.orgId, t.occurredAt),
+    index().on(t.actorUserId),
+    index().on(t.targetType, t.targetId),
+    // One event per place in each chain: a fork cannot be written. Also the order the verifier walks.
+    uniqueIndex("audit_events_chain_seq").on(sql`coalesce(org_id::text, 'none')`, t.chainSeq),
+  ],
 );
 
 /** In-portal notifications (the bell): expiring and frozen keys, approvals waiting. */
