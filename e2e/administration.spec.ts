@@ -294,7 +294,7 @@ test("the audit log filters, pages and exports CSV", async ({ page, request }) =
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).trim().split("\r\n");
-  expect(lines[0]).toBe("occurred_at,actor,action,target_type,target,target_id,outcome,ip,request_id");
+  expect(lines[0]).toBe("occurred_at,actor,action,target_type,target,target_id,outcome,ip,request_id,hash");
   expect(lines.length).toBeGreaterThan(1);
   for (const line of lines.slice(1)) expect(line).toMatch(/^[^,]+,naledi@acme\.example,auth\.sign_in,/);
 

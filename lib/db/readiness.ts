@@ -8,8 +8,8 @@ import type { Executor } from "./client";
 
 /**
  * Whether this database can serve: it answers, and every migration shipped in drizzle/ is applied.
- * Reads drizzle's own record of applied migrations, which the application's role may read (README:
- * Database roles); it writes nothing.
+ * Reads drizzle's own record of applied migrations through the view migration 0007 made
+ * (`applied_migrations`), which the application's role reads as it reads every table; it writes nothing.
  */
 export type Readiness =
   | { ready: true; verified: true; applied: number; expected: number }
@@ -46,7 +46,7 @@ export async function databaseReadiness(db: Executor, expected = shippedMigratio
     timer = setTimeout(() => resolve("late"), timeoutMs);
   });
   try {
-    const answer = await Promise.race([db.execute<{ created_at: string }>(sql`select created_at::text as created_at from drizzle.__drizzle_migrations`), late]);
+    const answer = await Promise.race([db.execute<{ created_at: string }>(sql`select created_at::text as created_at from applied_migrations`), late]);
     if (answer === "late") return { ready: false, reason: `The database did not answer within ${timeoutMs / 1000} s.` };
     const applied = new Set(answer.rows.map((row) => Number(row.created_at)));
     const missing = expected.filter((when) => !applied.has(when)).length;
@@ -61,14 +61,14 @@ export async function databaseReadiness(db: Executor, expected = shippedMigratio
     return { ready: true, verified: true, applied: expected.length, expected: expected.length };
   } catch (error) {
     const state = sqlState(error);
-    if (state === "42P01" || state === "3F000")
-      return { ready: false, reason: "No migration has been applied to this database.", applied: 0, expected: expected.length };
+    // No view: the database holds migrations older than this release's, or none at all.
+    if (state === "42P01" || state === "3F000") return { ready: false, reason: "This release's migrations are not applied to this database yet." };
     if (state === "42501") {
-      // A role made before the probe existed (README: Database roles): the database answers, which is
+      // A role without the default privileges of README: Database roles: the database answers, which is
       // what keeps an instance in service; the migrations go unverified, and the log says how to fix it.
       if (!warned)
         log().warn(
-          "readiness: the application's role may not read drizzle.__drizzle_migrations, so the migrations go unverified; grant it (README: Database roles)",
+          "readiness: the application's role may not read applied_migrations, so the migrations go unverified; grant it SELECT (README: Database roles)",
         );
       warned = true;
       return { ready: true, verified: false };

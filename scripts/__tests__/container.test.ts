@@ -390,7 +390,7 @@ describe("compose.yaml's application role, on the database it is made with", () 
         (error: { code?: string; cause?: { code?: string } }) => error.cause?.code ?? error.code ?? String(error),
       );
     const checks = async (execute: (statement: string) => Promise<unknown>) => ({
-      migrations: ((await execute("select count(*)::int as n from drizzle.__drizzle_migrations")) as { rows: { n: number }[] }).rows[0]!.n,
+      migrations: ((await execute("select count(*)::int as n from applied_migrations")) as { rows: { n: number }[] }).rows[0]!.n,
       reads: await refusal(() => execute("select count(*) from users")),
       writes: await refusal(() => execute("update organisations set name = name where false")),
       disablesTrigger: await refusal(() => execute("alter table audit_events disable trigger user")),

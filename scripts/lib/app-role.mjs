@@ -2,8 +2,8 @@
 // default privileges — on those later migrations create. It owns nothing, so it can neither alter,
 // drop nor switch the triggers of a table (the audit log's append-only trigger among them).
 // Run as the role that owns the tables and runs the migrations (MIGRATION_DATABASE_URL's), in the
-// application's database, after the first migration (which creates the migrations table the last two
-// statements name). The README shows these same statements; a unit test holds them equal.
+// application's database, before or after the first migration. The README shows these same
+// statements; a unit test holds them equal.
 
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -23,9 +23,6 @@ export function appRoleStatements(role, password) {
     `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role};`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role};`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role};`,
-    // Read-only: the readiness probe (GET /api/ready) compares the applied migrations with the ones shipped.
-    `GRANT USAGE ON SCHEMA drizzle TO ${role};`,
-    `GRANT SELECT ON drizzle.__drizzle_migrations TO ${role};`,
   ];
 }
 

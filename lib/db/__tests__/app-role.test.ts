@@ -135,13 +135,11 @@ describe("the application's database role (DML only)", () => {
 
   it("may read which migrations are applied, for the readiness probe; a role made before the probe keeps its instance ready, unverified", async () => {
     expect(await app.run((appDb) => databaseReadiness(appDb))).toMatchObject({ ready: true, verified: true });
-    await db().execute(sql.raw(`revoke select on drizzle.__drizzle_migrations from ${role}`));
-    await db().execute(sql.raw(`revoke usage on schema drizzle from ${role}`));
+    await db().execute(sql.raw(`revoke select on applied_migrations from ${role}`));
     try {
       expect(await app.run((appDb) => databaseReadiness(appDb))).toEqual({ ready: true, verified: false });
     } finally {
-      await db().execute(sql.raw(`grant usage on schema drizzle to ${role}`));
-      await db().execute(sql.raw(`grant select on drizzle.__drizzle_migrations to ${role}`));
+      await db().execute(sql.raw(`grant select on applied_migrations to ${role}`));
     }
   });
 

@@ -28,13 +28,14 @@ describe("migration 0006 (the audit chain) upgrades a database that already hold
 
     // The database as the release before 0006 left it: no chain columns, heads, functions or trigger; 0006 not recorded.
     for (const statement of [
+      "drop view applied_migrations",
       "drop trigger audit_events_chain on audit_events",
       "drop function audit_events_chain()",
       "drop function audit_event_canonical(audit_events)",
       "drop index audit_events_chain_seq",
       "alter table audit_events drop column chain_seq, drop column prev_hash, drop column hash",
       "drop table audit_chain_heads",
-      "delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)",
+      "delete from drizzle.__drizzle_migrations where id in (select id from drizzle.__drizzle_migrations order by id desc limit 2)",
     ]) {
       await db().execute(sql.raw(statement));
     }
