@@ -179,9 +179,11 @@ async function ChainStatus({ actor }: { actor: MemberActor }) {
       <span className="min-w-0">{text}</span>
     </p>
   ) : (
-    <p className="flex items-center gap-1.5 text-sm font-medium text-emerald-800">
-      <ShieldCheck className="size-4 shrink-0" aria-hidden />
-      <span className="tabular">{text}</span>
+    <p className="flex flex-wrap items-center gap-x-1.5 gap-y-0.5 text-sm">
+      <ShieldCheck className="size-4 shrink-0 text-emerald-800" aria-hidden />
+      <span className="tabular font-medium text-emerald-800">{text}</span>
+      {/* The count is the organisation's own chain; sign-ins come before an organisation is chosen. */}
+      <span className="text-zinc-600">(this organisation's changes; sign-ins are chained with the bank's own events)</span>
     </p>
   );
 }
