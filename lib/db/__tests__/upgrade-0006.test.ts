@@ -6,6 +6,7 @@ import { GENESIS_HASH, verifyAuditChains } from "@/lib/audit/verify-chain";
 import { auditEvents, organisations } from "@/lib/db/schema";
 import type { TestDatabase } from "@/lib/test/database";
 import { db } from "@/lib/test/helpers";
+import { undoMigrationsFrom } from "@/lib/test/migrations";
 import { appRoleStatements, dropAppRoleStatements } from "@/scripts/lib/app-role.mjs";
 
 /** The application's DML-only role, made before the upgrade as a deployment made it (README: Database roles). */
@@ -27,18 +28,7 @@ describe("migration 0006 (the audit chain) upgrades a database that already hold
       .returning({ id: organisations.id });
 
     // The database as the release before 0006 left it: no chain columns, heads, functions or trigger; 0006 not recorded.
-    for (const statement of [
-      "drop view applied_migrations",
-      "drop trigger audit_events_chain on audit_events",
-      "drop function audit_events_chain()",
-      "drop function audit_event_canonical(audit_events)",
-      "drop index audit_events_chain_seq",
-      "alter table audit_events drop column chain_seq, drop column prev_hash, drop column hash",
-      "drop table audit_chain_heads",
-      "delete from drizzle.__drizzle_migrations where id in (select id from drizzle.__drizzle_migrations order by id desc limit 2)",
-    ]) {
-      await db().execute(sql.raw(statement));
-    }
+    await undoMigrationsFrom(db(), "0006_audit_chain");
     for (const statement of appRoleStatements(role, randomBytes(12).toString("base64url"))) await db().execute(sql.raw(statement));
 
     // Events written by that release: organisations interleaved, times not in id order, metadata of all kinds.
