@@ -29,6 +29,7 @@ const {
   serveMetrics,
   portalRoutes,
   finishPortalRequest,
+  elapsed,
   releaseResources,
   countRequestsInFlight,
   markDraining,
@@ -173,8 +174,6 @@ async function answerMetrics(req, res, startedAt) {
   }
   logger.info({ method: req.method, route: "/metrics", status: res.statusCode, durationMs: elapsed(startedAt) }, "metrics request");
 }
-
-const elapsed = (startedAt) => Math.round((performance.now() - startedAt) * 10) / 10;
 
 // Requests being answered, so a shutdown can tell them to close their connection when done.
 const inFlight = new Set();

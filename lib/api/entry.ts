@@ -9,5 +9,5 @@ export { markDraining } from "./health";
 export { countRequestsInFlight } from "@/lib/observability/metrics";
 export { serveMetrics } from "@/lib/observability/metrics-endpoint";
 export { portalRoutes } from "@/lib/observability/portal-routes";
-export { finishPortalRequest } from "@/lib/observability/requests";
+export { elapsed, finishPortalRequest } from "@/lib/observability/requests";
 export { releaseResources } from "@/lib/runtime/shutdown";

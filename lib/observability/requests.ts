@@ -16,7 +16,8 @@ export interface ApiObservation {
   keyPrefix: string | null;
 }
 
-const elapsed = (startedAt: number) => Math.round((performance.now() - startedAt) * 10) / 10;
+/** Milliseconds since `startedAt` (a performance.now() reading), to a tenth: every log line's durationMs. */
+export const elapsed = (startedAt: number) => Math.round((performance.now() - startedAt) * 10) / 10;
 
 export function finishApiRequest(observation: ApiObservation, method: string, route: string, response: Response, startedAt: number): void {
   const durationMs = elapsed(startedAt);
