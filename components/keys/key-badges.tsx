@@ -1,10 +1,10 @@
-import { Banknote, CircleCheck, Clock, Hourglass, Snowflake, Trash2 } from "lucide-react";
+import { Banknote, CircleCheck, Clock, Hourglass, ShieldAlert, Snowflake, Trash2 } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { grantsByProduct, movesMoney } from "@/lib/key-grants";
 import { KEY_STATUS_LABELS, type KeyStatus } from "@/lib/key-status";
 
-const TONE = { active: "success", expiring: "warning", frozen: "frozen", revoked: "danger" } as const;
-const ICON = { active: CircleCheck, expiring: Clock, frozen: Snowflake, revoked: Trash2 } as const;
+const TONE = { active: "success", expiring: "warning", frozen: "frozen", leaked: "danger", revoked: "danger" } as const;
+const ICON = { active: CircleCheck, expiring: Clock, frozen: Snowflake, leaked: ShieldAlert, revoked: Trash2 } as const;
 
 /** A key's status; for a key waiting for a second member's approval (maker-checker), "Waiting for approval" beside it. */
 export function KeyStatusBadge({ status, pendingApproval = false }: { status: KeyStatus; pendingApproval?: boolean }) {

@@ -3,6 +3,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { accessTokens, apiKeys, organisations } from "@/lib/db/schema";
 import { productOf } from "@/lib/key-permissions";
+import { keyRetired } from "@/lib/key-status";
 import { checkApiKeyFormat } from "@/lib/keys/key-format";
 import type { KeyLimits } from "@/lib/ledger";
 import { addressAllowed } from "@/lib/schemas/ip-allowlist";
@@ -66,6 +67,8 @@ const KEY_COLUMNS = {
   previousPrefix: apiKeys.previousPrefix,
   previousSecretExpiresAt: apiKeys.previousSecretExpiresAt,
   pendingApprovalSince: apiKeys.pendingApprovalSince,
+  leakedAt: apiKeys.leakedAt,
+  retiresAt: apiKeys.retiresAt,
   orgStatus: organisations.status,
   orgProducts: organisations.products,
   accounts: keyAccountsJson,
@@ -160,10 +163,17 @@ export async function verifyCredential(db: Executor, credential: Credential, now
       throw new ApiError(401, "invalid_key", "That is not a valid API key.");
     }
   }
-  if (row.revokedAt) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
+  // A key renewed as a narrower one stops when its overlap ends, to the millisecond, as if deleted.
+  if (row.revokedAt || keyRetired(row, now)) throw new ApiError(401, "invalid_key", "That is not a valid API key.");
   if (row.orgStatus === "suspended")
     throw new ApiError(403, "organisation_suspended", "The bank has suspended this key's organisation; its keys stop working until it is reinstated.");
   if (row.orgStatus !== "approved") throw new ApiError(403, "organisation_pending", "The bank has not approved this key's organisation yet.");
+  if (row.leakedAt)
+    throw new ApiError(
+      403,
+      "key_leaked",
+      "This key was found in public and has been frozen. Regenerate it (or delete it) in the portal; a leaked key cannot be renewed.",
+    );
   if (row.pendingApprovalSince) throw new ApiError(403, "key_pending_approval", "This key waits for a second member's approval in the portal.");
   if (row.expiresAt.getTime() <= now.getTime()) {
     throw new ApiError(403, "key_frozen", "This key is frozen: it expired and must be renewed in the portal.");

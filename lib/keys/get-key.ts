@@ -18,7 +18,7 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
   const [row] = await selectKeyRows(db)
     .where(and(eq(apiKeys.id, id.data), eq(apiKeys.orgId, org.id)))
     .limit(1);
-  if (!row || row.revokedAt) throw new NotFoundError("That API key");
+  if (!row || keyStatus(row, now) === "revoked") throw new NotFoundError("That API key");
   const access = await keyAccessSummaries(db, [row.id]);
   const [guardrails] = await db
     .select({
@@ -70,7 +70,7 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
         : null,
     cards: keyCards,
     approval,
-    status: keyStatus({ expiresAt: row.expiresAt, revokedAt }, now),
+    status: keyStatus({ ...row, revokedAt }, now),
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),
     trail,

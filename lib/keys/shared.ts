@@ -1,10 +1,11 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ActorOrganisation, MemberActor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { apiKeys } from "@/lib/db/schema";
 import { DomainError, NotFoundError } from "@/lib/errors";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
+import { liveKey } from "./list-keys";
 
 /** Key management needs an approved organisation with at least one product. */
 export function assertKeyManagementOpen(org: ActorOrganisation): void {
@@ -24,7 +25,7 @@ export async function loadOwnKey(db: Executor, orgId: string, keyId: string) {
       expiresAt: apiKeys.expiresAt,
     })
     .from(apiKeys)
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), liveKey(new Date())))
     .limit(1);
   if (!key) throw new NotFoundError("That API key");
   return key;

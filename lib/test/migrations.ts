@@ -7,6 +7,14 @@ import type { Executor } from "@/lib/db";
  * every upgrade test keeps working.
  */
 const UNDO: [tag: string, statements: string[]][] = [
+  [
+    "0008_usage_leaks_narrower",
+    [
+      "drop table api_key_usage",
+      "drop table api_key_permission_use",
+      "alter table api_keys drop column leaked_at, drop column leak_url, drop column leak_source, drop column leak_reported_by, drop column retires_at, drop column replaced_by, drop column usage_tracked_since",
+    ],
+  ],
   ["0007_applied_migrations_view", ["drop view applied_migrations"]],
   [
     "0006_audit_chain",

@@ -1,6 +1,21 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { accounts } from "./banking";
 import { keyMode } from "./enums";
 import { applications, companies, organisations } from "./organisations";
@@ -56,6 +71,27 @@ export const apiKeys = pgTable(
     pendingApprovalSince: timestamp({ withTimezone: true }),
     approvedBy: uuid().references(() => users.id),
     approvedAt: timestamp({ withTimezone: true }),
+    /**
+     * Set when the key's secret was found in public (a secret-scanning partner's report, or a member's
+     * "Report as leaked"): the API refuses it with `key_leaked` and it cannot be renewed, only
+     * regenerated (which clears the leak) or deleted. Where it was found and by whom stay with it.
+     */
+    leakedAt: timestamp({ withTimezone: true }),
+    leakUrl: text(),
+    leakSource: text(),
+    /** The member who reported it by hand; null for a scanning partner's report. */
+    leakReportedBy: uuid().references(() => users.id),
+    /**
+     * A key renewed as a narrower key keeps working until `retiresAt` (the overlap its renewer chose),
+     * then is refused like a deleted one; the jobs turn it into a tombstone. `replacedBy` is the new key.
+     */
+    retiresAt: timestamp({ withTimezone: true }),
+    replacedBy: uuid().references((): AnyPgColumn => apiKeys.id),
+    /**
+     * Since when the key's use of each permission is known (api_key_permission_use): its creation,
+     * or for a key older than that record, the day the record began. "Unused" never reaches further back.
+     */
+    usageTrackedSince: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex().on(t.secretHash),
@@ -64,6 +100,7 @@ export const apiKeys = pgTable(
     check("api_keys_limits_positive", sql`(max_per_payment is null or max_per_payment > 0) and (max_per_day is null or max_per_day > 0)`),
     index().on(t.orgId),
     index().on(t.applicationId),
+    index("api_keys_retiring").on(t.retiresAt).where(sql`retires_at is not null and revoked_at is null`),
     // An alias is unique among the application's keys that still exist.
     uniqueIndex("api_keys_alias_live_unique").on(t.applicationId, t.alias).where(sql`revoked_at is null`),
   ],
@@ -146,4 +183,47 @@ export const apiKeyDailyUse = pgTable(
     used: bigint({ mode: "bigint" }).notNull().default(sql`0`),
   },
   (t) => [primaryKey({ columns: [t.keyId, t.day, t.currency] }), check("api_key_daily_use_not_negative", sql`used >= 0`)],
+);
+
+/** Route outcome classes the usage counts keep: 2xx, 4xx and 5xx (a 3xx or 1xx counts as 2xx). */
+export const USAGE_OUTCOMES = ["2xx", "4xx", "5xx"] as const;
+
+/**
+ * API calls per key, route template, outcome class and UTC day. The API counts in memory and adds
+ * its counts here in one statement per flush (lib/api/usage.ts), so a call costs no write; several
+ * instances add to the same rows.
+ */
+export const apiKeyUsage = pgTable(
+  "api_key_usage",
+  {
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    day: date({ mode: "string" }).notNull(),
+    /** The endpoint's declared path template, e.g. `/api/v1/accounts/{id}/balance`. */
+    route: text().notNull(),
+    outcome: text({ enum: USAGE_OUTCOMES }).notNull(),
+    calls: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.day, t.route, t.outcome] }),
+    check("api_key_usage_outcome", sql`outcome in ('2xx', '4xx', '5xx')`),
+    check("api_key_usage_calls_positive", sql`calls > 0`),
+  ],
+);
+
+/**
+ * When a key last used each of its permissions: a call the permission let through. Written with
+ * the usage counts; what "renew as a narrower key" and the key page read.
+ */
+export const apiKeyPermissionUse = pgTable(
+  "api_key_permission_use",
+  {
+    keyId: uuid()
+      .notNull()
+      .references(() => apiKeys.id),
+    permission: text().notNull(),
+    lastUsedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.permission] })],
 );
