@@ -4,9 +4,11 @@
 // (lib/api/bench.ts): LATCHKEY_BENCH=1 asks the server to register them; no other server has them.
 // Runs on the embedded database, or on PostgreSQL (a fresh database) when DATABASE_URL is set.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import pg from "pg";
 import { buildIfStale } from "./lib/build.mjs";
@@ -95,6 +97,8 @@ async function main() {
     LATCHKEY_JOBS_INTERVAL_SECONDS: "0",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
     METRICS_TOKEN,
+    // Known to the benchmark, so that it can seal the portal's session cookies as the server would.
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
     PORT: String(PORT),
     HOSTNAME_BIND: "127.0.0.1",
   };
@@ -102,7 +106,7 @@ async function main() {
   const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
   const prepared = spawnSync(process.execPath, [tsx, "--conditions=react-server", "scripts/bench-prepare.ts", keyFile], { stdio: "inherit", env });
   if (prepared.status !== 0) throw new Error("could not prepare the benchmark database");
-  const { key, keyId } = JSON.parse(readFileSync(keyFile, "utf8"));
+  const { key, keyId, portal } = JSON.parse(readFileSync(keyFile, "utf8"));
 
   // The server's log lines are written (to /dev/null), as a production server writes them to its collector.
   const server = spawn(process.execPath, ["scripts/start.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
@@ -172,12 +176,81 @@ async function main() {
     console.log(
       `database queries per request: valid key ${(counted.verified / verified.total).toFixed(3)}, bypassed ${(counted.bypassed / bypassed.total).toFixed(3)}`,
     );
+    if (process.env.BENCH_PORTAL !== "0") await portalFigures(portal);
   } finally {
     server.kill("SIGTERM");
     await new Promise((r) => server.once("exit", r));
     await database.drop();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** One signed-in page: its status, the time to its headers and to its last byte, and its body. */
+async function timedPage(pathname, cookie) {
+  const startedAt = performance.now();
+  const response = await fetch(`${base}${pathname}`, { headers: { cookie }, redirect: "manual" });
+  const headersAt = performance.now();
+  const body = await response.text();
+  return { status: response.status, ttfb: headersAt - startedAt, total: performance.now() - startedAt, body };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * The JavaScript a first visit to the page downloads: every script the HTML names, each compressed
+ * with gzip as the server sends it, added up (kB = 1,000 bytes).
+ */
+async function firstLoadJs(pathname, cookie) {
+  const page = await timedPage(pathname, cookie);
+  if (page.status !== 200) throw new Error(`${pathname} answered ${page.status}`);
+  const sources = new Set([...page.body.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1].replaceAll("&amp;", "&")));
+  let bytes = 0;
+  for (const source of sources) bytes += gzipSync(Buffer.from(await (await fetch(new URL(source, base))).arrayBuffer())).length;
+  return { kB: bytes / 1000, scripts: sources.size, html: Buffer.byteLength(page.body) / 1000 };
+}
+
+/**
+ * The portal signed in: the key list's time at 20 and at 10,000 keys (taking turns, after a
+ * warm-up), the first-load JavaScript of the key pages, and /keys under load.
+ */
+async function portalFigures({ small, large }) {
+  const keyList = (org) => timedPage("/keys", org.cookie);
+  for (const org of [small, large]) {
+    const first = await keyList(org);
+    if (first.status !== 200 || !first.body.includes('href="/keys/')) {
+      throw new Error(`the signed-in key list answered ${first.status} without the organisation's keys`);
+    }
+  }
+  const samples = { small: [], large: [] };
+  for (let i = 0; i < 5; i++) for (const org of [small, large]) await keyList(org);
+  for (let i = 0; i < Number(process.env.BENCH_PAGE_SAMPLES ?? 40); i++) {
+    for (const [name, org] of [["small", small], ["large", large]]) samples[name].push(await keyList(org));
+  }
+  const ttfb = (name) => median(samples[name].map((s) => s.ttfb));
+  const total = (name) => median(samples[name].map((s) => s.total));
+  const ratio = total("large") / total("small");
+  console.log(`\nPortal, signed in (${small.keys} keys in one organisation, ${large.keys.toLocaleString("en")} in another; medians of ${samples.small.length} requests each):`);
+  console.log(
+    `key list at 20 keys: ${total("small").toFixed(1)} ms to the last byte (${ttfb("small").toFixed(1)} ms to the headers); at 10,000 keys: ${total("large").toFixed(1)} ms (${ttfb("large").toFixed(1)} ms)`,
+  );
+  console.log(`key list TTFB 10,000 keys / 20 keys: ${ratio.toFixed(2)}   (the whole page, last byte included: the page streams; target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`);
+  for (const [label, pathname] of [["/keys", "/keys"], ["/keys/new", "/keys/new"], ["/keys/[id]", `/keys/${small.keyId}`]]) {
+    const js = await firstLoadJs(pathname, small.cookie);
+    console.log(
+      `first-load JS ${label}: ${Math.round(js.kB)} kB   (${js.scripts} scripts, gzip; HTML ${Math.round(js.html)} kB; target ≤ 150 kB: ${js.kB <= 150 ? "met" : "missed"})`,
+    );
+  }
+  const seconds = Math.max(5, Math.round(DURATION / 2));
+  const pages = summary(
+    await new Promise((resolve, reject) =>
+      autocannon({ url: `${base}/keys`, headers: { cookie: small.cookie }, connections: CONNECTIONS, duration: seconds }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    ),
+  );
+  console.log(
+    `signed-in /keys pages/s at ${CONNECTIONS} connections: ${pages.rps}   (p99 ${pages.p99} ms, ${pages.errors} errors of ${pages.total}; target ≥ 100 and p99 < 1 s: ${pages.rps >= 100 && pages.p99 < 1000 && pages.errors === 0 ? "met" : "missed"})`,
+  );
 }
 
 main().catch((error) => {
