@@ -29,6 +29,7 @@ ALTER TABLE "api_keys" ADD COLUMN "replaced_by" uuid;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD COLUMN "usage_tracked_since" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
 ALTER TABLE "api_key_permission_use" ADD CONSTRAINT "api_key_permission_use_key_id_api_keys_id_fk" FOREIGN KEY ("key_id") REFERENCES "public"."api_keys"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_key_usage" ADD CONSTRAINT "api_key_usage_key_id_api_keys_id_fk" FOREIGN KEY ("key_id") REFERENCES "public"."api_keys"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "api_key_usage_day" ON "api_key_usage" USING btree ("day");--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_leak_reported_by_users_id_fk" FOREIGN KEY ("leak_reported_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_replaced_by_api_keys_id_fk" FOREIGN KEY ("replaced_by") REFERENCES "public"."api_keys"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_retiring" ON "api_keys" USING btree ("retires_at") WHERE retires_at is not null and revoked_at is null;

@@ -209,6 +209,8 @@ export const apiKeyUsage = pgTable(
     primaryKey({ columns: [t.keyId, t.day, t.route, t.outcome] }),
     check("api_key_usage_outcome", sql`outcome in ('2xx', '4xx', '5xx')`),
     check("api_key_usage_calls_positive", sql`calls > 0`),
+    // The jobs' pruning of old days reads this, not the whole table.
+    index("api_key_usage_day").on(t.day),
   ],
 );
 
