@@ -25,6 +25,8 @@ const serverEnv: Record<string, string> = {
   NEXT_TELEMETRY_DISABLED: "1",
   // Low enough that a test burst reaches it.
   LATCHKEY_API_RATE_LIMIT: "300",
+  // Usage counts written every second, so a key page shows calls made a moment before.
+  LATCHKEY_USAGE_FLUSH_SECONDS: "1",
   // The tests sign in as the demo people, on PostgreSQL too (where it is never seeded by default).
   LATCHKEY_DEMO: "1",
 };

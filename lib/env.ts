@@ -39,6 +39,11 @@ const schema = z
     /** Token requests allowed per client ID per minute (and twice as many per address). */
     LATCHKEY_TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(60),
     LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /**
+     * How often the API's usage counts (calls per key, route, outcome and day; each permission's
+     * last use) are written: at most one write per this many seconds, whatever the traffic.
+     */
+    LATCHKEY_USAGE_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** Mounts the benchmark's unverified route; never set in production. */
     LATCHKEY_BENCH: z.enum(["0", "1"]).default("0"),
     REDIS_URL: z.string().optional(),

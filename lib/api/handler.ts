@@ -77,6 +77,8 @@ export function openEndpointHandler(endpoint: OpenEndpoint, handler: (request: R
  * (or its access token), applies the per-IP and per-key rate limits shared by every instance — the
  * IP's before the key is looked up, so guessing keys is throttled too — checks the key's IP
  * allowlist and the key permission the endpoint needs, notes the use, and turns every refusal into PRODUCT.md's error shape.
+ * It tells the dispatcher's observation which key called (once verified) and which permission let the
+ * call through, so the key's usage counts its refusals too (lib/api/usage.ts).
  */
 function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>) => Promise<Response>): RouteHandler<P> {
   return async (request, route) => {
@@ -88,6 +90,8 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
       const ip = clientIp(request.headers);
       await enforceLimit(`api:ip:${ip ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
       const caller = await verifyCredential(db, credential);
+      // From here on a refusal is this key's: its usage counts it.
+      if (route.observation) route.observation.keyId = caller.keyId;
       assertCallerAddress(caller, ip);
       await enforceLimit(`api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, "Too many requests for this key. Slow down and retry.");
       if (!caller.permissions.has(permission)) {
@@ -95,7 +99,10 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
       }
       verified = true;
       countKeyVerification("valid");
-      if (route.observation) route.observation.keyPrefix = caller.prefix;
+      if (route.observation) {
+        route.observation.keyPrefix = caller.prefix;
+        route.observation.permission = permission;
+      }
       noteKeyUse(caller.keyId, Date.now(), getDb, caller.secret);
       const response = await work({ request, caller, db, params: await route.params, requestId, ip });
       response.headers.set("x-request-id", requestId);

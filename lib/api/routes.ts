@@ -10,6 +10,8 @@ import { serveOpenApi } from "./openapi";
 import { getTaxCertificatePdf, listTaxCertificates } from "./tax-certificates";
 import { serveHealth, serveReady } from "./health";
 import { type ApiObservation, finishApiRequest } from "@/lib/observability/requests";
+import { getDb } from "@/lib/db";
+import { noteApiCall } from "./usage";
 
 export interface ApiRoute {
   /** The declaration's name in its registry, which is also its handler's. */
@@ -130,6 +132,9 @@ export function createDispatcher(routes: readonly ApiRoute[]): Dispatcher {
     // Every answer names its request, the open endpoints' too: the id the log line carries.
     if (!response.headers.has("x-request-id")) response.headers.set("x-request-id", requestIdOf(request));
     finishApiRequest(observation, method, route, response, startedAt);
+    // A verified key's call, whatever its answer, counts in its usage (in memory; written in batches).
+    if (observation.keyId)
+      noteApiCall({ keyId: observation.keyId, route, status: response.status, permission: observation.permission ?? null }, Date.now(), getDb);
     return response;
   };
 }

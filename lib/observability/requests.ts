@@ -10,10 +10,15 @@ import { metrics } from "./metrics";
  */
 /**
  * A bank API request's log line in the making: the dispatcher starts it and hands it to the route's
- * handler, whose door names the key (its public prefix) once verified.
+ * handler, whose door names the key (its public prefix) once verified — and, for the key's usage
+ * counts, the key's id and the permission that let the call through.
  */
 export interface ApiObservation {
   keyPrefix: string | null;
+  /** The verified key's id, once the door knows it (a later refusal still counts against it). */
+  keyId?: string;
+  /** The permission the call passed the check of; unset when it was refused before or at that check. */
+  permission?: string;
 }
 
 /** Milliseconds since `startedAt` (a performance.now() reading), to a tenth: every log line's durationMs. */

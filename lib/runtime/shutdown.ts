@@ -1,5 +1,6 @@
 import "server-only";
 import { flushKeyUse } from "@/lib/api/last-used";
+import { flushUsage } from "@/lib/api/usage";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { describeFailure } from "@/lib/errors";
 import { stopJobTimer } from "@/lib/jobs/timer";
@@ -7,19 +8,25 @@ import { flushLog, log } from "@/lib/observability/log";
 
 /**
  * The last step of a graceful shutdown, once the server has stopped accepting and its requests in
- * flight are answered: the last-used times still in memory are written, the job round under way
+ * flight are answered: the last-used times and usage counts still in memory are written, the job round under way
  * finishes, the database is closed (the embedded one writes its files out), and the log is flushed.
  * The server bounds all of it (scripts/serve.mjs): nothing here can keep the process alive for ever.
  */
-export async function releaseResources(): Promise<{ lastUsedWritten: number }> {
+export async function releaseResources(): Promise<{ lastUsedWritten: number; usageCountsWritten: number }> {
   const handle = (globalThis as { __latchkeyDatabase?: DatabaseHandle }).__latchkeyDatabase;
   let lastUsedWritten = 0;
-  // The last-used times first: they must not wait on a job round (which may be sending e-mail).
+  let usageCountsWritten = 0;
+  // The last-used times and usage counts first: they must not wait on a job round (which may be sending e-mail).
   if (handle) {
     try {
       lastUsedWritten = await flushKeyUse(handle.db);
     } catch (error) {
       log().error({ error: describeFailure(error) }, "shutdown: last-used times not written");
+    }
+    try {
+      usageCountsWritten = await flushUsage(handle.db);
+    } catch (error) {
+      log().error({ error: describeFailure(error) }, "shutdown: usage counts not written");
     }
   }
   await stopJobTimer();
@@ -30,7 +37,7 @@ export async function releaseResources(): Promise<{ lastUsedWritten: number }> {
       log().error({ error: describeFailure(error) }, "shutdown: the database did not close cleanly");
     }
   }
-  log().info({ lastUsedWritten }, "shutdown complete");
+  log().info({ lastUsedWritten, usageCountsWritten }, "shutdown complete");
   flushLog();
-  return { lastUsedWritten };
+  return { lastUsedWritten, usageCountsWritten };
 }

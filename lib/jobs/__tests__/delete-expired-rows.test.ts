@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accessTokens, idempotencyRecords, rateLimits, sessions, users } from "@/lib/db/schema";
+import { accessTokens, apiKeyUsage, idempotencyRecords, rateLimits, sessions, users } from "@/lib/db/schema";
 import { seedDemoData } from "@/lib/demo/seed";
 import { runJobs } from "@/lib/jobs/run-jobs";
 import { makeKey } from "@/lib/test/keys";
@@ -70,5 +70,24 @@ describe("the jobs round deletes what can never be used again", () => {
       ).map((r) => r.bucket),
     ).toEqual(["cleanup:current"]);
     expect((await db().select().from(idempotencyRecords).where(eq(idempotencyRecords.keyId, keyId))).map((r) => r.idempotencyKey)).toEqual(["fresh"]);
+  });
+
+  it("usage counts of UTC days more than 400 days back, and no newer ones", async () => {
+    const { id: keyId } = await makeKey("naledi@acme.example");
+    const daysAgo = async (days: number) =>
+      (await db().execute<{ day: string }>(sql`select ((now() at time zone 'UTC')::date - ${days}::int)::text as day`)).rows[0]!.day;
+    const kept = [0, 29, 399, 400];
+    const gone = [401, 730];
+    await db()
+      .insert(apiKeyUsage)
+      .values(
+        await Promise.all(
+          [...kept, ...gone].map(async (days) => ({ keyId, day: await daysAgo(days), route: "/api/v1/accounts", outcome: "2xx" as const, calls: days + 1 })),
+        ),
+      );
+    const result = await runJobs(db());
+    expect(result.deleted.usageCounts).toBe(gone.length);
+    const left = await db().select({ calls: apiKeyUsage.calls }).from(apiKeyUsage).where(eq(apiKeyUsage.keyId, keyId)).orderBy(apiKeyUsage.calls);
+    expect(left.map((r) => r.calls - 1)).toEqual(kept);
   });
 });

@@ -11,6 +11,7 @@ import { describeLimits } from "@/lib/schemas/key-limits";
 import { KeyApprovalNotice } from "@/components/keys/key-approval-notice";
 import { describeAllowlist } from "@/lib/schemas/ip-allowlist";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
+import { KeyUsage } from "@/components/keys/key-usage";
 import { PermissionMatrix } from "@/components/keys/permission-matrix";
 import { RelativeTime } from "@/components/keys/relative-time";
 import { Notice } from "@/components/shell/notice";
@@ -250,6 +251,8 @@ export default async function KeyPage({ params }: { params: Params }) {
             <PermissionMatrix products={org.products} value={key.permissions} readOnly />
           </div>
         </Card>
+
+        <KeyUsage actor={actor} keyId={key.id} />
 
         <section aria-labelledby="samples">
           <h2 id="samples" className="text-sm font-semibold text-zinc-900">
