@@ -8,7 +8,18 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { databaseHandle, migrateDatabase } from "@/lib/db";
-import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, memberships, organisations, roles, users } from "@/lib/db/schema";
+import {
+  accounts,
+  apiKeyAccounts,
+  apiKeyCompanies,
+  apiKeyPermissionUse,
+  apiKeys,
+  applications,
+  memberships,
+  organisations,
+  roles,
+  users,
+} from "@/lib/db/schema";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ORG_NAMES } from "@/lib/demo/people";
@@ -202,6 +213,35 @@ async function apiKeyFixtures() {
       { keyId: row!.id, companyId: logisticsZar!.companyId! },
     ]);
     fixtures.limited = { key, accountId: zar!.id, toAccountId: logisticsZar!.id } as { key: string; accountId: string };
+  }
+  // For "renew as a narrower key": made 120 days ago, three grants, of which only two were used (a day ago).
+  for (const name of ["narrower journey", "narrower keyboard"]) {
+    const { key, prefix } = generateApiKey("live");
+    const madeAt = new Date(Date.now() - 120 * 86_400_000);
+    const [row] = await db
+      .insert(apiKeys)
+      .values({
+        orgId: erp!.orgId,
+        applicationId: erp!.id,
+        alias: `e2e ${name}`,
+        mode: "live",
+        prefix,
+        secretHash: sha256Hex(key),
+        permissions: ["accounts:view", "balances:view", "transactions:view"],
+        createdBy: naledi!.id,
+        createdAt: madeAt,
+        usageTrackedSince: madeAt,
+        expiresAt: new Date(Date.now() + 30 * 86_400_000),
+      })
+      .returning({ id: apiKeys.id });
+    await db.insert(apiKeyAccounts).values({ keyId: row!.id, accountId: zar!.id });
+    await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: zar!.companyId! });
+    const lastUsedAt = new Date(Date.now() - 86_400_000);
+    await db.insert(apiKeyPermissionUse).values([
+      { keyId: row!.id, permission: "accounts:view", lastUsedAt },
+      { keyId: row!.id, permission: "balances:view", lastUsedAt },
+    ]);
+    fixtures[name] = { key, accountId: zar!.id };
   }
   return fixtures;
 }
