@@ -3,16 +3,15 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import { toast } from "sonner";
-import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
 import { describeNarrowerRenewalAction } from "@/lib/actions/describe-narrower-renewal";
 import { renewKeyAction } from "@/lib/actions/renew-key";
 import { renewKeyNarrowerAction } from "@/lib/actions/renew-key-narrower";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { permissionLabels } from "@/lib/keys/permission-labels";
-import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/keys";
+import type { SecretOverlap } from "@/lib/schemas/keys";
 import { cn } from "@/lib/utils";
+import { OverlapSelect } from "./overlap-select";
 import { PinDialog, settlePinResult } from "./pin-dialog";
 import { SecretModal } from "./secret-modal";
 
@@ -132,20 +131,13 @@ export function RenewKeyDialog({
                 <p className="text-sm text-zinc-600">{description.reason}</p>
               ) : null}
               {narrower ? (
-                <Field id={`${ids}-overlap`} label="When the old key stops working" hint="An overlap lets you move your integration to the new key first.">
-                  <Select
-                    id={`${ids}-overlap`}
-                    aria-describedby={`${ids}-overlap-hint`}
-                    value={overlap}
-                    onChange={(e) => setOverlap(e.target.value as SecretOverlap)}
-                  >
-                    {(Object.keys(SECRET_OVERLAPS) as SecretOverlap[]).map((o) => (
-                      <option key={o} value={o}>
-                        {o === "none" ? "At once" : `After ${SECRET_OVERLAPS[o].label}`}
-                      </option>
-                    ))}
-                  </Select>
-                </Field>
+                <OverlapSelect
+                  id={`${ids}-overlap`}
+                  label="When the old key stops working"
+                  hint="An overlap lets you move your integration to the new key first."
+                  value={overlap}
+                  onChange={setOverlap}
+                />
               ) : null}
             </div>
           ) : checking ? (

@@ -126,6 +126,9 @@ async function dueKeys(db: ReturnType<typeof databaseHandle>["db"]) {
   }
 }
 
+/** The keys e2e/renew-narrower.spec.ts renews as narrower ones. */
+const NARROWER = ["narrower journey", "narrower keyboard"];
+
 /** Keys with known secrets for the black-box API tests, on Acme Retail's live ZAR account. */
 async function apiKeyFixtures() {
   const db = databaseHandle().db;
@@ -161,6 +164,7 @@ async function apiKeyFixtures() {
     // For the IP allowlist: one the test runner is outside of, one it is inside (either loopback).
     ["allow ten", ["accounts:view"], ["10.0.0.0/8"]],
     ["allow loopback", ["accounts:view"], ["127.0.0.1", "::1"]],
+    ...NARROWER.map((name): [string, string[]] => [name, ["accounts:view", "balances:view", "transactions:view"]]),
   ];
   for (const [name, permissions, allowedIps = []] of specs) {
     const { key, prefix } = generateApiKey("live");
@@ -214,34 +218,19 @@ async function apiKeyFixtures() {
     ]);
     fixtures.limited = { key, accountId: zar!.id, toAccountId: logisticsZar!.id } as { key: string; accountId: string };
   }
-  // For "renew as a narrower key": made 120 days ago, three grants, of which only two were used (a day ago).
-  for (const name of ["narrower journey", "narrower keyboard"]) {
-    const { key, prefix } = generateApiKey("live");
-    const madeAt = new Date(Date.now() - 120 * 86_400_000);
+  // For "renew as a narrower key": made 120 days ago, of their three grants only two used (a day ago).
+  const madeAt = new Date(Date.now() - 120 * 86_400_000);
+  for (const name of NARROWER) {
     const [row] = await db
-      .insert(apiKeys)
-      .values({
-        orgId: erp!.orgId,
-        applicationId: erp!.id,
-        alias: `e2e ${name}`,
-        mode: "live",
-        prefix,
-        secretHash: sha256Hex(key),
-        permissions: ["accounts:view", "balances:view", "transactions:view"],
-        createdBy: naledi!.id,
-        createdAt: madeAt,
-        usageTrackedSince: madeAt,
-        expiresAt: new Date(Date.now() + 30 * 86_400_000),
-      })
+      .update(apiKeys)
+      .set({ createdAt: madeAt, usageTrackedSince: madeAt })
+      .where(eq(apiKeys.alias, `e2e ${name}`))
       .returning({ id: apiKeys.id });
-    await db.insert(apiKeyAccounts).values({ keyId: row!.id, accountId: zar!.id });
-    await db.insert(apiKeyCompanies).values({ keyId: row!.id, companyId: zar!.companyId! });
     const lastUsedAt = new Date(Date.now() - 86_400_000);
     await db.insert(apiKeyPermissionUse).values([
       { keyId: row!.id, permission: "accounts:view", lastUsedAt },
       { keyId: row!.id, permission: "balances:view", lastUsedAt },
     ]);
-    fixtures[name] = { key, accountId: zar!.id };
   }
   return fixtures;
 }
