@@ -11,7 +11,7 @@ import { seedDemoData } from "@/lib/demo/seed";
 import { NotFoundError } from "@/lib/errors";
 import { retireReplacedKeys } from "@/lib/jobs/retire-replaced-keys";
 import { runJobs } from "@/lib/jobs/run-jobs";
-import { describeNarrowerRenewal, keyReplacement } from "@/lib/keys/describe-narrower-renewal";
+import { describeNarrowerRenewal, describeNarrowerRenewalCommand, keyReplacement } from "@/lib/keys/describe-narrower-renewal";
 import { getKey } from "@/lib/keys/get-key";
 import { listKeys } from "@/lib/keys/list-keys";
 import { narrowedAlias, renewKeyNarrower } from "@/lib/keys/renew-key-narrower";
@@ -317,6 +317,12 @@ describe("who may renew as a narrower key", () => {
         .where(and(eq(auditEvents.actorUserId, actor.user.id), eq(auditEvents.outcome, "denied")));
       expect(row).toMatchObject({ action: "key.renew_narrower", targetId: key.id });
     }
+    // The dialog's question needs only keys:view; without it, refused and audited like any command.
+    const outsider = await memberWithPermissions(acmeId, ["audit:view"], "narrow describe none");
+    const someKey = await makeOldKey(NALEDI, { permissions: THREE });
+    await expect(describeNarrowerRenewal(db(), outsider, someKey.id)).rejects.toBeInstanceOf(AccessError);
+    await expect(describeNarrowerRenewalCommand(db(), outsider, { keyId: someKey.id }, context)).rejects.toBeInstanceOf(AccessError);
+    expect(await db().$count(auditEvents, and(eq(auditEvents.actorUserId, outsider.user.id), eq(auditEvents.outcome, "denied")))).toBe(1);
     // The demo's roles: the key renewer and the viewer may not; the Admin may.
     for (const [email, allowed] of [
       ["johan@acme.example", false],
