@@ -63,6 +63,11 @@ test.describe("renew as a narrower key", () => {
     expect([refused.status(), (await refused.json()).error.code]).toEqual([403, "insufficient_permission"]);
     expect((await call(old.key, `/api/v1/accounts/${old.accountId}/transactions`)).status()).toBe(200);
 
+    // The old key's page says what replaces it and until when it works.
+    await page.goto(oldUrl);
+    await expect(page.getByTestId("key-replaced")).toContainText(`Replaced by ${alias} (narrowed) — keeps working until`);
+    await screenshot(page, "renew-narrower-1280-old-key");
+
     // Both keys are listed until the old one retires.
     await page.goto(`/keys?q=${encodeURIComponent(alias)}`);
     await expect(page.getByRole("link", { name: alias, exact: true }).first()).toBeVisible();
