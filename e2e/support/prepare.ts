@@ -8,7 +8,18 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import { databaseHandle, migrateDatabase } from "@/lib/db";
-import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, memberships, organisations, roles, users } from "@/lib/db/schema";
+import {
+  accounts,
+  apiKeyAccounts,
+  apiKeyCompanies,
+  apiKeyPermissionUse,
+  apiKeys,
+  applications,
+  memberships,
+  organisations,
+  roles,
+  users,
+} from "@/lib/db/schema";
 import { generateApiKey } from "@/lib/keys/key-format";
 import { sha256Hex } from "@/lib/security/hashing";
 import { ORG_NAMES } from "@/lib/demo/people";
@@ -115,6 +126,9 @@ async function dueKeys(db: ReturnType<typeof databaseHandle>["db"]) {
   }
 }
 
+/** The keys e2e/renew-narrower.spec.ts renews as narrower ones. */
+const NARROWER = ["narrower journey", "narrower keyboard"];
+
 /** Keys with known secrets for the black-box API tests, on Acme Retail's live ZAR account. */
 async function apiKeyFixtures() {
   const db = databaseHandle().db;
@@ -150,6 +164,7 @@ async function apiKeyFixtures() {
     // For the IP allowlist: one the test runner is outside of, one it is inside (either loopback).
     ["allow ten", ["accounts:view"], ["10.0.0.0/8"]],
     ["allow loopback", ["accounts:view"], ["127.0.0.1", "::1"]],
+    ...NARROWER.map((name): [string, string[]] => [name, ["accounts:view", "balances:view", "transactions:view"]]),
   ];
   for (const [name, permissions, allowedIps = []] of specs) {
     const { key, prefix } = generateApiKey("live");
@@ -202,6 +217,20 @@ async function apiKeyFixtures() {
       { keyId: row!.id, companyId: logisticsZar!.companyId! },
     ]);
     fixtures.limited = { key, accountId: zar!.id, toAccountId: logisticsZar!.id } as { key: string; accountId: string };
+  }
+  // For "renew as a narrower key": made 120 days ago, of their three grants only two used (a day ago).
+  const madeAt = new Date(Date.now() - 120 * 86_400_000);
+  for (const name of NARROWER) {
+    const [row] = await db
+      .update(apiKeys)
+      .set({ createdAt: madeAt, usageTrackedSince: madeAt })
+      .where(eq(apiKeys.alias, `e2e ${name}`))
+      .returning({ id: apiKeys.id });
+    const lastUsedAt = new Date(Date.now() - 86_400_000);
+    await db.insert(apiKeyPermissionUse).values([
+      { keyId: row!.id, permission: "accounts:view", lastUsedAt },
+      { keyId: row!.id, permission: "balances:view", lastUsedAt },
+    ]);
   }
   return fixtures;
 }

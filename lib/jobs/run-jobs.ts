@@ -5,13 +5,16 @@ import { metrics } from "@/lib/observability/metrics";
 import { deleteExpiredRows } from "./delete-expired-rows";
 import { expirePendingKeys } from "./expire-pending-keys";
 import { runExpiryReminders } from "./expiry-reminders";
+import { retireReplacedKeys } from "./retire-replaced-keys";
 
 /**
- * One round of the background work: deleting keys left unapproved for 7 days, expiry reminders,
+ * One round of the background work: deleting keys left unapproved for 7 days, retiring keys whose
+ * narrower replacement's overlap has ended, expiry reminders,
  * delivery of queued e-mail, then deleting rows that can never be used again.
  */
 export async function runJobs(db: Database, now = new Date()) {
   const unapproved = await expirePendingKeys(db, now);
+  const replaced = await retireReplacedKeys(db, now);
   const reminders = await runExpiryReminders(db, now);
   const mail = await deliverOutbox(db);
   const deleted = await deleteExpiredRows(db);
@@ -19,5 +22,12 @@ export async function runJobs(db: Database, now = new Date()) {
   m.reminders.inc(reminders.created);
   m.emails.inc({ outcome: "sent" }, mail.sent);
   m.emails.inc({ outcome: "failed" }, mail.failed);
-  return { unapprovedKeysDeleted: unapproved.deleted, reminders: reminders.created, sent: mail.sent, failed: mail.failed, deleted };
+  return {
+    unapprovedKeysDeleted: unapproved.deleted,
+    replacedKeysRetired: replaced.retired,
+    reminders: reminders.created,
+    sent: mail.sent,
+    failed: mail.failed,
+    deleted,
+  };
 }

@@ -124,3 +124,13 @@ export const renewKeysSchema = z.strictObject({
     .refine((ids) => new Set(ids).size === ids.length, "Each key can be renewed once"),
   pin: pinField,
 });
+
+/** "Renew as a narrower key": the key, how long the old one keeps working beside the new one, and the PIN. */
+export const renewKeyNarrowerSchema = z.strictObject({
+  keyId: regenerateKeySchema.shape.keyId,
+  overlap: z.enum(Object.keys(SECRET_OVERLAPS) as [SecretOverlap, ...SecretOverlap[]], { error: "Choose how long the old key keeps working" }),
+  pin: pinField,
+});
+
+/** The renew dialog asks, without the PIN, what a narrower key would keep and drop. */
+export const describeNarrowerRenewalSchema = z.strictObject({ keyId: regenerateKeySchema.shape.keyId });

@@ -9,6 +9,7 @@ import { ChangeAllowlist, ChangeLimits, StopOldSecret } from "@/components/keys/
 import { movesMoney } from "@/lib/key-grants";
 import { describeLimits } from "@/lib/schemas/key-limits";
 import { KeyApprovalNotice } from "@/components/keys/key-approval-notice";
+import { KeyReplacedNotice } from "@/components/keys/key-replaced-notice";
 import { describeAllowlist } from "@/lib/schemas/ip-allowlist";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { KeyUsage } from "@/components/keys/key-usage";
@@ -97,6 +98,7 @@ export default async function KeyPage({ params }: { params: Params }) {
         }
       />
       <PageBody>
+        <KeyReplacedNotice keyId={key.id} />
         {key.approval ? (
           <KeyApprovalNotice
             keyId={key.id}

@@ -1,0 +1,29 @@
+import Link from "next/link";
+import { requirePageActor } from "@/lib/auth/current";
+import { formatDateTime, formatRelative } from "@/lib/format";
+import { keyReplacement } from "@/lib/keys/describe-narrower-renewal";
+import { query } from "@/lib/query";
+
+/**
+ * On the page of a key renewed as a narrower one, while its overlap runs: which key replaces it and
+ * until when it keeps working. Nothing for any other key.
+ */
+export async function KeyReplacedNotice({ keyId }: { keyId: string }) {
+  const actor = await requirePageActor({ organisation: true });
+  const replacement = await query(keyReplacement, actor, keyId);
+  if (!replacement) return null;
+  const now = new Date();
+  return (
+    <div role="status" className="rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-950" data-testid="key-replaced">
+      Replaced by{" "}
+      {replacement.successor ? (
+        <Link href={`/keys/${replacement.successor.id}`} className="font-medium underline underline-offset-2">
+          {replacement.successor.alias}
+        </Link>
+      ) : (
+        "a narrower key"
+      )}{" "}
+      — keeps working until {formatDateTime(replacement.retiresAt)} ({formatRelative(replacement.retiresAt, now)}), then stops.
+    </div>
+  );
+}
