@@ -235,7 +235,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                           {key.leakUrl ? (
                             <>
                               {" "}
-                              at <span className="break-all">{shortened(key.leakUrl)}</span>
+                              at <span className="[overflow-wrap:anywhere]">{shortened(key.leakUrl)}</span>
                             </>
                           ) : null}
                         </span>

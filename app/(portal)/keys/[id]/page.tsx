@@ -300,7 +300,7 @@ function LeakNotice({ leak }: { leak: NonNullable<KeyDetail["leak"]> }) {
           {leak.url ? (
             <>
               {" "}
-              at <span className="font-mono text-xs break-all">{leak.url}</span>
+              at <span className="font-mono text-xs [overflow-wrap:anywhere]">{leak.url}</span>
             </>
           ) : null}{" "}
           ({leak.source ? `${leak.source}, ` : ""}
