@@ -4,7 +4,6 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAccounts } from "@/lib/api/accounts";
-import { verifyCredential } from "@/lib/api/authenticate";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { dispatchApi } from "@/lib/api/routes";
 import { handleLeakReport, LEAK_REPORT_BODY_LIMIT, LEAK_REPORTS_PER_MINUTE } from "@/lib/api/secret-scanning";
@@ -20,6 +19,7 @@ import { sha256Hex } from "@/lib/security/hashing";
 import { parseSecretScanningKeys } from "@/lib/security/secret-scanning-keys";
 import { call } from "@/lib/test/api";
 import { actorFor, context, db } from "@/lib/test/helpers";
+import { keyVerdict as verdict } from "@/lib/test/outcomes";
 import { keyRow, keyTablesSnapshot, makeKey, pinOf } from "@/lib/test/keys";
 
 const PARTNER = "partner-2026-1";
@@ -86,15 +86,6 @@ async function holdersOf(orgName: string): Promise<string[]> {
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(organisations.name, orgName), sql`('keys:renew' = any(${roles.permissions}) or 'keys:delete' = any(${roles.permissions}))`));
   return rows.map((r) => r.email).sort();
-}
-
-async function verdict(secret: string): Promise<string> {
-  try {
-    await verifyCredential(db(), { kind: "key", secret });
-    return "valid";
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
 }
 
 beforeAll(async () => {

@@ -1,12 +1,11 @@
 import { and, eq, like } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyCredential } from "@/lib/api/authenticate";
 import type { Actor } from "@/lib/auth/actor";
 import { AccessError } from "@/lib/auth/errors";
 import { apiKeys, auditEvents, emailOutbox, notifications, organisations } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
-import { DomainError, NotFoundError } from "@/lib/errors";
+import { NotFoundError } from "@/lib/errors";
 import { deleteKey } from "@/lib/keys/delete-key";
 import { getKey } from "@/lib/keys/get-key";
 import { listKeys } from "@/lib/keys/list-keys";
@@ -15,30 +14,11 @@ import { renewKey } from "@/lib/keys/renew-key";
 import { renewKeys } from "@/lib/keys/renew-keys";
 import { reportKeyLeaked } from "@/lib/keys/report-key-leaked";
 import { actorFor, context, db } from "@/lib/test/helpers";
+import { keyVerdict as verdict, refusal } from "@/lib/test/outcomes";
 import { keyRow, keyTablesSnapshot, makeKey, memberWithPermissions, pinOf } from "@/lib/test/keys";
 
 const NALEDI = "naledi@acme.example";
 const DAY = 86_400_000;
-
-async function verdict(secret: string): Promise<string> {
-  try {
-    await verifyCredential(db(), { kind: "key", secret });
-    return "valid";
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
-}
-
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, fields: error.fieldErrors ?? {} };
-    if (error instanceof AccessError) return { code: error.code, fields: {} };
-    throw error;
-  }
-  throw new Error("expected a refusal");
-}
 
 async function reportAs(email: string, keyId: string, where?: unknown, pin = pinOf(email)) {
   return reportKeyLeaked(db(), await actorFor(email), { keyId, ...(where === undefined ? {} : { where }), pin }, context);
