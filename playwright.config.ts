@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_PARTNER_KEY_ID, E2E_PARTNER_PUBLIC_KEY_PEM } from "./e2e/support/secret-scanning-test-key";
 
 /**
  * End-to-end tests against the production build. `npm test` passes a fresh database in
@@ -29,6 +30,7 @@ const serverEnv: Record<string, string> = {
   LATCHKEY_USAGE_FLUSH_SECONDS: "1",
   // The tests sign in as the demo people, on PostgreSQL too (where it is never seeded by default).
   LATCHKEY_DEMO: "1",
+  LATCHKEY_SECRET_SCANNING_KEYS: JSON.stringify({ [E2E_PARTNER_KEY_ID]: E2E_PARTNER_PUBLIC_KEY_PEM }),
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
 if (process.env.E2E_DATABASE_URL && process.env.E2E_MIGRATION_DATABASE_URL) serverEnv.MIGRATION_DATABASE_URL = process.env.E2E_MIGRATION_DATABASE_URL;

@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustedProxies } from "@/lib/http/client-address";
+import { parseSecretScanningKeys } from "@/lib/security/secret-scanning-keys";
 
 /**
  * The environment, parsed once. Nothing else in the app reads process.env.
@@ -69,6 +70,20 @@ const schema = z
       .superRefine((value, context) => {
         try {
           parseTrustedProxies(value);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    /**
+     * Secret-scanning partners' public keys, a JSON object of key id → PEM (ECDSA P-256), that sign
+     * leak reports to POST /api/secret-scanning/report. Unset, that endpoint answers 404.
+     */
+    LATCHKEY_SECRET_SCANNING_KEYS: z
+      .string()
+      .optional()
+      .superRefine((value, context) => {
+        try {
+          if (value !== undefined) parseSecretScanningKeys(value);
         } catch (error) {
           context.addIssue({ code: "custom", message: (error as Error).message });
         }

@@ -30,6 +30,8 @@ export const DOMAIN_ERROR_CODES = [
   "not_operator",
   "already_set_up",
   "self_approval",
+  "key_leaked",
+  "key_already_leaked",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -1,7 +1,7 @@
 "use client";
 
 import { useHydrated } from "@/lib/use-hydrated";
-import { RefreshCw, RotateCw, Trash2 } from "lucide-react";
+import { RefreshCw, RotateCw, ShieldAlert, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -13,6 +13,7 @@ import { formatDateTime } from "@/lib/format";
 import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/keys";
 import { deleteKeyAction } from "@/lib/actions/delete-key";
 import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
+import { reportKeyLeakedAction } from "@/lib/actions/report-key-leaked";
 import { PinDialog, settlePinResult, type ActionOutcome } from "./pin-dialog";
 import { RenewKeyDialog } from "./renew-key-dialog";
 import { SecretModal } from "./secret-modal";
@@ -25,18 +26,23 @@ interface KeyActionsProps {
   frozen: boolean;
   /** Expiring or frozen: Renew is then the page's primary action. */
   due: boolean;
+  /** Found in public: it cannot be renewed, and a regeneration stops the leaked secret at once. */
+  leaked: boolean;
   can: { renew: boolean; regenerate: boolean; delete: boolean };
   roleName: string;
 }
 
-type Open = null | "renew" | "regenerate" | "confirm-delete" | "delete";
+type Open = null | "renew" | "regenerate" | "confirm-delete" | "delete" | "report-leak";
+
+/** As the server allows it (lib/keys/report-key-leaked.ts). */
+const WHERE_MAX = 500;
 
 /** "renew, regenerate or delete": what the role cannot do, in one sentence. */
 function listed(verbs: string[]): string {
   return verbs.length <= 1 ? (verbs[0] ?? "") : `${verbs.slice(0, -1).join(", ")} or ${verbs.at(-1)}`;
 }
 
-export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, can, roleName }: KeyActionsProps) {
+export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, leaked, can, roleName }: KeyActionsProps) {
   const router = useRouter();
   const hydrated = useHydrated();
   const [open, setOpen] = useState<Open>(null);
@@ -44,22 +50,29 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
   const [secret, setSecret] = useState<string | null>(null);
   const [overlap, setOverlap] = useState<SecretOverlap>("none");
   const [oldSecretUntil, setOldSecretUntil] = useState<string | null>(null);
+  const [where, setWhere] = useState("");
+  const [whereError, setWhereError] = useState<string | null>(null);
 
-  const unavailable = [!can.renew && "renew", !can.regenerate && "regenerate", !can.delete && "delete"].filter((v): v is string => typeof v === "string");
+  // A leaked key is never renewed (the server refuses it too): Renew is not offered, nor missed.
+  const unavailable = [!leaked && !can.renew && "renew", !can.regenerate && "regenerate", !can.delete && "delete"].filter(
+    (v): v is string => typeof v === "string",
+  );
   const outcome = (result: ActionOutcome, success: () => void) => settlePinResult(result, { success, close: () => setOpen(null) });
 
   return (
     <div className="flex flex-wrap gap-2">
+      {leaked ? null : (
+        <Button
+          variant={due && can.renew ? "primary" : "secondary"}
+          disabled={!hydrated || !can.renew}
+          onClick={() => setOpen("renew")}
+          aria-describedby={can.renew ? undefined : "key-actions-why"}
+        >
+          <RotateCw aria-hidden /> Renew
+        </Button>
+      )}
       <Button
-        variant={due && can.renew ? "primary" : "secondary"}
-        disabled={!hydrated || !can.renew}
-        onClick={() => setOpen("renew")}
-        aria-describedby={can.renew ? undefined : "key-actions-why"}
-      >
-        <RotateCw aria-hidden /> Renew
-      </Button>
-      <Button
-        variant="secondary"
+        variant={leaked && can.regenerate ? "primary" : "secondary"}
         disabled={!hydrated || !can.regenerate}
         onClick={() => setOpen("regenerate")}
         aria-describedby={can.regenerate ? undefined : "key-actions-why"}
@@ -77,6 +90,19 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
       >
         <Trash2 aria-hidden /> Delete
       </Button>
+      {leaked || !can.delete ? null : (
+        <Button
+          variant="secondary"
+          disabled={!hydrated}
+          onClick={() => {
+            setWhere("");
+            setWhereError(null);
+            setOpen("report-leak");
+          }}
+        >
+          <ShieldAlert aria-hidden /> Report as leaked
+        </Button>
+      )}
       {unavailable.length > 0 ? (
         // Visible, not a tooltip: keyboard and touch users see why too.
         <p id="key-actions-why" className="w-full text-xs text-zinc-600">
@@ -84,7 +110,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         </p>
       ) : null}
 
-      <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
+      {leaked ? null : <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />}
 
       <PinDialog
         open={open === "regenerate"}
@@ -96,7 +122,11 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         description={
           <>
             A new secret replaces the current one.{" "}
-            {overlap === "none" ? (
+            {leaked ? (
+              <>
+                The leaked secret <span className="font-mono">{prefix}…</span> stays refused, and the key works again with the new one;
+              </>
+            ) : overlap === "none" ? (
               <>
                 Calls using <span className="font-mono">{prefix}…</span> stop working immediately;
               </>
@@ -109,20 +139,23 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           </>
         }
         extra={
-          <Field id="regenerate-overlap" label="When the old secret stops working" hint="An overlap lets you move your integration to the new secret first.">
-            <Select
-              id="regenerate-overlap"
-              aria-describedby="regenerate-overlap-hint"
-              value={overlap}
-              onChange={(e) => setOverlap(e.target.value as SecretOverlap)}
-            >
-              {(Object.keys(SECRET_OVERLAPS) as SecretOverlap[]).map((o) => (
-                <option key={o} value={o}>
-                  {o === "none" ? "At once" : `After ${SECRET_OVERLAPS[o].label}`}
-                </option>
-              ))}
-            </Select>
-          </Field>
+          // The leaked secret is public: it stops at once, so no overlap is offered.
+          leaked ? undefined : (
+            <Field id="regenerate-overlap" label="When the old secret stops working" hint="An overlap lets you move your integration to the new secret first.">
+              <Select
+                id="regenerate-overlap"
+                aria-describedby="regenerate-overlap-hint"
+                value={overlap}
+                onChange={(e) => setOverlap(e.target.value as SecretOverlap)}
+              >
+                {(Object.keys(SECRET_OVERLAPS) as SecretOverlap[]).map((o) => (
+                  <option key={o} value={o}>
+                    {o === "none" ? "At once" : `After ${SECRET_OVERLAPS[o].label}`}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )
         }
         confirmLabel="Regenerate"
         onSubmit={async (pin) => {
@@ -176,6 +209,49 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           </form>
         </DialogContent>
       </Dialog>
+      <PinDialog
+        open={open === "report-leak"}
+        onOpenChange={(o) => setOpen(o ? "report-leak" : null)}
+        title={`Report “${alias}” as leaked`}
+        description={
+          <>
+            Use this when the key was exposed — committed to a repository, pasted in a chat, sent by e-mail. The API refuses{" "}
+            <span className="font-mono">{prefix}…</span> from now on, and everyone who may renew or delete keys is told. Afterwards, regenerate it or delete it:
+            a leaked key cannot be renewed.
+          </>
+        }
+        extra={
+          <Field
+            id="leak-where"
+            label="Where was it found? (optional)"
+            error={whereError ?? undefined}
+            hint="A link or a few words, e.g. “pasted in the #ops chat”."
+          >
+            <Input
+              id="leak-where"
+              autoComplete="off"
+              maxLength={WHERE_MAX}
+              value={where}
+              aria-invalid={whereError ? true : undefined}
+              aria-describedby={whereError ? "leak-where-error" : "leak-where-hint"}
+              onChange={(e) => setWhere(e.target.value)}
+            />
+          </Field>
+        }
+        confirmLabel="Report as leaked"
+        destructive
+        onSubmit={async (pin) => {
+          const result = await reportKeyLeakedAction({ keyId, where, pin });
+          const fieldError = result.ok ? undefined : result.fieldErrors?.where;
+          setWhereError(fieldError ?? null);
+          if (fieldError) return { ok: false, error: "Check where it was found, then enter your PIN again." };
+          return outcome(result, () => {
+            setOpen(null);
+            toast.success(`“${alias}” is frozen as leaked. Regenerate or delete it.`);
+            router.refresh();
+          });
+        }}
+      />
       <PinDialog
         open={open === "delete"}
         onOpenChange={(o) => setOpen(o ? "delete" : null)}

@@ -109,6 +109,7 @@ export function KeysToolbar({
           <option value="active">Active</option>
           <option value="expiring">Expiring</option>
           <option value="frozen">Frozen</option>
+          <option value="leaked">Leaked</option>
         </select>
         {products.length > 1 ? (
           <>

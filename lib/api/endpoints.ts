@@ -286,6 +286,15 @@ export const API_ENDPOINTS = {
     summary: "Readiness: the database answers and every migration is applied",
     openapi: false,
   }),
+  reportLeakedTokens: defineEndpoint({
+    method: "POST",
+    path: "/api/secret-scanning/report",
+    permission: null,
+    public: "a secret-scanning partner's leak report: it carries no key, and is taken only when signed with a partner's key (LATCHKEY_SECRET_SCANNING_KEYS)",
+    summary: "A secret-scanning partner reports tokens it found in public; Latchkey keys among them are frozen",
+    // For secret-scanning partners, not for integrators: README "Secret scanning" describes it.
+    openapi: false,
+  }),
 };
 
 export type EndpointName = keyof typeof API_ENDPOINTS;

@@ -7,6 +7,7 @@ import { ApiError, errorResponse, requestIdOf } from "./http";
 import { createPayment, createTransfer, listPayments } from "./money";
 import { issueToken } from "./oauth";
 import { serveOpenApi } from "./openapi";
+import { reportLeakedTokens } from "./secret-scanning";
 import { getTaxCertificatePdf, listTaxCertificates } from "./tax-certificates";
 import { serveHealth, serveReady } from "./health";
 import { type ApiObservation, finishApiRequest } from "@/lib/observability/requests";
@@ -72,6 +73,7 @@ const HANDLERS: Record<EndpointName, BoundHandler<never>> = {
   serveOpenApi: openEndpointHandler(API_ENDPOINTS.serveOpenApi, serveOpenApi),
   serveHealth: openEndpointHandler(API_ENDPOINTS.serveHealth, serveHealth),
   serveReady: openEndpointHandler(API_ENDPOINTS.serveReady, serveReady),
+  reportLeakedTokens: openEndpointHandler(API_ENDPOINTS.reportLeakedTokens, reportLeakedTokens),
 };
 
 /**

@@ -17,6 +17,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.allowlist_change": "Changed where an API key may be used from",
   "key.previous_secret_end": "Stopped an API key's old secret",
   "key.limits_change": "Changed an API key's payment limits",
+  "key.leaked": "Froze an API key a secret-scanning partner found in public",
+  "key.report_leaked": "Reported an API key as leaked (frozen)",
   "payment.approve": "Approved and executed a payment",
   "payment.reject": "Rejected a payment",
   "api.transfer": "Transferred money (API)",

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
-import { apiKeyDailyUse, apiKeys, auditEvents, cards } from "@/lib/db/schema";
+import { apiKeyDailyUse, apiKeys, auditEvents, cards, users } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { keyStatus } from "@/lib/key-status";
 import { keyMakers } from "./approval";
@@ -28,8 +28,10 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
       previousSecretLastUsedAt: apiKeys.previousSecretLastUsedAt,
       maxPerPayment: apiKeys.maxPerPayment,
       maxPerDay: apiKeys.maxPerDay,
+      leakReportedByName: users.name,
     })
     .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.leakReportedBy))
     .where(eq(apiKeys.id, row.id));
   // What the key has moved today (UTC), per currency, against its daily limit.
   const usedToday = await db
@@ -58,9 +60,11 @@ export async function getKey(db: Executor, actor: Actor, keyId: unknown, now = n
   const approval = row.pendingApprovalSince
     ? { since: row.pendingApprovalSince, madeByYou: (await keyMakers(db, row.id, row.pendingApprovalSince)).has(actor.user.id) }
     : null;
-  const { revokedAt, ...key } = row;
+  const { revokedAt, leakUrl, leakSource, ...key } = row;
   return {
     ...key,
+    // Where and when it was found in public, and who said so (null: a secret-scanning partner).
+    leak: row.leakedAt ? { at: row.leakedAt, url: leakUrl, source: leakSource, reportedByName: guardrails!.leakReportedByName } : null,
     allowedIps: guardrails!.allowedIps,
     limits: { maxPerPayment: guardrails!.maxPerPayment, maxPerDay: guardrails!.maxPerDay, usedToday },
     // The secret a regeneration replaced, while its overlap still runs.

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, arrayOverlaps, asc, count, desc, eq, gt, ilike, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, arrayOverlaps, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
@@ -13,7 +13,7 @@ import { MAX_KEYS_RENEWED_AT_ONCE } from "@/lib/schemas/keys";
 export const KEYS_PAGE_SIZE = 20;
 
 export const listKeysQuerySchema = z.object({
-  status: z.enum(["active", "expiring", "frozen"]).optional().catch(undefined),
+  status: z.enum(["active", "expiring", "frozen", "leaked"]).optional().catch(undefined),
   mode: z.enum(["live", "test"]).optional().catch(undefined),
   app: z.uuid().optional().catch(undefined),
   /** Keys holding any grant of this API product. */
@@ -46,6 +46,8 @@ export interface KeyListRow {
   createdByName: string;
   /** When the key began waiting for a second member's approval (maker-checker); null when it does not wait. */
   pendingApprovalSince: Date | null;
+  /** Where a leaked key was found, as its reporter said (plain text, never a link); null for a key not leaked. */
+  leakUrl: string | null;
   accounts: KeyAccountSummary[];
   companies: string[];
 }
@@ -71,6 +73,8 @@ export function selectKeyRows(db: Executor) {
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,
       leakedAt: apiKeys.leakedAt,
+      leakUrl: apiKeys.leakUrl,
+      leakSource: apiKeys.leakSource,
       retiresAt: apiKeys.retiresAt,
       createdByName: users.name,
       createdBy: apiKeys.createdBy,
@@ -126,10 +130,13 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   const { org } = authorize(actor, { permission: "keys:view" });
   const soon = new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000);
   const base = and(eq(apiKeys.orgId, org.id), liveKey(now));
+  // A leaked key is "leaked" whatever its expiry: never frozen, expiring or active, and never due for renewal.
+  const notLeaked = isNull(apiKeys.leakedAt);
   const filters: (SQL | undefined)[] = [base];
-  if (query.status === "frozen") filters.push(lte(apiKeys.expiresAt, now));
-  if (query.status === "expiring") filters.push(and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon)));
-  if (query.status === "active") filters.push(gt(apiKeys.expiresAt, soon));
+  if (query.status === "frozen") filters.push(notLeaked, lte(apiKeys.expiresAt, now));
+  if (query.status === "expiring") filters.push(notLeaked, and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon)));
+  if (query.status === "active") filters.push(notLeaked, gt(apiKeys.expiresAt, soon));
+  if (query.status === "leaked") filters.push(isNotNull(apiKeys.leakedAt));
   if (query.mode) filters.push(eq(apiKeys.mode, query.mode));
   if (query.app) filters.push(eq(apiKeys.applicationId, query.app));
   if (query.product) filters.push(arrayOverlaps(apiKeys.permissions, productPermissions(query.product)));
@@ -154,8 +161,11 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   );
   const [attention] = await db
     .select({
-      frozen: sql<number>`count(*) filter (where ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
-      expiring: sql<number>`count(*) filter (where ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(Number),
+      frozen: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is null and ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
+      expiring: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is null and ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(
+        Number,
+      ),
+      leaked: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is not null)`.mapWith(Number),
       pendingApproval: sql<number>`count(*) filter (where ${apiKeys.pendingApprovalSince} is not null)`.mapWith(Number),
     })
     .from(apiKeys)
@@ -165,12 +175,13 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   const due = await db
     .select({ id: apiKeys.id, alias: apiKeys.alias })
     .from(apiKeys)
-    .where(and(base, lte(apiKeys.expiresAt, soon)))
+    .where(and(base, notLeaked, lte(apiKeys.expiresAt, soon)))
     .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
     .limit(MAX_KEYS_RENEWED_AT_ONCE);
 
-  const keys: KeyListRow[] = rows.map(({ revokedAt, ...row }) => ({
+  const keys: KeyListRow[] = rows.map(({ revokedAt, leakSource: _, ...row }) => ({
     ...row,
+    leakUrl: row.leakedAt ? row.leakUrl : null,
     status: keyStatus({ ...row, revokedAt }, now),
     accounts: access.accountsOf(row.id),
     companies: access.companiesOf(row.id),
@@ -182,6 +193,8 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     pageCount,
     frozen: attention?.frozen ?? 0,
     expiring: attention?.expiring ?? 0,
+    /** Keys frozen as leaked, whatever the filters: to regenerate or delete, never to renew. */
+    leaked: attention?.leaked ?? 0,
     /** Keys waiting for a second member's approval, whatever the filters. */
     pendingApproval: attention?.pendingApproval ?? 0,
     dueIds: due.map((d) => d.id),

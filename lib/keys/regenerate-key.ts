@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/errors";
 import { regenerateKeySchema, SECRET_OVERLAPS } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { holdForApproval } from "./approval";
+import { leakedAtOf } from "./freeze-leaked-keys";
 import { generateApiKey } from "./key-format";
 import { loadManagedKey } from "./shared";
 
@@ -18,6 +19,9 @@ import { loadManagedKey } from "./shared";
  * Access tokens issued for the old secret end at once either way. The swap only happens if the
  * secret is still the one read at the start, so of several simultaneous regenerations exactly one
  * wins, and a key deleted meanwhile stays deleted.
+ *
+ * A key reported as leaked comes back to life with its new secret, and its leaked secret stops at
+ * once: an overlap is refused (`key_leaked`), since that secret is public.
  */
 export const regenerateKey = defineCommand({
   action: "key.regenerate",
@@ -25,7 +29,16 @@ export const regenerateKey = defineCommand({
   requires: { permission: "keys:create" },
   schema: regenerateKeySchema,
   pin: true,
-  load: loadManagedKey,
+  load: async (context) => {
+    const key = await loadManagedKey(context);
+    const leakedAt = await leakedAtOf(context.db, key.id);
+    if (leakedAt && context.input.overlap !== "none") {
+      throw new DomainError("key_leaked", "This key's secret was found in public, so it must stop at once: regenerate it without an overlap.", {
+        overlap: "A leaked secret stops at once",
+      });
+    }
+    return { ...key, leaked: leakedAt !== null };
+  },
   run: async ({ db, actor, input, request }, current): Promise<{ key: string; prefix: string; previousSecretExpiresAt: Date | null }> => {
     const hours = SECRET_OVERLAPS[input.overlap].hours;
     const { key, prefix } = generateApiKey(current.mode);
@@ -40,8 +53,18 @@ export const regenerateKey = defineCommand({
             previousPrefix: hours ? current.prefix : null,
             previousSecretExpiresAt: hours ? sql`now() + make_interval(hours => ${hours})` : null,
             previousSecretLastUsedAt: null,
+            // The new secret is not the one found in public: the key works again.
+            leakedAt: null,
           })
-          .where(and(eq(apiKeys.id, current.id), eq(apiKeys.secretHash, current.secretHash), isNull(apiKeys.revokedAt)))
+          // A key reported as leaked meanwhile keeps no overlap: the secret it would keep is public.
+          .where(
+            and(
+              eq(apiKeys.id, current.id),
+              eq(apiKeys.secretHash, current.secretHash),
+              isNull(apiKeys.revokedAt),
+              hours ? isNull(apiKeys.leakedAt) : undefined,
+            ),
+          )
           .returning({ id: apiKeys.id, previousSecretExpiresAt: apiKeys.previousSecretExpiresAt });
         if (!row) throw new DomainError("conflict", "This key was changed or deleted while you were confirming. Reload the page and try again.");
         // Access tokens issued for the old secret die with it.
@@ -59,6 +82,7 @@ export const regenerateKey = defineCommand({
             prefix,
             ...(row.previousSecretExpiresAt ? { previousSecretWorksUntil: row.previousSecretExpiresAt.toISOString() } : {}),
             ...(pendingApproval ? { pendingApproval: true } : {}),
+            ...(current.leaked ? { wasLeaked: true } : {}),
           },
         });
         return { key, prefix, previousSecretExpiresAt: row.previousSecretExpiresAt };

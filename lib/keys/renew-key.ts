@@ -6,10 +6,11 @@ import { defineCommand } from "@/lib/auth/command";
 import type { Transaction } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { apiKeys } from "@/lib/db/schema";
-import { type DomainError, NotFoundError } from "@/lib/errors";
+import { DomainError, NotFoundError } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { keyActionSchema } from "@/lib/schemas/keys";
+import { leakedAtOf } from "./freeze-leaked-keys";
 import { loadManagedKey } from "./shared";
 
 /** A key about to be renewed, as it was before: what its audit row records. */
@@ -39,7 +40,8 @@ export async function renewKeysInTransaction(
   const rows = await tx
     .update(apiKeys)
     .set({ expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`, renewedAt: sql`now()` })
-    .where(and(inArray(apiKeys.id, ids), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt), options.stillDue))
+    // A leaked key is never renewed: only regenerated or deleted.
+    .where(and(inArray(apiKeys.id, ids), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt), isNull(apiKeys.leakedAt), options.stillDue))
     .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
   if (rows.length !== keys.length) throw options.refusal();
   const renewed = new Map(rows.map((r) => [r.id, r.expiresAt]));
@@ -57,17 +59,26 @@ export async function renewKeysInTransaction(
   return renewed;
 }
 
-/** Renews a key, before or after it froze: it expires 90 days from now. */
+/** A leaked key's refusal to be renewed: the secret is public, so only a new one helps. */
+export const leakedKeyNotRenewed = () =>
+  new DomainError("key_leaked", "This key was found in public, so it cannot be renewed. Regenerate it to get a new secret, or delete it.");
+
+/** Renews a key, before or after it froze: it expires 90 days from now. A leaked key is refused with `key_leaked`. */
 export const renewKey = defineCommand({
   action: "key.renew",
   target: { type: "api_key", id: (input) => input.keyId },
   requires: { permission: "keys:renew" },
   schema: keyActionSchema,
   pin: true,
-  load: loadManagedKey,
+  load: async (context) => {
+    const key = await loadManagedKey(context);
+    if (await leakedAtOf(context.db, key.id)) throw leakedKeyNotRenewed();
+    return key;
+  },
   run: ({ db, actor, request }, key) =>
     changingKeyAccess(db, () =>
       db.transaction(async (tx) => {
+        // Deleted, or reported as leaked, while the PIN was asked for: nothing is renewed.
         const renewed = await renewKeysInTransaction(tx, actor, [key], request, { refusal: () => new NotFoundError("That API key") });
         return { expiresAt: renewed.get(key.id)! };
       }),

@@ -16,7 +16,7 @@ const dueBy = () => lte(apiKeys.expiresAt, sql`now() + make_interval(days => ${E
 function changedSinceShown(): DomainError {
   return new DomainError(
     "keys_changed",
-    "Some of these keys were renewed or deleted since the page was shown, so nothing was renewed. The list is up to date now: check it and try again.",
+    "Some of these keys were renewed, deleted or reported as leaked since the page was shown, so nothing was renewed. The list is up to date now: check it and try again.",
   );
 }
 
@@ -29,7 +29,7 @@ function changedSinceShown(): DomainError {
  * renewed or deleted meanwhile is not silently renewed again. The whole request is refused — nothing
  * renewed — when any id is not a live key of the actor's organisation (another organisation's id
  * looks exactly like a missing one, and the attempt is audited as denied), when any key is no longer
- * expiring or frozen, or when the PIN is wrong.
+ * expiring or frozen or was reported as leaked, or when the PIN is wrong.
  */
 export const renewKeys = defineCommand({
   action: "key.renew",
@@ -43,7 +43,14 @@ export const renewKeys = defineCommand({
     const orgId = actor.org.id;
 
     const found = await db
-      .select({ id: apiKeys.id, alias: apiKeys.alias, prefix: apiKeys.prefix, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt })
+      .select({
+        id: apiKeys.id,
+        alias: apiKeys.alias,
+        prefix: apiKeys.prefix,
+        expiresAt: apiKeys.expiresAt,
+        revokedAt: apiKeys.revokedAt,
+        leakedAt: apiKeys.leakedAt,
+      })
       .from(apiKeys)
       .where(and(inArray(apiKeys.id, keyIds), eq(apiKeys.orgId, orgId)));
     if (found.length !== keyIds.length) {
@@ -58,8 +65,9 @@ export const renewKeys = defineCommand({
       });
       throw new DomainError("not_found", "One of these keys does not exist, or you cannot see it. Nothing was renewed.");
     }
-    if (found.some((k) => k.revokedAt)) throw changedSinceShown();
-    const keys = found.map(({ revokedAt: _, ...key }) => key);
+    // A leaked key is not due: it cannot be renewed, only regenerated or deleted.
+    if (found.some((k) => k.revokedAt || k.leakedAt)) throw changedSinceShown();
+    const keys = found.map(({ revokedAt: _, leakedAt: __, ...key }) => key);
     const soon = Date.now() + EXPIRING_WITHIN_DAYS * 86_400_000;
     if (keys.some((k) => k.expiresAt.getTime() > soon)) throw changedSinceShown();
 

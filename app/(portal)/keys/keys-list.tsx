@@ -1,4 +1,4 @@
-import { CircleAlert, Hourglass, KeyRound, Plus, Snowflake } from "lucide-react";
+import { CircleAlert, Hourglass, KeyRound, Plus, ShieldAlert, Snowflake } from "lucide-react";
 import Link from "next/link";
 import { KeyGrants, KeyStatusBadge, ModeBadge } from "@/components/keys/key-badges";
 import { KeyRowLink } from "@/components/keys/key-row-link";
@@ -18,6 +18,11 @@ import { listKeys, listKeysQuerySchema } from "@/lib/keys/list-keys";
 import { cn } from "@/lib/utils";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 import { API_PRODUCT_LABELS } from "@/lib/permissions";
+
+/** A long place shortened for a table cell; the key's page shows it whole. */
+function shortened(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -148,6 +153,23 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
           </div>
         ) : null}
 
+        {result.leaked > 0 ? (
+          <div
+            role="status"
+            aria-label="Leaked keys"
+            className="flex flex-wrap items-center gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900"
+          >
+            <ShieldAlert className="size-4 shrink-0" aria-hidden />
+            <p className="min-w-64 flex-1">
+              {result.leaked} {result.leaked === 1 ? "key was" : "keys were"} found in public and {result.leaked === 1 ? "is" : "are"} refused by the API.
+              Regenerate or delete {result.leaked === 1 ? "it" : "them"}.
+            </p>
+            <Link href={`${basePath}?status=leaked`} className="font-medium whitespace-nowrap underline underline-offset-2">
+              Show {result.leaked === 1 ? "it" : "them"}
+            </Link>
+          </div>
+        ) : null}
+
         {result.pendingApproval > 0 ? (
           <p className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm text-zinc-700">
             <Hourglass className="size-4 shrink-0 text-amber-700" aria-hidden />
@@ -207,6 +229,17 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                       </Link>
                       <span className="block font-mono text-xs text-zinc-600">{key.prefix}…</span>
                       <span className="block text-xs text-zinc-500">{key.applicationName}</span>
+                      {key.status === "leaked" ? (
+                        <span className="mt-1 block max-w-64 text-xs break-words whitespace-normal text-red-700" data-testid="leak-reason">
+                          Found in public
+                          {key.leakUrl ? (
+                            <>
+                              {" "}
+                              at <span className="[overflow-wrap:anywhere]">{shortened(key.leakUrl)}</span>
+                            </>
+                          ) : null}
+                        </span>
+                      ) : null}
                     </Td>
                     <Td className="max-md:col-start-2 max-md:row-start-2 max-md:justify-self-end">
                       <ModeBadge mode={key.mode} />

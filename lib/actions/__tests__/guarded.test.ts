@@ -120,6 +120,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   serveOpenApi: "the API description is public",
   serveHealth: "the liveness probe says only that the process answers",
   serveReady: "the readiness probe says only whether the database answers with every migration applied",
+  reportLeakedTokens:
+    "a secret-scanning partner's report carries no key: it is taken only signed with a configured partner key, verified before anything is read",
   benchAccountsUnverified: "benchmark only: answers 404 unless the server was started with LATCHKEY_BENCH=1",
   benchStats: "benchmark only: answers 404 unless the server was started with LATCHKEY_BENCH=1",
 };

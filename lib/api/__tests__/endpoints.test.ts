@@ -39,8 +39,8 @@ describe("the endpoint registry", () => {
 
   it("derives the OpenAPI document and the docs page from the route table, so none can drift", () => {
     const routed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
-    // Every route is in the document but the document itself and the platform's probes.
-    const unlisted = ["GET /api/openapi.json", "GET /api/health", "GET /api/ready"];
+    // Every route is in the document but the document itself, the platform's probes and the partners' leak report.
+    const unlisted = ["GET /api/openapi.json", "GET /api/health", "GET /api/ready", "POST /api/secret-scanning/report"];
     expect(operations(openApiDocument())).toEqual(routed.filter((r) => !unlisted.includes(r)));
     // The docs page's entries (and a key's samples): every route a key permission opens.
     expect(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).toEqual(API_ROUTES.filter((r) => r.endpoint.permission !== null).map((r) => `${r.method} ${r.path}`));
@@ -63,9 +63,9 @@ describe("the endpoint registry", () => {
     for (const e of ENDPOINTS) expect((doc.paths[e.path]![e.method.toLowerCase()] as { "x-permission": string })["x-permission"]).toBe(e.permission);
   });
 
-  it("models the endpoints no key permission opens honestly: the token endpoint, the API description and the probes", () => {
+  it("models the endpoints no key permission opens honestly: the token endpoint, the API description, the probes and the leak report", () => {
     const open = ENDPOINT_LIST.filter((e) => e.permission === null).map((e) => `${e.method} ${e.path}`);
-    expect(open).toEqual(["POST /api/oauth2/token", "GET /api/openapi.json", "GET /api/health", "GET /api/ready"]);
+    expect(open).toEqual(["POST /api/oauth2/token", "GET /api/openapi.json", "GET /api/health", "GET /api/ready", "POST /api/secret-scanning/report"]);
     const token = openApiDocument().paths["/api/oauth2/token"]!.post as { security: unknown; "x-permission"?: string };
     expect(token.security).toEqual([{ clientCredentials: [] }]);
     expect(token["x-permission"]).toBeUndefined();

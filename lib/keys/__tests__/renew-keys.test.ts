@@ -1,15 +1,14 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
-import { AccessError } from "@/lib/auth/errors";
 import { apiKeys, auditEvents, organisations } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
-import { DomainError } from "@/lib/errors";
 import { deleteKey } from "@/lib/keys/delete-key";
 import { renewKey } from "@/lib/keys/renew-key";
 import { renewKeys } from "@/lib/keys/renew-keys";
 import { actorFor, context, db } from "@/lib/test/helpers";
+import { refusal } from "@/lib/test/outcomes";
 import { keyRow, keyTablesSnapshot, makeKey, memberWithPermissions, pinOf } from "@/lib/test/keys";
 
 const DAY = 86_400_000;
@@ -27,17 +26,6 @@ async function dueKey(days: number, email = "naledi@acme.example") {
     .set({ expiresAt: new Date(Date.now() + days * DAY) })
     .where(eq(apiKeys.id, key.id));
   return key;
-}
-
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, fields: error.fieldErrors ?? {} };
-    if (error instanceof AccessError) return { code: error.code, fields: {} };
-    throw error;
-  }
-  throw new Error("expected a refusal");
 }
 
 const renewAudits = (ids: string[]) =>

@@ -88,6 +88,7 @@ export default async function KeyPage({ params }: { params: Params }) {
             applicationName={key.applicationName}
             frozen={key.status === "frozen"}
             due={key.status === "frozen" || key.status === "expiring"}
+            leaked={key.leak !== null}
             roleName={actor.role?.name ?? ""}
             can={{
               renew: actor.permissions.has("keys:renew"),
@@ -108,6 +109,7 @@ export default async function KeyPage({ params }: { params: Params }) {
             canApprove={actor.permissions.has("keys:approve")}
           />
         ) : null}
+        {key.leak ? <LeakNotice leak={key.leak} /> : null}
         {key.status === "frozen" || key.status === "expiring" ? (
           <div role="status" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
             {key.status === "frozen"
@@ -284,6 +286,33 @@ export default async function KeyPage({ params }: { params: Params }) {
         </section>
       </PageBody>
     </>
+  );
+}
+
+/**
+ * Where and when the key was found in public. The place is shown as text, never as a link: it comes
+ * from the reporter, and the page must not send anyone to it with a click.
+ */
+function LeakNotice({ leak }: { leak: NonNullable<KeyDetail["leak"]> }) {
+  const by = leak.reportedByName ? `reported by ${leak.reportedByName}` : "reported by a secret-scanning partner";
+  return (
+    <div role="alert" data-testid="leak-notice" className="flex items-start gap-3 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+      <ShieldAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <div className="min-w-0">
+        <p className="font-semibold">This key was found in public and is frozen.</p>
+        <p className="mt-1">
+          Found on {formatDateTime(leak.at)}
+          {leak.url ? (
+            <>
+              {" "}
+              at <span className="font-mono text-xs [overflow-wrap:anywhere]">{leak.url}</span>
+            </>
+          ) : null}{" "}
+          ({leak.source ? `${leak.source}, ` : ""}
+          {by}). The API refuses it. Regenerate it to get a new secret, or delete it; it cannot be renewed.
+        </p>
+      </div>
+    </div>
   );
 }
 
