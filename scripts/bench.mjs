@@ -224,17 +224,29 @@ async function portalFigures({ small, large }) {
   const samples = { small: [], large: [] };
   for (let i = 0; i < 5; i++) for (const org of [small, large]) await keyList(org);
   for (let i = 0; i < Number(process.env.BENCH_PAGE_SAMPLES ?? 40); i++) {
-    for (const [name, org] of [["small", small], ["large", large]]) samples[name].push(await keyList(org));
+    for (const [name, org] of [
+      ["small", small],
+      ["large", large],
+    ])
+      samples[name].push(await keyList(org));
   }
   const ttfb = (name) => median(samples[name].map((s) => s.ttfb));
   const total = (name) => median(samples[name].map((s) => s.total));
   const ratio = total("large") / total("small");
-  console.log(`\nPortal, signed in (${small.keys} keys in one organisation, ${large.keys.toLocaleString("en")} in another; medians of ${samples.small.length} requests each):`);
+  console.log(
+    `\nPortal, signed in (${small.keys} keys in one organisation, ${large.keys.toLocaleString("en")} in another; medians of ${samples.small.length} requests each):`,
+  );
   console.log(
     `key list at 20 keys: ${total("small").toFixed(1)} ms to the last byte (${ttfb("small").toFixed(1)} ms to the headers); at 10,000 keys: ${total("large").toFixed(1)} ms (${ttfb("large").toFixed(1)} ms)`,
   );
-  console.log(`key list TTFB 10,000 keys / 20 keys: ${ratio.toFixed(2)}   (the whole page, last byte included: the page streams; target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`);
-  for (const [label, pathname] of [["/keys", "/keys"], ["/keys/new", "/keys/new"], ["/keys/[id]", `/keys/${small.keyId}`]]) {
+  console.log(
+    `key list TTFB 10,000 keys / 20 keys: ${ratio.toFixed(2)}   (the whole page, last byte included: the page streams; target ≤ 1.5: ${ratio <= 1.5 ? "met" : "missed"})`,
+  );
+  for (const [label, pathname] of [
+    ["/keys", "/keys"],
+    ["/keys/new", "/keys/new"],
+    ["/keys/[id]", `/keys/${small.keyId}`],
+  ]) {
     const js = await firstLoadJs(pathname, small.cookie);
     console.log(
       `first-load JS ${label}: ${Math.round(js.kB)} kB   (${js.scripts} scripts, gzip; HTML ${Math.round(js.html)} kB; target ≤ 150 kB: ${js.kB <= 150 ? "met" : "missed"})`,

@@ -28,6 +28,8 @@ interface KeyActionsProps {
   due: boolean;
   /** Found in public: it cannot be renewed, and a regeneration stops the leaked secret at once. */
   leaked: boolean;
+  /** Renewed as a narrower key: it stops at the end of its overlap, so Renew is not offered (the server refuses it too). */
+  replaced?: boolean;
   can: { renew: boolean; regenerate: boolean; delete: boolean };
   roleName: string;
 }
@@ -42,7 +44,7 @@ function listed(verbs: string[]): string {
   return verbs.length <= 1 ? (verbs[0] ?? "") : `${verbs.slice(0, -1).join(", ")} or ${verbs.at(-1)}`;
 }
 
-export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, leaked, can, roleName }: KeyActionsProps) {
+export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, leaked, replaced = false, can, roleName }: KeyActionsProps) {
   const router = useRouter();
   const hydrated = useHydrated();
   const [open, setOpen] = useState<Open>(null);
@@ -54,14 +56,15 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
   const [whereError, setWhereError] = useState<string | null>(null);
 
   // A leaked key is never renewed (the server refuses it too): Renew is not offered, nor missed.
-  const unavailable = [!leaked && !can.renew && "renew", !can.regenerate && "regenerate", !can.delete && "delete"].filter(
+  const renewable = !leaked && !replaced;
+  const unavailable = [renewable && !can.renew && "renew", !can.regenerate && "regenerate", !can.delete && "delete"].filter(
     (v): v is string => typeof v === "string",
   );
   const outcome = (result: ActionOutcome, success: () => void) => settlePinResult(result, { success, close: () => setOpen(null) });
 
   return (
     <div className="flex flex-wrap gap-2">
-      {leaked ? null : (
+      {!renewable ? null : (
         <Button
           variant={due && can.renew ? "primary" : "secondary"}
           disabled={!hydrated || !can.renew}
@@ -110,7 +113,9 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         </p>
       ) : null}
 
-      {leaked ? null : <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />}
+      {!renewable ? null : (
+        <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
+      )}
 
       <PinDialog
         open={open === "regenerate"}

@@ -19,6 +19,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.limits_change": "Changed an API key's payment limits",
   "key.leaked": "Froze an API key a secret-scanning partner found in public",
   "key.report_leaked": "Reported an API key as leaked (frozen)",
+  "key.renew_narrower": "Renewed an API key as a narrower key",
+  "key.retired": "Retired an API key a narrower key replaced",
   "payment.approve": "Approved and executed a payment",
   "payment.reject": "Rejected a payment",
   "api.transfer": "Transferred money (API)",

@@ -48,7 +48,8 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
     join memberships m on m.org_id = k.org_id
     join roles r on r.id = m.role_id and 'keys:renew' = any(r.permissions)
     join users u on u.id = m.user_id
-    where k.revoked_at is null and k.expires_at <= ${now}::timestamptz + interval '14 days'
+    -- A leaked key is never renewed, and a key a narrower one replaces stops anyway: neither is a reminder's business.
+    where k.revoked_at is null and k.leaked_at is null and k.retires_at is null and k.expires_at <= ${now}::timestamptz + interval '14 days'
     order by k.expires_at`);
   let created = 0;
   for (const row of due.rows) {
@@ -64,7 +65,7 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
       // resolved its reminders (lib/notifications/resolve-key-reminders.ts), and one that starts now
       // waits for this row lock, then resolves what this transaction writes.
       const still = await tx.execute(
-        sql`select 1 from api_keys where id = ${row.key_id} and expires_at = ${row.expires_exact}::timestamptz and revoked_at is null for share`,
+        sql`select 1 from api_keys where id = ${row.key_id} and expires_at = ${row.expires_exact}::timestamptz and revoked_at is null and leaked_at is null and retires_at is null for share`,
       );
       if (still.rows.length === 0) return false;
       const [notification] = await tx

@@ -89,7 +89,7 @@ export async function readNarrowerRenewal(db: Executor, orgId: string, keyId: st
 
   let refusal: NarrowingRefusal | null = null;
   if (key.leakedAt) {
-    refusal = { code: "conflict", message: "This key was found in public, so it cannot be renewed: regenerate or delete it." };
+    refusal = { code: "key_leaked", message: "This key was found in public, so it cannot be renewed: regenerate or delete it." };
   } else if (key.pendingApprovalSince) {
     refusal = { code: "conflict", message: "This key waits for a second member’s approval; it can be renewed as a narrower key once approved." };
   } else if (key.retiresAt) {

@@ -24,12 +24,6 @@ export type LeakReporter = { partner: string } | { member: { userId: string; ema
 
 export const LEAKED_KEY_KIND = "key_leaked";
 
-/** When the key was frozen as leaked, or null: what renew, regenerate and "Report as leaked" check first. */
-export async function leakedAtOf(db: Executor, keyId: string): Promise<Date | null> {
-  const [row] = await db.select({ leakedAt: apiKeys.leakedAt }).from(apiKeys).where(eq(apiKeys.id, keyId));
-  return row?.leakedAt ?? null;
-}
-
 /**
  * The one body of every leak report, partner's or by hand, in one transaction of its own, under
  * changingKeyAccess (the embedded database's verification cache is emptied: the next call is refused).

@@ -132,6 +132,8 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   const base = and(eq(apiKeys.orgId, org.id), liveKey(now));
   // A leaked key is "leaked" whatever its expiry: never frozen, expiring or active, and never due for renewal.
   const notLeaked = isNull(apiKeys.leakedAt);
+  // Nor is a key a narrower one replaces due: it stops at the end of its overlap whatever happens.
+  const renewable = and(notLeaked, isNull(apiKeys.retiresAt));
   const filters: (SQL | undefined)[] = [base];
   if (query.status === "frozen") filters.push(notLeaked, lte(apiKeys.expiresAt, now));
   if (query.status === "expiring") filters.push(notLeaked, and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon)));
@@ -161,10 +163,8 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   );
   const [attention] = await db
     .select({
-      frozen: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is null and ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
-      expiring: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is null and ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(
-        Number,
-      ),
+      frozen: sql<number>`count(*) filter (where ${renewable} and ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
+      expiring: sql<number>`count(*) filter (where ${renewable} and ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(Number),
       leaked: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is not null)`.mapWith(Number),
       pendingApproval: sql<number>`count(*) filter (where ${apiKeys.pendingApprovalSince} is not null)`.mapWith(Number),
     })
@@ -175,7 +175,7 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
   const due = await db
     .select({ id: apiKeys.id, alias: apiKeys.alias })
     .from(apiKeys)
-    .where(and(base, notLeaked, lte(apiKeys.expiresAt, soon)))
+    .where(and(base, renewable, lte(apiKeys.expiresAt, soon)))
     .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
     .limit(MAX_KEYS_RENEWED_AT_ONCE);
 

@@ -8,7 +8,6 @@ import { DomainError } from "@/lib/errors";
 import { regenerateKeySchema, SECRET_OVERLAPS } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { holdForApproval } from "./approval";
-import { leakedAtOf } from "./freeze-leaked-keys";
 import { generateApiKey } from "./key-format";
 import { loadManagedKey } from "./shared";
 
@@ -31,7 +30,7 @@ export const regenerateKey = defineCommand({
   pin: true,
   load: async (context) => {
     const key = await loadManagedKey(context);
-    const leakedAt = await leakedAtOf(context.db, key.id);
+    const { leakedAt } = key;
     if (leakedAt && context.input.overlap !== "none") {
       throw new DomainError("key_leaked", "This key's secret was found in public, so it must stop at once: regenerate it without an overlap.", {
         overlap: "A leaked secret stops at once",

@@ -10,7 +10,6 @@ import { DomainError, NotFoundError } from "@/lib/errors";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { keyActionSchema } from "@/lib/schemas/keys";
-import { leakedAtOf } from "./freeze-leaked-keys";
 import { loadManagedKey } from "./shared";
 
 /** A key about to be renewed, as it was before: what its audit row records. */
@@ -40,8 +39,17 @@ export async function renewKeysInTransaction(
   const rows = await tx
     .update(apiKeys)
     .set({ expiresAt: sql`now() + make_interval(days => ${KEY_LIFETIME_DAYS})`, renewedAt: sql`now()` })
-    // A leaked key is never renewed: only regenerated or deleted.
-    .where(and(inArray(apiKeys.id, ids), eq(apiKeys.orgId, actor.org.id), isNull(apiKeys.revokedAt), isNull(apiKeys.leakedAt), options.stillDue))
+    // A leaked key is never renewed (only regenerated or deleted), nor one a narrower key replaces.
+    .where(
+      and(
+        inArray(apiKeys.id, ids),
+        eq(apiKeys.orgId, actor.org.id),
+        isNull(apiKeys.revokedAt),
+        isNull(apiKeys.leakedAt),
+        isNull(apiKeys.retiresAt),
+        options.stillDue,
+      ),
+    )
     .returning({ id: apiKeys.id, expiresAt: apiKeys.expiresAt });
   if (rows.length !== keys.length) throw options.refusal();
   const renewed = new Map(rows.map((r) => [r.id, r.expiresAt]));
@@ -63,6 +71,10 @@ export async function renewKeysInTransaction(
 export const leakedKeyNotRenewed = () =>
   new DomainError("key_leaked", "This key was found in public, so it cannot be renewed. Regenerate it to get a new secret, or delete it.");
 
+/** A key renewed as a narrower one stops at the end of its overlap: renewing it would keep nothing going. */
+export const replacedKeyNotRenewed = () =>
+  new DomainError("conflict", "This key was renewed as a narrower key and stops at the end of its overlap. Renew the new key instead.");
+
 /** Renews a key, before or after it froze: it expires 90 days from now. A leaked key is refused with `key_leaked`. */
 export const renewKey = defineCommand({
   action: "key.renew",
@@ -72,7 +84,8 @@ export const renewKey = defineCommand({
   pin: true,
   load: async (context) => {
     const key = await loadManagedKey(context);
-    if (await leakedAtOf(context.db, key.id)) throw leakedKeyNotRenewed();
+    if (key.leakedAt) throw leakedKeyNotRenewed();
+    if (key.retiresAt) throw replacedKeyNotRenewed();
     return key;
   },
   run: ({ db, actor, request }, key) =>

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineCommand } from "@/lib/auth/command";
 import { DomainError } from "@/lib/errors";
 import { pinField } from "@/lib/schemas/keys";
-import { freezeLeakedKeys, leakedAtOf } from "./freeze-leaked-keys";
+import { freezeLeakedKeys } from "./freeze-leaked-keys";
 import { loadManagedKey } from "./shared";
 
 export const REPORT_WHERE_MAX = 500;
@@ -35,7 +35,7 @@ export const reportKeyLeaked = defineCommand({
   pin: true,
   load: async (context) => {
     const key = await loadManagedKey(context);
-    if (await leakedAtOf(context.db, key.id)) throw alreadyLeaked();
+    if (key.leakedAt) throw alreadyLeaked();
     return key;
   },
   run: async ({ db, actor, input, request }, key): Promise<{ leakedAt: true }> => {

@@ -23,6 +23,8 @@ export async function loadOwnKey(db: Executor, orgId: string, keyId: string) {
       mode: apiKeys.mode,
       secretHash: apiKeys.secretHash,
       expiresAt: apiKeys.expiresAt,
+      leakedAt: apiKeys.leakedAt,
+      retiresAt: apiKeys.retiresAt,
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), liveKey(new Date())))

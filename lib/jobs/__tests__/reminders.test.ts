@@ -118,4 +118,32 @@ describe("e-mail delivery", () => {
       .where(and(eq(emailOutbox.dedupeKey, "test:failing")));
     expect([row!.sentAt, row!.attempts, row!.lastError]).toEqual([null, 1, "550 mailbox unavailable"]);
   });
+
+  it("reminds nobody about a leaked key or one a narrower key replaces: neither can be renewed", async () => {
+    const make = async (alias: string, extra: Record<string, unknown>) => {
+      const [template] = await db().select().from(apiKeys).where(eq(apiKeys.alias, "Supplier payments"));
+      const [row] = await db()
+        .insert(apiKeys)
+        .values({
+          orgId: template!.orgId,
+          applicationId: template!.applicationId,
+          alias,
+          mode: "live",
+          prefix: `lk_live_${alias.slice(0, 4)}`,
+          secretHash: `${alias}-hash`.padEnd(64, "0"),
+          createdBy: template!.createdBy,
+          expiresAt: new Date(Date.now() + 2 * 86_400_000),
+          ...extra,
+        })
+        .returning({ id: apiKeys.id });
+      return row!.id;
+    };
+    const leaked = await make("Leaked soon-expiring", { leakedAt: new Date(), leakUrl: "https://example.test/leak" });
+    const retiring = await make("Retiring soon-expiring", { retiresAt: new Date(Date.now() + 3_600_000) });
+    const plain = await make("Plain soon-expiring", {});
+    await runExpiryReminders(db());
+    const about = async (keyId: string) => db().$count(notifications, eq(notifications.subjectId, keyId));
+    expect(await about(plain)).toBeGreaterThan(0);
+    expect([await about(leaked), await about(retiring)]).toEqual([0, 0]);
+  });
 });

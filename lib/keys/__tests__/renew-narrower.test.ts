@@ -15,6 +15,7 @@ import { describeNarrowerRenewal, describeNarrowerRenewalCommand, keyReplacement
 import { getKey } from "@/lib/keys/get-key";
 import { listKeys } from "@/lib/keys/list-keys";
 import { narrowedAlias, renewKeyNarrower } from "@/lib/keys/renew-key-narrower";
+import { renewKey } from "@/lib/keys/renew-key";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { keyRow, keyTablesSnapshot, makeKey, memberWithPermissions, pinOf } from "@/lib/test/keys";
 
@@ -227,12 +228,32 @@ describe("renew as a narrower key", () => {
     ];
     for (const [keyId, message] of cases) {
       const before = await keyTablesSnapshot();
-      await expect(narrow(keyId, "1h")).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(message) });
+      const code = keyId === leaked.id ? "key_leaked" : "conflict";
+      await expect(narrow(keyId, "1h")).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
       expect(await keyTablesSnapshot()).toBe(before);
       const view = await describeNarrowerRenewal(db(), naledi, keyId);
       expect(view.canNarrow).toBe(false);
       expect(view.reason).toMatch(message);
     }
+  });
+
+  it("a key a narrower key replaces is not renewed during its overlap, alone or with “Renew all”", async () => {
+    const old = await makeOldKey(NALEDI, { permissions: THREE });
+    await used(old.id, { "accounts:view": 1 });
+    await db()
+      .update(apiKeys)
+      .set({ expiresAt: new Date(Date.now() + 2 * DAY) })
+      .where(eq(apiKeys.id, old.id));
+    await narrow(old.id, "24h");
+    const before = await keyTablesSnapshot();
+    await expect(renewKey(db(), await actorFor(NALEDI), { keyId: old.id, pin: pinOf(NALEDI) }, context)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/renewed as a narrower key .*Renew the new key instead\.$/),
+    });
+    expect(await keyTablesSnapshot()).toBe(before);
+    // The list's "Renew all" does not offer it either.
+    const list = await listKeys(db(), await actorFor(NALEDI), {});
+    expect(list.dueIds).not.toContain(old.id);
   });
 
   it("copies payment limits only when the new key still moves money, and maker-checker holds a money key for approval", async () => {

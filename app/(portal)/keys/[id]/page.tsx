@@ -89,6 +89,7 @@ export default async function KeyPage({ params }: { params: Params }) {
             frozen={key.status === "frozen"}
             due={key.status === "frozen" || key.status === "expiring"}
             leaked={key.leak !== null}
+            replaced={key.retiresAt !== null}
             roleName={actor.role?.name ?? ""}
             can={{
               renew: actor.permissions.has("keys:renew"),
