@@ -1,5 +1,6 @@
 "use client";
 
+import { OverlapSelect } from "./overlap-select";
 import { useHydrated } from "@/lib/use-hydrated";
 import { RefreshCw, RotateCw, ShieldAlert, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
@@ -8,7 +9,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
+import { Input } from "@/components/ui/input";
 import { formatDateTime } from "@/lib/format";
 import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/keys";
 import { deleteKeyAction } from "@/lib/actions/delete-key";
@@ -146,20 +147,13 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         extra={
           // The leaked secret is public: it stops at once, so no overlap is offered.
           leaked ? undefined : (
-            <Field id="regenerate-overlap" label="When the old secret stops working" hint="An overlap lets you move your integration to the new secret first.">
-              <Select
-                id="regenerate-overlap"
-                aria-describedby="regenerate-overlap-hint"
-                value={overlap}
-                onChange={(e) => setOverlap(e.target.value as SecretOverlap)}
-              >
-                {(Object.keys(SECRET_OVERLAPS) as SecretOverlap[]).map((o) => (
-                  <option key={o} value={o}>
-                    {o === "none" ? "At once" : `After ${SECRET_OVERLAPS[o].label}`}
-                  </option>
-                ))}
-              </Select>
-            </Field>
+            <OverlapSelect
+              id="regenerate-overlap"
+              label="When the old secret stops working"
+              hint="An overlap lets you move your integration to the new secret first."
+              value={overlap}
+              onChange={setOverlap}
+            />
           )
         }
         confirmLabel="Regenerate"
