@@ -66,7 +66,10 @@ async function signedInOrganisation(db: Executor, email: string, total: number) 
     .where(and(eq(accounts.orgId, orgId), eq(accounts.mode, "live")))
     .orderBy(asc(accounts.name))
     .limit(1);
-  const [{ n }] = (await db.select({ n: count() }).from(apiKeys).where(and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))) as [{ n: number }];
+  const [{ n }] = (await db
+    .select({ n: count() })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))) as [{ n: number }];
   const missing = total - Number(n);
   if (missing < 0) throw new Error(`${email}'s organisation already has more than ${total} keys`);
   if (missing > 0) {
