@@ -3,6 +3,8 @@
 // JSON log line per request, serves GET /metrics when METRICS_TOKEN is set, and shuts down
 // gracefully on SIGTERM or SIGINT (README: Deploying).
 import { AsyncLocalStorage } from "node:async_hooks";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import http from "node:http";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
@@ -229,7 +231,30 @@ server.keepAliveTimeout = 65_000;
 // A body trickled in slowly holds a socket for at most this long.
 server.requestTimeout = 30_000;
 server.headersTimeout = 20_000;
+/**
+ * LATCHKEY_CPU_PROF=dir (`npm run bench` with BENCH_CPU_PROF): a CPU profile of everything the server
+ * does from listening to its shutdown, written into dir as a .cpuprofile (scripts/cpu-profile-top.mjs
+ * summarises it). Never set in production.
+ */
+const profileDir = process.env.LATCHKEY_CPU_PROF;
+let profiler = null;
+async function startProfile() {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
+async function writeProfile() {
+  if (!profiler) return;
+  const { profile } = await profiler.post("Profiler.stop");
+  mkdirSync(profileDir, { recursive: true });
+  const file = path.join(profileDir, `server-${process.pid}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  logger.info({ file }, "cpu profile written");
+}
+
 server.listen(port, hostname, () => {
+  if (profileDir) void startProfile();
   logger.info({ url: `http://localhost:${port}`, pid: process.pid, node: process.version }, "ready: portal and bank API");
   // Expiry reminders and e-mail delivery, every minute (LATCHKEY_JOBS_INTERVAL_SECONDS).
   startJobTimer();
@@ -266,6 +291,7 @@ async function shutdown(signal) {
   }, env.LATCHKEY_SHUTDOWN_SECONDS * 1000);
   await closed;
   clearTimeout(deadline);
+  await writeProfile();
   await releaseResources();
   process.exit(0);
 }

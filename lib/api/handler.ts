@@ -3,7 +3,9 @@ import { getDb, type Database } from "@/lib/db";
 import type { KeyPermission } from "@/lib/key-permissions";
 import { env } from "@/lib/env";
 import { hitApiRateLimit } from "@/lib/security/api-rate-limit";
+import type { RateLimitResult } from "@/lib/security/rate-limit";
 import { sharedRateLimitStore, type RateLimitStore } from "@/lib/security/rate-limit-store";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
 import { clientIp } from "@/lib/http/client-ip";
 import { assertCallerAddress, readCredential, verifyCredential, type ApiCaller } from "./authenticate";
 import type { EndpointDeclaration, KeyEndpoint, OpenEndpoint, PathParams } from "./endpoints";
@@ -49,11 +51,36 @@ export type BoundHandler<P = Record<string, string>> = RouteHandler<P> & { reado
 // Chosen once: the database, or Redis when REDIS_URL is set. Not rebuilt on every request.
 let rateLimitStore: RateLimitStore | undefined;
 
-/** Counts one request against a shared per-minute limit; over it, a 429 with Retry-After. */
-export async function enforceLimit(bucket: string, limit: number, message: string): Promise<void> {
+/**
+ * Counts one request against a shared per-minute limit; over it, a 429 with Retry-After. Answered at
+ * once (nothing to await) when this instance holds tokens of the shared count or the window is spent.
+ */
+export function enforceLimit(bucket: string, limit: number, message: string): void | Promise<void> {
   rateLimitStore ??= sharedRateLimitStore(getDb);
-  const result = await hitApiRateLimit(rateLimitStore, bucket, limit, 60);
+  const result = hitApiRateLimit(rateLimitStore, bucket, limit, 60);
+  if (result instanceof Promise) return result.then((answer) => admitted(answer, message));
+  admitted(result, message);
+}
+
+function admitted(result: RateLimitResult, message: string): void {
   if (!result.allowed) throw new ApiError(429, "rate_limited", message, undefined, { "retry-after": String(result.retryAfterSeconds) });
+}
+
+// The caller's address as the server resolved it, normalised once per distinct address (a pure
+// function of the header, which the production server sets itself): a busy client pays no parse.
+const ADDRESSES = new Map<string, string | null>();
+const MAX_ADDRESSES = 10_000;
+
+function callerAddress(headers: Headers): string | null {
+  const resolved = headers.get(CLIENT_ADDRESS_HEADER);
+  if (resolved === null) return clientIp(headers);
+  let address = ADDRESSES.get(resolved);
+  if (address === undefined) {
+    if (ADDRESSES.size >= MAX_ADDRESSES) ADDRESSES.clear();
+    address = clientIp(headers);
+    ADDRESSES.set(resolved, address);
+  }
+  return address;
 }
 
 /**
@@ -87,13 +114,18 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
     try {
       const db = getDb();
       const credential = readCredential(request);
-      const ip = clientIp(request.headers);
-      await enforceLimit(`api:ip:${ip ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
-      const caller = await verifyCredential(db, credential);
+      const ip = callerAddress(request.headers);
+      // The limits' checks are awaited only when they must wait for the shared count (see enforceLimit).
+      const ipLimit = enforceLimit(`api:ip:${ip ?? "unknown"}`, env.LATCHKEY_API_IP_RATE_LIMIT, "Too many requests from this address. Slow down and retry.");
+      if (ipLimit) await ipLimit;
+      // One reading of the clock for the key's expiry and its last use.
+      const now = Date.now();
+      const caller = await verifyCredential(db, credential, now);
       // From here on a refusal is this key's: its usage counts it.
       if (route.observation) route.observation.keyId = caller.keyId;
       assertCallerAddress(caller, ip);
-      await enforceLimit(`api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, "Too many requests for this key. Slow down and retry.");
+      const keyLimit = enforceLimit(`api:key:${caller.keyId}`, env.LATCHKEY_API_RATE_LIMIT, "Too many requests for this key. Slow down and retry.");
+      if (keyLimit) await keyLimit;
       if (!caller.permissions.has(permission)) {
         throw new ApiError(403, "insufficient_permission", `This key does not have the ${permission} permission.`);
       }
@@ -103,7 +135,7 @@ function apiHandler<P>(permission: KeyPermission, work: (context: ApiContext<P>)
         route.observation.keyPrefix = caller.prefix;
         route.observation.permission = permission;
       }
-      noteKeyUse(caller.keyId, Date.now(), getDb, caller.secret);
+      noteKeyUse(caller.keyId, now, getDb, caller.secret);
       const response = await work({ request, caller, db, params: await route.params, requestId, ip });
       response.headers.set("x-request-id", requestId);
       return response;

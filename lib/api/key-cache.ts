@@ -55,14 +55,21 @@ export async function changingKeyAccess<T>(db: object, change: () => Promise<T>)
   }
 }
 
-/** Looks a key up by the hash of its secret, through the cache where there is one. */
-export async function cachedKeyLookup<T>(db: object, hash: string, load: () => Promise<T | undefined>, now = Date.now()): Promise<T | undefined> {
+/**
+ * Looks a key up by the hash of its secret, through the cache where there is one. A cached row is
+ * answered at once (no promise); on PostgreSQL this is the lookup itself.
+ */
+export function cachedKeyLookup<T>(db: object, hash: string, load: () => Promise<T | undefined>, now = Date.now()): T | undefined | Promise<T | undefined> {
   const state = stateOf(db);
   if (!state) return load();
   if (state.changing === 0) {
     const hit = state.entries.get(hash);
     if (hit && now - hit.storedAt < TTL_MS) return hit.row as T;
   }
+  return loadAndStore(state, hash, load, now);
+}
+
+async function loadAndStore<T>(state: CacheState, hash: string, load: () => Promise<T | undefined>, now: number): Promise<T | undefined> {
   const generation = state.generation;
   const row = await load();
   if (row !== undefined && state.changing === 0 && state.generation === generation) {

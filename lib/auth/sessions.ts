@@ -34,21 +34,28 @@ export async function createSession(db: Executor, input: { userId: string; ip: s
 
 /**
  * True while the session may be used: not revoked, not past its absolute end, not idle too long,
- * and not older than the user's "sign out everywhere". Marks it seen.
+ * and not older than the user's "sign out everywhere". Marks it seen — a write only when the last
+ * mark is more than TOUCH_INTERVAL_SECONDS old: the check itself is a read, so a member's pages
+ * (and the requests of one page) neither write a row version each nor wait on one another's lock.
  */
 export async function validateSession(db: Executor, sessionId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;
   const result = await db.execute<{ id: string }>(sql`
-    update sessions s set last_seen_at = case
-        when s.last_seen_at < now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS}) then now()
-        else s.last_seen_at end
-    from users u
-    where s.id = ${sessionId} and u.id = s.user_id
-      and s.revoked_at is null
-      and s.expires_at > now()
-      and s.last_seen_at > now() - make_interval(secs => ${SESSION_IDLE_SECONDS})
-      and s.created_at >= u.sessions_valid_after
-    returning s.id
+    with usable as (
+      select s.id, s.last_seen_at < now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS}) as stale
+      from sessions s join users u on u.id = s.user_id
+      where s.id = ${sessionId}
+        and s.revoked_at is null
+        and s.expires_at > now()
+        and s.last_seen_at > now() - make_interval(secs => ${SESSION_IDLE_SECONDS})
+        and s.created_at >= u.sessions_valid_after
+    ), touched as (
+      update sessions set last_seen_at = now()
+      where id in (select id from usable where stale)
+        and last_seen_at < now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS})
+      returning id
+    )
+    select id from usable
   `);
   return result.rows.length === 1;
 }

@@ -82,6 +82,14 @@ function create(): Metrics {
       help: "API key checks at the bank API's door by outcome (valid, invalid, missing, frozen, rate_limited, ip_not_allowed, …).",
       labelNames: ["outcome"] as const,
       registers,
+      collect() {
+        // The valid checks tallied since the last read (countValidKeyCheck), added now.
+        const tally = validKeyChecks();
+        if (tally.count > 0) {
+          this.inc({ outcome: "valid" }, tally.count);
+          tally.count = 0;
+        }
+      },
     }),
     reminders: new Counter({ name: "latchkey_reminders_sent_total", help: "Key expiry reminders created.", registers }),
     emails: new Counter({
@@ -119,6 +127,23 @@ function requestMetrics<Side extends "api" | "portal">(registers: Registry[], si
 }
 
 const KEY = Symbol.for("latchkey.metrics");
+const VALID_KEY_CHECKS = Symbol.for("latchkey.metrics.validKeyChecks");
+
+/**
+ * The valid key checks not yet added to latchkey_key_verifications_total: the API's busiest count is
+ * a plain addition on the request's path, and joins the counter whenever it is read (a scrape, get()).
+ * One per process, like the registry.
+ */
+function validKeyChecks(): { count: number } {
+  const holder = globalThis as unknown as Record<symbol, { count: number } | undefined>;
+  holder[VALID_KEY_CHECKS] ??= { count: 0 };
+  return holder[VALID_KEY_CHECKS];
+}
+
+/** Counts one valid key check (see validKeyChecks). */
+export function countValidKeyCheck(): void {
+  validKeyChecks().count += 1;
+}
 
 /** One registry per process, shared by the API bundle and Next's server bundle. */
 export function metrics(): Metrics {

@@ -1,6 +1,6 @@
 import "server-only";
 import { log } from "./log";
-import { metrics } from "./metrics";
+import { countValidKeyCheck, metrics } from "./metrics";
 
 /**
  * One JSON log line and the metrics of each request: the request id the answer carries, the method,
@@ -56,5 +56,6 @@ export function finishPortalRequest({ startedAt, ...fields }: PortalRequestLine)
 
 /** A key check at the API's door: valid, or the refusal's kind. */
 export function countKeyVerification(outcome: string): void {
-  metrics().keyVerifications.inc({ outcome });
+  if (outcome === "valid") countValidKeyCheck();
+  else metrics().keyVerifications.inc({ outcome });
 }

@@ -52,9 +52,13 @@ function withinTimeout<T>(answer: Promise<T>): Promise<T> {
   return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
-/** One instance's leases: the process has one (hitApiRateLimit); tests make several to act as several instances. */
+/**
+ * One instance's leases: the process has one (hitApiRateLimit); tests make several to act as several
+ * instances. A call answered from the tokens in hand (or refused in a spent window) is answered at
+ * once, without a promise: only a call that must wait for a lease waits.
+ */
 export interface ApiRateLimiter {
-  hit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number): Promise<RateLimitResult>;
+  hit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number): RateLimitResult | Promise<RateLimitResult>;
   /** Forgets the windows that have ended (their unused tokens lapse with them). */
   sweep(): void;
 }
@@ -80,31 +84,44 @@ export function createApiRateLimiter(clock: () => number = Date.now): ApiRateLim
     if (result.hits >= b.limit) b.spent = true;
   }
 
+  /** The bucket's answer from what is in hand, or null when a lease must be asked for first. */
+  function answerInHand(bucket: string, limit: number, windowSeconds: number): { b: Bucket; result: RateLimitResult | null } {
+    const now = clock();
+    let b = buckets.get(bucket);
+    if (b && b.windowEndsAt <= now && !b.leasing) {
+      buckets.delete(bucket);
+      b = undefined;
+    }
+    if (!b) {
+      // Until the store answers, the window is assumed to start now (a bucket whose first lease failed is then swept too).
+      b = { limit, windowSeconds, windowEndsAt: now + windowSeconds * 1000, tokens: 0, shared: 0, leaseSize: 1, leasedAt: 0, spent: false, leasing: null };
+      buckets.set(bucket, b);
+    }
+    if (b.tokens > 0) {
+      b.tokens -= 1;
+      return { b, result: { allowed: true, hits: b.shared, retryAfterSeconds: secondsLeft(b, now) } };
+    }
+    if (b.spent) return { b, result: { allowed: false, hits: b.shared, retryAfterSeconds: secondsLeft(b, now) } };
+    return { b, result: null };
+  }
+
+  async function afterLeases(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number, first: Bucket): Promise<RateLimitResult> {
+    for (let b = first; ; ) {
+      const current = b;
+      current.leasing ??= lease(store, bucket, current).finally(() => {
+        current.leasing = null;
+      });
+      await current.leasing;
+      const next = answerInHand(bucket, limit, windowSeconds);
+      if (next.result) return next.result;
+      b = next.b;
+    }
+  }
+
   return {
-    async hit(store, bucket, limit, windowSeconds) {
-      for (;;) {
-        const now = clock();
-        let b = buckets.get(bucket);
-        if (b && b.windowEndsAt <= now && !b.leasing) {
-          buckets.delete(bucket);
-          b = undefined;
-        }
-        if (!b) {
-          // Until the store answers, the window is assumed to start now (a bucket whose first lease failed is then swept too).
-          b = { limit, windowSeconds, windowEndsAt: now + windowSeconds * 1000, tokens: 0, shared: 0, leaseSize: 1, leasedAt: 0, spent: false, leasing: null };
-          buckets.set(bucket, b);
-        }
-        if (b.tokens > 0) {
-          b.tokens -= 1;
-          return { allowed: true, hits: b.shared, retryAfterSeconds: secondsLeft(b, now) };
-        }
-        if (b.spent) return { allowed: false, hits: b.shared, retryAfterSeconds: secondsLeft(b, now) };
-        const current = b;
-        current.leasing ??= lease(store, bucket, current).finally(() => {
-          current.leasing = null;
-        });
-        await current.leasing;
-      }
+    hit(store, bucket, limit, windowSeconds) {
+      const { b, result } = answerInHand(bucket, limit, windowSeconds);
+      return result ?? afterLeases(store, bucket, limit, windowSeconds, b);
     },
     sweep() {
       const now = clock();
@@ -127,6 +144,6 @@ function processLimiter(): ApiRateLimiter {
   return globalThis.__latchkeyApiLimiter;
 }
 
-export function hitApiRateLimit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+export function hitApiRateLimit(store: RateLimitStore, bucket: string, limit: number, windowSeconds: number): RateLimitResult | Promise<RateLimitResult> {
   return processLimiter().hit(store, bucket, limit, windowSeconds);
 }
