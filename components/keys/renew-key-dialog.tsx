@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toaster";
 import { renewKeyAction } from "@/lib/actions/renew-key";
 import { formatDate } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
