@@ -6,6 +6,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "prom-client"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // `LATCHKEY_SOURCE_MAPS=1 next build` writes browser source maps, for scripts/js-weight.mjs to say
+  // what the pages' JavaScript is made of. Off otherwise: the maps are not served.
+  productionBrowserSourceMaps: process.env.LATCHKEY_SOURCE_MAPS === "1",
   async headers() {
     return [
       {

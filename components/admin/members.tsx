@@ -2,7 +2,7 @@
 
 import { ArrowRightLeft, Crown, Pencil, Plus, Trash2, UserMinus, UserPlus, X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState, type ReactNode } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/form-alert";
@@ -13,6 +13,8 @@ import { useHydrated } from "@/lib/use-hydrated";
 import type { ZodType } from "zod";
 
 type Result = ActionOutcome & { data?: unknown };
+
+const schemaOf = async (schema: ZodType | (() => Promise<ZodType>) | undefined) => (typeof schema === "function" ? schema() : schema);
 
 export interface Reveal {
   title: string;
@@ -54,8 +56,12 @@ export function PinForm<V>({
   initial: V;
   /** The form's fields; without them the button goes straight to the PIN. */
   fields?: (values: V, set: (next: V) => void, errors: Record<string, string>) => ReactNode;
-  /** Checked before the PIN is asked for (the server checks again); its messages go beside the fields. */
-  schema?: ZodType;
+  /**
+   * Checked before the PIN is asked for (the server checks again); its messages go beside the fields.
+   * A loader (`() => import("…").then((m) => m.schema)`) keeps the schema's code out of the page until
+   * the form is opened.
+   */
+  schema?: ZodType | (() => Promise<ZodType>);
   pinTitle: string;
   pinDescription: (values: V) => ReactNode;
   confirmLabel: string;
@@ -79,6 +85,8 @@ export function PinForm<V>({
     setErrors({});
     setFormError(null);
     setStep(fields ? "form" : "pin");
+    // A lazily loaded schema starts loading as its form opens.
+    if (fields) void schemaOf(schema);
   }
 
   async function confirm(pin: string) {
@@ -131,10 +139,10 @@ export function PinForm<V>({
             <form
               className="mt-5 space-y-4"
               noValidate
-              onSubmit={(e) => {
+              onSubmit={async (e) => {
                 e.preventDefault();
                 setFormError(null);
-                const checked = schema?.safeParse(values);
+                const checked = (await schemaOf(schema))?.safeParse(values);
                 if (checked && !checked.success) {
                   setErrors(fieldErrorsOf(checked.error));
                   return;

@@ -1,28 +1,25 @@
 "use client";
 
 import { useHydrated } from "@/lib/use-hydrated";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { ArrowLeft, ArrowRight, Check, Info, Loader2, ShieldAlert } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
-import { toast } from "sonner";
-import { z } from "zod";
+import { toast } from "@/components/ui/toaster";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
+import { preloadDialog } from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/input";
 import { checkKeyAliasAction } from "@/lib/actions/check-key-alias";
 import { createKeyAction } from "@/lib/actions/create-key";
 import { formatDate, maskedNumber } from "@/lib/format";
 import { describeKey, permissionsInWords, PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
-import { allowlistTextField, keyAccessShape, keyDetailsShape, keyPermissionsShape, newKeyFormSchema, type NewKeyFormInput } from "@/lib/schemas/keys";
-import { describeAllowlist, ipAllowlistSchema, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
-import { describeLimits, limitTextField, parseMajorUnits } from "@/lib/schemas/key-limits";
+import type { NewKeyFormInput } from "@/lib/schemas/keys";
 import { movesMoney } from "@/lib/key-grants";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
@@ -34,11 +31,6 @@ const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
 const STEP_HEADINGS = ["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"] as const;
 /** Each step's name in the address (?step=access), so the browser's Back and Forward move between steps. */
 const STEP_SLUGS = ["details", "access", "permissions", "review"] as const;
-const STEP_SCHEMAS = [
-  z.object(keyDetailsShape),
-  z.object({ ...keyAccessShape, allowedIpsText: allowlistTextField }),
-  z.object({ ...keyPermissionsShape, maxPerPaymentText: limitTextField, maxPerDayText: limitTextField }),
-];
 const LEAVE_MESSAGE = "Leave this page? The key you started is not created yet, and what you entered will be lost.";
 
 function stepFromParam(param: string | null): number {
@@ -46,10 +38,28 @@ function stepFromParam(param: string | null): number {
   return index === -1 ? 0 : index;
 }
 
-/** The furthest step the entered data reaches: the first step whose fields are not yet valid. */
-function reachableStep(values: NewKeyFormInput, wanted: number): number {
-  for (let i = 0; i < Math.min(wanted, STEP_SCHEMAS.length); i++) if (!STEP_SCHEMAS[i]!.safeParse(values).success) return i;
-  return wanted;
+type Rules = typeof import("./new-key-wizard-rules");
+let loadedRules: Rules | null = null;
+let loadingRules: Promise<Rules> | null = null;
+const rulesListeners = new Set<() => void>();
+/** The schemas and what is derived with them: loaded when the person first works in the wizard. */
+function loadRules(): Promise<Rules> {
+  loadingRules ??= import("./new-key-wizard-rules").then((rules) => {
+    loadedRules = rules;
+    for (const listener of rulesListeners) listener();
+    return rules;
+  });
+  return loadingRules;
+}
+function useRules(): Rules | null {
+  return useSyncExternalStore(
+    (listener) => {
+      rulesListeners.add(listener);
+      return () => rulesListeners.delete(listener);
+    },
+    () => loadedRules,
+    () => null,
+  );
 }
 const STEP_FIELDS: FieldPath<NewKeyFormInput>[][] = [
   ["alias", "description", "mode", "applicationId"],
@@ -57,11 +67,6 @@ const STEP_FIELDS: FieldPath<NewKeyFormInput>[][] = [
   ["permissions", "maxPerPaymentText", "maxPerDayText"],
   [],
 ];
-/** The allowlist the text stands for, canonical, when it is valid (the step checks it before Review). */
-function allowlistOf(text: string): string[] {
-  const parsed = ipAllowlistSchema.safeParse(splitAllowlistText(text ?? ""));
-  return parsed.success ? parsed.data : [];
-}
 
 /** The server names the list it was sent; the form's field is the text it came from. */
 const FORM_FIELDS: Record<string, FieldPath<NewKeyFormInput>> = {
@@ -70,12 +75,6 @@ const FORM_FIELDS: Record<string, FieldPath<NewKeyFormInput>> = {
   maxPerDay: "maxPerDayText",
 };
 const formField = (field: string) => FORM_FIELDS[field.split(".")[0]!] ?? (field.split(".")[0]! as FieldPath<NewKeyFormInput>);
-
-/** A limit as typed, in minor units (null when empty; the step has checked it). */
-function limitOf(text: string): number | null {
-  const parsed = parseMajorUnits(text ?? "");
-  return typeof parsed === "number" ? parsed : null;
-}
 
 function stepOfField(field: string): number {
   const index = STEP_FIELDS.findIndex((fields) => fields.some((f) => field === f || field.startsWith(`${f}.`)));
@@ -86,7 +85,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   const router = useRouter();
   const business = options.orgKind === "business";
   const form = useForm<NewKeyFormInput>({
-    resolver: zodResolver(newKeyFormSchema),
+    resolver: async (values, context, options) => (await loadRules()).resolver(values, context, options),
     // Each step is checked when the person presses Continue, then fields re-check as they change.
     // (Validating on blur re-rendered between mousedown and mouseup and swallowed the Continue click.)
     mode: "onSubmit",
@@ -107,6 +106,13 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   });
   const { register, watch, setValue, trigger, setError, getValues, formState } = form;
   const hydrated = useHydrated();
+  const rules = useRules();
+  // A key copied from another (values given) shows derived text at once; a new one loads the schemas
+  // when the person first focuses or presses something in the wizard.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on arrival
+  useEffect(() => {
+    if (initial) void loadRules();
+  }, []);
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const urlStep = stepFromParam(searchParams.get("step"));
@@ -137,9 +143,11 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     if (kept.length !== values.accountIds.length) setValue("accountIds", kept, { shouldValidate: formState.isSubmitted });
   }, [visibleAccounts, values.accountIds, setValue, formState.isSubmitted]);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: each new step moves focus to its heading
+  // Each new step moves focus to its heading.
   useEffect(() => {
     heading.current?.focus();
+    // Review ends in the PIN dialog: its code comes now, so it opens at once.
+    if (step === STEPS.length - 1) void preloadDialog();
   }, [step]);
 
   // After a refused Continue on Access or Permissions, focus goes where the error is.
@@ -171,12 +179,23 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   useEffect(() => {
     const first = arrivedAt.current;
     arrivedAt.current = false;
-    const reachable = reachableStep(getValues(), urlStep);
-    if (reachable < urlStep) {
-      goTo(reachable, "replace");
-      if (first) setRestartNotice(true);
-      else void trigger(STEP_FIELDS[reachable], { shouldFocus: true });
-    } else setStep(urlStep);
+    if (urlStep === 0) {
+      setStep(0);
+      return;
+    }
+    let current = true;
+    void loadRules().then(({ reachableStep }) => {
+      if (!current) return;
+      const reachable = reachableStep(getValues(), urlStep);
+      if (reachable < urlStep) {
+        goTo(reachable, "replace");
+        if (first) setRestartNotice(true);
+        else void trigger(STEP_FIELDS[reachable], { shouldFocus: true });
+      } else setStep(urlStep);
+    });
+    return () => {
+      current = false;
+    };
   }, [urlStep, getValues, goTo, trigger]);
 
   async function next() {
@@ -267,13 +286,14 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   }
 
   const chosenAccounts = options.accounts.filter((a) => values.accountIds.includes(a.id));
-  const allowlist = allowlistOf(values.allowedIpsText);
+  const allowlist = rules ? rules.allowlistOf(values.allowedIpsText) : [];
   const canMoveMoney = movesMoney(values.permissions);
   const currencies = [...new Set(chosenAccounts.map((a) => a.currency))];
   const limitCurrency = currencies.length === 1 ? currencies[0]! : null;
   const limits = canMoveMoney
-    ? { maxPerPayment: limitOf(values.maxPerPaymentText), maxPerDay: limitOf(values.maxPerDayText) }
+    ? { maxPerPayment: rules?.limitOf(values.maxPerPaymentText) ?? null, maxPerDay: rules?.limitOf(values.maxPerDayText) ?? null }
     : { maxPerPayment: null, maxPerDay: null };
+  const limitsInWords = rules?.describeLimits(limits, limitCurrency) ?? "";
   const expiresOn = formatDate(new Date(Date.now() + KEY_LIFETIME_DAYS * 86_400_000));
   const sentence = describeKey({
     mode: values.mode,
@@ -285,6 +305,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   async function create(pin: string): Promise<PinOutcome> {
     setFormError(null);
     const { allowedIpsText, maxPerPaymentText: _perPayment, maxPerDayText: _perDay, ...key } = getValues();
+    const { splitAllowlistText } = await loadRules();
     const result = await createKeyAction({ ...key, allowedIps: splitAllowlistText(allowedIpsText), ...limits, pin });
     if (result.ok) {
       setPinOpen(false);
@@ -306,7 +327,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   }
 
   return (
-    <div ref={root} className="grid gap-6 lg:grid-cols-[1fr_300px]">
+    <div ref={root} className="grid gap-6 lg:grid-cols-[1fr_300px]" onFocusCapture={() => void loadRules()} onPointerDownCapture={() => void loadRules()}>
       <div>
         <Stepper step={step} />
 
@@ -566,10 +587,8 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             {step === 3 ? (
               <div className="space-y-4">
                 <p className="rounded-lg border border-zinc-200 bg-zinc-50 p-4 text-sm leading-relaxed text-zinc-800" data-testid="review-sentence">
-                  {sentence} {allowlist.length ? `It can be used ${describeAllowlist(allowlist).toLowerCase()}.` : "It can be used from any address."}
-                  {limits.maxPerPayment !== null || limits.maxPerDay !== null
-                    ? ` It moves ${describeLimits(limits, limitCurrency).replace(/^At most/, "at most")}.`
-                    : ""}
+                  {sentence} {allowlist.length ? `It can be used ${rules?.describeAllowlist(allowlist).toLowerCase()}.` : "It can be used from any address."}
+                  {limits.maxPerPayment !== null || limits.maxPerDay !== null ? ` It moves ${limitsInWords.replace(/^At most/, "at most")}.` : ""}
                 </p>
                 <dl className="grid grid-cols-[9rem_1fr] gap-y-2 text-sm">
                   <dt className="text-zinc-500">Alias</dt>
@@ -589,12 +608,12 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   </dd>
                   <dt className="text-zinc-500">Used from</dt>
                   <dd className="break-words" data-testid="review-allowlist">
-                    {describeAllowlist(allowlist)}
+                    {rules?.describeAllowlist(allowlist)}
                   </dd>
                   {canMoveMoney ? (
                     <>
                       <dt className="text-zinc-500">Payment limits</dt>
-                      <dd data-testid="review-limits">{describeLimits(limits, limitCurrency)}</dd>
+                      <dd data-testid="review-limits">{limitsInWords}</dd>
                     </>
                   ) : null}
                 </dl>
@@ -665,7 +684,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
           {canMoveMoney ? (
             <div>
               <dt className="text-xs text-zinc-500">Payment limits</dt>
-              <dd className="text-zinc-900">{describeLimits(limits, limitCurrency)}</dd>
+              <dd className="text-zinc-900">{limitsInWords}</dd>
             </div>
           ) : null}
           <div>

@@ -3,7 +3,7 @@
 import { RotateCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
 import { renewKeysAction } from "@/lib/actions/renew-keys";
 import { formatDate } from "@/lib/format";

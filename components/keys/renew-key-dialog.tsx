@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toaster";
 import { describeNarrowerRenewalAction } from "@/lib/actions/describe-narrower-renewal";
 import { renewKeyAction } from "@/lib/actions/renew-key";
 import { renewKeyNarrowerAction } from "@/lib/actions/renew-key-narrower";

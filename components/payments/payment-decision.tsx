@@ -4,7 +4,7 @@ import { useHydrated } from "@/lib/use-hydrated";
 import { Check, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/components/ui/toaster";
 import { isPinRefusal, PinDialog } from "@/components/keys/pin-dialog";
 import { Button } from "@/components/ui/button";
 import { decidePaymentAction } from "@/lib/actions/decide-payment";

@@ -1,66 +1,81 @@
 "use client";
 
-import { X } from "lucide-react";
-import { Dialog as Primitive } from "radix-ui";
-import { useRef, type ComponentProps, type ReactNode } from "react";
-import { cn } from "@/lib/utils";
-import { rememberFocusOrigin, returnFocus } from "./focus-return";
-
-export const Dialog = Primitive.Root;
-export const DialogTrigger = Primitive.Trigger;
-export const DialogClose = Primitive.Close;
+import { type ComponentProps, createContext, type ReactNode, useContext, useEffect, useSyncExternalStore } from "react";
+import type * as Parts from "./dialog-parts";
 
 /**
- * A modal dialog. When it closes, focus goes back to the control that started its flow (through
- * chained dialogs), or to the page's heading when that control has gone.
+ * The portal's modal dialog. Every dialog here opens from state (`open`), so the dialog's code —
+ * Radix's focus trap, portal and scroll lock, in ./dialog-parts.tsx — loads the first time one opens
+ * (or when `preloadDialog()` is called, where a dialog is about to be wanted), not with the page.
+ * Once loaded, every dialog on the page renders at once, as before: a flow's next dialog opens in the
+ * same moment its previous one closes.
  */
-export function DialogContent({
-  className,
-  children,
-  closable = true,
-  onOpenAutoFocus,
-  onCloseAutoFocus,
-  ...props
-}: ComponentProps<typeof Primitive.Content> & { closable?: boolean }) {
-  const origin = useRef<HTMLElement | null>(null);
+type Loaded = typeof Parts;
+let loaded: Loaded | null = null;
+let loading: Promise<Loaded> | null = null;
+const listeners = new Set<() => void>();
+
+export function preloadDialog(): Promise<Loaded> {
+  loading ??= import("./dialog-parts").then((parts) => {
+    loaded = parts;
+    for (const listener of listeners) listener();
+    return parts;
+  });
+  return loading;
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+const PartsContext = createContext<Loaded | null>(null);
+const useParts = () => useContext(PartsContext)!;
+
+export function Dialog({ children, ...props }: ComponentProps<typeof Parts.Dialog>) {
+  const parts = useSyncExternalStore(
+    subscribe,
+    () => loaded,
+    () => null,
+  );
+  const wanted = props.open ?? props.defaultOpen ?? false;
+  useEffect(() => {
+    if (wanted && !parts) void preloadDialog();
+  }, [wanted, parts]);
+  // Closed and never opened: a closed Radix dialog renders nothing either.
+  if (!parts) return null;
   return (
-    <Primitive.Portal>
-      <Primitive.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px]" />
-      <Primitive.Content
-        className={cn(
-          "fixed top-1/2 left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-xl border border-zinc-200 bg-white p-6 shadow-2xl focus:outline-none",
-          className,
-        )}
-        onOpenAutoFocus={(event) => {
-          origin.current = rememberFocusOrigin();
-          onOpenAutoFocus?.(event);
-        }}
-        onCloseAutoFocus={(event) => {
-          onCloseAutoFocus?.(event);
-          if (event.defaultPrevented) return;
-          event.preventDefault();
-          // Radix fires this after the dialog has gone; the next dialog of a flow may already be open.
-          returnFocus(origin.current);
-        }}
-        {...props}
-      >
-        {children}
-        {closable ? (
-          <Primitive.Close className="absolute top-4 right-4 rounded-md p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-700" aria-label="Close">
-            <X className="size-4" aria-hidden />
-          </Primitive.Close>
-        ) : null}
-      </Primitive.Content>
-    </Primitive.Portal>
+    <PartsContext.Provider value={parts}>
+      <parts.Dialog {...props}>{children}</parts.Dialog>
+    </PartsContext.Provider>
   );
 }
 
-export function DialogTitle({ className, ...props }: ComponentProps<typeof Primitive.Title>) {
-  return <Primitive.Title className={cn("pr-8 text-lg font-semibold tracking-tight text-zinc-900", className)} {...props} />;
+export function DialogTrigger(props: ComponentProps<typeof Parts.DialogTrigger>) {
+  const parts = useParts();
+  return <parts.DialogTrigger {...props} />;
 }
 
-export function DialogDescription({ className, ...props }: ComponentProps<typeof Primitive.Description>) {
-  return <Primitive.Description className={cn("mt-1.5 text-sm text-zinc-600", className)} {...props} />;
+export function DialogClose(props: ComponentProps<typeof Parts.DialogClose>) {
+  const parts = useParts();
+  return <parts.DialogClose {...props} />;
+}
+
+export function DialogContent(props: ComponentProps<typeof Parts.DialogContent>) {
+  const parts = useParts();
+  return <parts.DialogContent {...props} />;
+}
+
+export function DialogTitle(props: ComponentProps<typeof Parts.DialogTitle>) {
+  const parts = useParts();
+  return <parts.DialogTitle {...props} />;
+}
+
+export function DialogDescription(props: ComponentProps<typeof Parts.DialogDescription>) {
+  const parts = useParts();
+  return <parts.DialogDescription {...props} />;
 }
 
 export function DialogFooter({ children }: { children: ReactNode }) {

@@ -1,6 +1,8 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
+export { describeAllowlist, splitAllowlistText } from "./allowlist-text";
+
 /**
  * A key's IP allowlist: up to 20 IPv4 or IPv6 addresses and CIDR ranges. Empty means anywhere.
  * One schema for the wizard, the key page and the server. Entries are stored in canonical form — a
@@ -35,14 +37,6 @@ export function parseAllowlistEntry(entry: string): Parsed | { error: string } {
   } catch {
     return { error: `“${shown}” is not an IPv4 or IPv6 address or a CIDR range` };
   }
-}
-
-/** Splits what a person typed (one per line, or separated by commas or spaces) into entries. */
-export function splitAllowlistText(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 }
 
 function contains(outer: Parsed["range"], inner: Parsed["range"]): boolean {
@@ -99,11 +93,4 @@ export function addressAllowed(allowlist: readonly string[], address: string | n
     if (parsed.range[0].kind() === caller.kind() && caller.match(parsed.range)) return true;
   }
   return false;
-}
-
-/** The allowlist in words: "Only from 10.0.0.0/8 and 203.0.113.7", or "From any address". */
-export function describeAllowlist(allowlist: readonly string[]): string {
-  if (allowlist.length === 0) return "From any address";
-  if (allowlist.length === 1) return `Only from ${allowlist[0]}`;
-  return `Only from ${allowlist.slice(0, -1).join(", ")} and ${allowlist.at(-1)}`;
 }

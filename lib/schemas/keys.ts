@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SECRET_OVERLAPS, type SecretOverlap } from "./secret-overlaps";
 import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "@/lib/schemas/text";
 import { isKeyPermission } from "@/lib/key-permissions";
 import { movesMoney } from "@/lib/key-grants";
@@ -87,16 +88,9 @@ export { LIMITS_NEED_MONEY };
 /** The key page's "Where it may be used from", changed with the PIN. */
 export const setKeyAllowlistSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), allowedIps: ipAllowlistSchema, pin: pinField });
 
-export const keyActionSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), pin: pinField });
+export { SECRET_OVERLAPS, type SecretOverlap } from "./secret-overlaps";
 
-/** How long a regenerated key's old secret keeps working, as the regenerate dialog offers it. */
-export const SECRET_OVERLAPS = {
-  none: { label: "Stop it at once", hours: 0 },
-  "1h": { label: "1 hour", hours: 1 },
-  "24h": { label: "24 hours", hours: 24 },
-  "7d": { label: "7 days", hours: 168 },
-} as const;
-export type SecretOverlap = keyof typeof SECRET_OVERLAPS;
+export const keyActionSchema = z.strictObject({ keyId: z.uuid({ error: "Unknown key" }), pin: pinField });
 
 export const regenerateKeySchema = z.strictObject({
   keyId: z.uuid({ error: "Unknown key" }),
