@@ -224,13 +224,15 @@ async function timedPage(pathname, cookie) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * The JavaScript a first visit to the page downloads: every script the HTML names, each compressed
+ * The JavaScript a first visit to the page downloads: every script the HTML names (but the `nomodule` fallback), each compressed
  * with gzip as the server sends it, added up (kB = 1,000 bytes).
  */
 async function firstLoadJs(pathname, cookie) {
   const page = await timedPage(pathname, cookie);
   if (page.status !== 200) throw new Error(`${pathname} answered ${page.status}`);
-  const sources = new Set([...page.body.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1].replaceAll("&amp;", "&")));
+  // A `nomodule` script is for browsers without ES modules: the ones the portal supports never fetch it.
+  const tags = [...page.body.matchAll(/<script([^>]*)\ssrc="([^"]+)"/g)].filter((m) => !/\snomodule\b/i.test(m[1]));
+  const sources = new Set(tags.map((m) => m[2].replaceAll("&amp;", "&")));
   let bytes = 0;
   for (const source of sources) bytes += gzipSync(Buffer.from(await (await fetch(new URL(source, base))).arrayBuffer())).length;
   return { kB: bytes / 1000, scripts: sources.size, html: Buffer.byteLength(page.body) / 1000 };

@@ -11,7 +11,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } f
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { formatDateTime } from "@/lib/format";
-import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/keys";
+import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/secret-overlaps";
 import { deleteKeyAction } from "@/lib/actions/delete-key";
 import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
 import { reportKeyLeakedAction } from "@/lib/actions/report-key-leaked";

@@ -2,7 +2,7 @@
 
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
-import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/keys";
+import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/secret-overlaps";
 
 /** "When the old … stops working": at once, or after 1 hour, 24 hours or 7 days — labelled, with its hint. */
 export function OverlapSelect({

@@ -9,7 +9,7 @@ import { renewKeyNarrowerAction } from "@/lib/actions/renew-key-narrower";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { permissionLabels } from "@/lib/keys/permission-labels";
-import type { SecretOverlap } from "@/lib/schemas/keys";
+import type { SecretOverlap } from "@/lib/schemas/secret-overlaps";
 import { cn } from "@/lib/utils";
 import { OverlapSelect } from "./overlap-select";
 import { PinDialog, settlePinResult } from "./pin-dialog";
