@@ -114,9 +114,9 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         </p>
       ) : null}
 
-      {!renewable ? null : (
-        <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
-      )}
+      {/* Mounted even once the key cannot be renewed: a narrower renewal makes this very key "replaced",
+          and the new key's one-time secret modal lives in this dialog, which must outlive that re-render. */}
+      <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
 
       <PinDialog
         open={open === "regenerate"}
