@@ -1,18 +1,12 @@
 import Link from "next/link";
-import { requirePageActor } from "@/lib/auth/current";
 import { formatDateTime, formatRelative } from "@/lib/format";
-import { keyReplacement } from "@/lib/keys/describe-narrower-renewal";
-import { query } from "@/lib/query";
+import type { KeyReplacement } from "@/lib/keys/describe-narrower-renewal";
 
 /**
  * On the page of a key renewed as a narrower one, while its overlap runs: which key replaces it and
- * until when it keeps working. Nothing for any other key.
+ * until when it keeps working (the page loads it: lib/keys/describe-narrower-renewal.ts).
  */
-export async function KeyReplacedNotice({ keyId }: { keyId: string }) {
-  const actor = await requirePageActor({ organisation: true });
-  const replacement = await query(keyReplacement, actor, keyId);
-  if (!replacement) return null;
-  const now = new Date();
+export function KeyReplacedNotice({ replacement, now }: { replacement: KeyReplacement; now: Date }) {
   return (
     <div role="status" className="rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-950" data-testid="key-replaced">
       Replaced by{" "}

@@ -5,22 +5,16 @@ import { RelativeTime } from "@/components/keys/relative-time";
 import { Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { UsageOutcome } from "@/lib/api/usage";
-import type { Actor } from "@/lib/auth/actor";
 import { formatDate } from "@/lib/format";
 import { KEY_PRODUCT_GROUPS } from "@/lib/key-permissions";
-import { getKeyUsage, type KeyUsage as KeyUsageData, type UsageDay } from "@/lib/keys/get-key-usage";
-import { query } from "@/lib/query";
+import type { KeyUsage as KeyUsageData, UsageDay } from "@/lib/keys/get-key-usage";
 
 /**
  * A key's API use on its page: calls per UTC day over the last 30 days by outcome, as a stacked bar
  * chart drawn here on the server (d3-scale and d3-shape compute it; the browser gets plain SVG and
  * no chart code), the same numbers as a table behind a toggle, and when the key last used each of
- * its permissions. It loads its own data, so the page adds it with one line.
+ * its permissions. The page loads the numbers (lib/keys/get-key-usage.ts) and hands them in.
  */
-export async function KeyUsage({ actor, keyId }: { actor: Actor; keyId: string }) {
-  const usage = await query(getKeyUsage, actor, keyId);
-  return <KeyUsageView usage={usage} now={new Date()} />;
-}
 
 const OUTCOMES: readonly UsageOutcome[] = ["2xx", "4xx", "5xx"];
 
@@ -52,7 +46,7 @@ export function usageSummary(totals: Record<UsageOutcome, number>): string {
   return `API calls over the last 30 days: ${OUTCOMES.map((o) => `${NUMBER.format(totals[o])} ${OUTCOME_STYLE[o].short}`).join(", ")}`;
 }
 
-export function KeyUsageView({ usage, now }: { usage: KeyUsageData; now: Date }) {
+export function KeyUsage({ usage, now }: { usage: KeyUsageData; now: Date }) {
   const total = OUTCOMES.reduce((sum, o) => sum + usage.totals[o], 0);
   // A key older than the record of its permissions' use: "never" only reaches back to when it began.
   const trackedLater = usage.usageTrackedSince.getTime() - usage.createdAt.getTime() > 60_000;

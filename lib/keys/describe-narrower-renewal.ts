@@ -160,6 +160,8 @@ export const describeNarrowerRenewalCommand = defineCommand({
 });
 
 /** A key renewed as a narrower one, while its overlap runs: the key that replaces it and when it stops. Null for any other key. */
+export type KeyReplacement = NonNullable<Awaited<ReturnType<typeof keyReplacement>>>;
+
 export async function keyReplacement(db: Executor, actor: Actor, keyId: string, now = new Date()) {
   const { org } = authorize(actor, { permission: "keys:view" });
   const id = z.uuid().safeParse(keyId);

@@ -28,6 +28,8 @@ import { requestOrigin } from "@/lib/http/request-context";
 import { PRESET_LABELS, presetOf } from "@/lib/key-permissions";
 import { daysLeft } from "@/lib/key-status";
 import { getKey, type KeyDetail } from "@/lib/keys/get-key";
+import { getKeyUsage } from "@/lib/keys/get-key-usage";
+import { keyReplacement } from "@/lib/keys/describe-narrower-renewal";
 
 type Params = Promise<{ id: string }>;
 
@@ -70,6 +72,8 @@ export default async function KeyPage({ params }: { params: Params }) {
     throw error;
   }
   const now = new Date();
+  // The key's usage, and which key replaces it while a narrower renewal's overlap runs.
+  const [usage, replacement] = await Promise.all([query(getKeyUsage, actor, key.id, now), query(keyReplacement, actor, key.id, now)]);
   const left = daysLeft(key.expiresAt, now);
   const origin = await requestOrigin();
   const currencies = [...new Set(key.accounts.map((a) => a.currency))];
@@ -100,7 +104,7 @@ export default async function KeyPage({ params }: { params: Params }) {
         }
       />
       <PageBody>
-        <KeyReplacedNotice keyId={key.id} />
+        {replacement ? <KeyReplacedNotice replacement={replacement} now={now} /> : null}
         {key.approval ? (
           <KeyApprovalNotice
             keyId={key.id}
@@ -257,7 +261,7 @@ export default async function KeyPage({ params }: { params: Params }) {
           </div>
         </Card>
 
-        <KeyUsage actor={actor} keyId={key.id} />
+        <KeyUsage usage={usage} now={now} />
 
         <section aria-labelledby="samples">
           <h2 id="samples" className="text-sm font-semibold text-zinc-900">
