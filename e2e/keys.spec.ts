@@ -104,7 +104,7 @@ test.describe("API keys", () => {
     await page.getByRole("button", { name: "Continue" }).click();
 
     await page.getByRole("button", { name: "Create key" }).click();
-    const pinDialog = page.getByRole("dialog", { name: "Confirm with your PIN" });
+    const pinDialog = page.getByRole("dialog", { name: "Create the key" });
     await expect(pinDialog).toBeVisible();
     await screenshot(page, "wizard-5-pin");
     await pinDialog.getByLabel("Your 6-digit PIN").fill("111333");

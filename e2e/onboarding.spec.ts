@@ -52,7 +52,7 @@ test("a newly approved organisation reaches a working key: operator approves, en
   await page.getByRole("radiogroup", { name: "Preset for all products" }).getByRole("radio", { name: "Read-only" }).click();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Create key" }).click();
-  await page.getByRole("dialog", { name: "Confirm with your PIN" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
+  await page.getByRole("dialog", { name: "Create the key" }).getByLabel("Your 6-digit PIN").fill(pin("kagiso@pending.example"));
   const keyModal = page.getByRole("dialog", { name: "“Ledger sync” is ready" });
   await expect(keyModal).toBeVisible();
   const key = (await keyModal.getByTestId("new-secret").textContent())!.trim();

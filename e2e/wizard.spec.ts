@@ -205,7 +205,7 @@ test.describe("presets per product group and the third-party warning", () => {
     await shots(page, "wizard-4-review");
 
     await page.getByRole("button", { name: "Create key" }).click();
-    await page.getByRole("dialog", { name: "Confirm with your PIN" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
+    await page.getByRole("dialog", { name: "Create the key" }).getByLabel("Your 6-digit PIN").fill(pin("naledi@acme.example"));
     const modal = page.getByRole("dialog", { name: "“Per-group presets” is ready" });
     await expect(modal).toBeVisible();
     await expect(modal.getByTestId("third-party-warning")).toContainText(

@@ -1,7 +1,7 @@
 "use client";
 
 import { KeyRound } from "lucide-react";
-import { PinForm } from "@/components/admin/pin-form";
+import { StepUpForm } from "@/components/admin/step-up-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { changePinAction } from "@/lib/actions/change-pin";
@@ -23,7 +23,7 @@ function errorProps(id: string, error: string | undefined, hint?: boolean) {
 /** "Change PIN": the new PIN twice, then the current one in the PIN dialog. Other sessions end. */
 export function ChangePinButton() {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <KeyRound aria-hidden /> Change PIN
@@ -57,7 +57,7 @@ export function ChangePinButton() {
       pinTitle="Confirm with your current PIN"
       pinDescription={() => "Enter the PIN you use now. Your other sessions end once the new PIN is set."}
       confirmLabel="Change PIN"
-      run={(v, pin) => changePinAction({ ...v, pin })}
+      run={(v, stepUp) => changePinAction({ ...v, ...stepUp })}
       success={(_, result) => {
         const ended = (result as { data?: { sessionsEnded: number } }).data?.sessionsEnded ?? 0;
         return ended ? `PIN changed; ${ended} other ${ended === 1 ? "session" : "sessions"} ended` : "PIN changed";

@@ -1,13 +1,13 @@
 "use client";
 
 import { LogOut } from "lucide-react";
-import { PinForm } from "@/components/admin/pin-form";
+import { StepUpForm } from "@/components/admin/step-up-form";
 import { signOutOtherSessionsAction } from "@/lib/actions/sign-out-other-sessions";
 
 /** "Sign out of all other sessions", confirmed with the PIN; this session stays signed in. */
 export function SignOutOthersButton({ others }: { others: number }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <LogOut aria-hidden /> Sign out of all other sessions
@@ -25,7 +25,7 @@ export function SignOutOthersButton({ others }: { others: number }) {
       )}
       confirmLabel="Sign out others"
       destructive
-      run={(_, pin) => signOutOtherSessionsAction({ pin })}
+      run={(_, stepUp) => signOutOtherSessionsAction(stepUp)}
       success={(_, result) => {
         const ended = (result as { data?: { ended: number } }).data?.ended ?? 0;
         return ended === 1 ? "Signed out of 1 other session" : `Signed out of ${ended} other sessions`;

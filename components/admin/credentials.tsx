@@ -8,7 +8,7 @@ import { addApplicationAction } from "@/lib/actions/add-application";
 import { rotateClientSecretAction } from "@/lib/actions/rotate-client-secret";
 import { addApplicationSchema } from "@/lib/schemas/credentials";
 import { cn } from "@/lib/utils";
-import { PinForm } from "./pin-form";
+import { StepUpForm } from "./step-up-form";
 
 /**
  * Rotates an application's client secret with the PIN; the new one is shown once. For an application
@@ -16,7 +16,7 @@ import { PinForm } from "./pin-form";
  */
 export function RotateSecret({ applicationId, name, issued = true }: { applicationId: string; name: string; issued?: boolean }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         issued ? (
           <>
@@ -41,7 +41,7 @@ export function RotateSecret({ applicationId, name, issued = true }: { applicati
       }
       confirmLabel={issued ? "Rotate secret" : "Issue secret"}
       destructive={issued}
-      run={(_, pin) => rotateClientSecretAction({ applicationId, pin })}
+      run={(_, stepUp) => rotateClientSecretAction({ applicationId, ...stepUp })}
       success={() => (issued ? `Client secret of ${name} rotated` : `Client secret of ${name} issued`)}
       reveal={(result) => ({
         title: `New client secret for ${name}`,
@@ -54,7 +54,7 @@ export function RotateSecret({ applicationId, name, issued = true }: { applicati
 
 export function AddApplication() {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <Plus aria-hidden /> Add application
@@ -85,7 +85,7 @@ export function AddApplication() {
         </>
       )}
       confirmLabel="Create application"
-      run={(v, pin) => addApplicationAction({ ...v, pin })}
+      run={(v, stepUp) => addApplicationAction({ ...v, ...stepUp })}
       success={(v) => `${v.name} created`}
       reveal={(result) => {
         const data = (result as { data: { id: string; clientId: string; clientSecret: string } }).data;
@@ -132,7 +132,7 @@ export function ApplicationSwitcher({ applications, currentId }: { applications:
 /** A private holder without its one application (approved before approval gave one) makes it here. */
 export function CreateIndividualConnection() {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <Plus aria-hidden /> Create your connection
@@ -145,7 +145,7 @@ export function CreateIndividualConnection() {
       pinTitle="Create your Individual connection"
       pinDescription={() => <>It gets a client ID and a client secret; the secret is shown once, now.</>}
       confirmLabel="Create connection"
-      run={(_, pin) => addApplicationAction({ name: "Individual connection", pin })}
+      run={(_, stepUp) => addApplicationAction({ name: "Individual connection", ...stepUp })}
       success={() => "Individual connection created"}
       reveal={(result) => ({
         title: "Client secret for your Individual connection",

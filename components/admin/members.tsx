@@ -18,7 +18,7 @@ import { MEMBER_PERMISSIONS, MEMBER_PERMISSION_LABELS, type MemberPermission } f
 import { inviteMemberSchema, roleFieldsSchema } from "@/lib/schemas/members";
 import { focusHeading } from "@/components/ui/focus-return";
 import { useHydrated } from "@/lib/use-hydrated";
-import { PinForm } from "./pin-form";
+import { StepUpForm } from "./step-up-form";
 
 export interface RoleOption {
   id: string;
@@ -49,7 +49,7 @@ function RoleSelect({ id, roles, value, onChange, error }: { id: string; roles: 
 
 export function InviteMember({ roles }: { roles: RoleOption[] }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <UserPlus aria-hidden /> Invite member
@@ -83,7 +83,7 @@ export function InviteMember({ roles }: { roles: RoleOption[] }) {
         </>
       )}
       confirmLabel="Invite"
-      run={(v, pin) => inviteMemberAction({ ...v, pin })}
+      run={(v, stepUp) => inviteMemberAction({ ...v, ...stepUp })}
       success={(v) => `${v.email} invited`}
       reveal={(result) => {
         const data = (result as { data: { link: string; emailed: boolean } }).data;
@@ -127,7 +127,7 @@ export function MemberActions({
   if (!canManage) return <span className="text-xs text-zinc-600">{why ?? "You cannot change this member."}</span>;
   return (
     <div className="flex justify-end gap-1.5">
-      <PinForm
+      <StepUpForm
         trigger={
           <>
             <ArrowRightLeft aria-hidden /> Change role<span className="sr-only"> of {member.name}</span>
@@ -144,11 +144,11 @@ export function MemberActions({
           </>
         )}
         confirmLabel="Change role"
-        run={(v, pin) => changeMemberRoleAction({ userId: member.userId, roleId: v.roleId, pin })}
+        run={(v, stepUp) => changeMemberRoleAction({ userId: member.userId, roleId: v.roleId, ...stepUp })}
         success={(v) => `${member.name} is now ${roles.find((r) => r.id === v.roleId)?.name}`}
       />
       {isSuperadmin ? (
-        <PinForm
+        <StepUpForm
           trigger={
             <>
               <Crown aria-hidden /> Hand on<span className="sr-only"> the Superadmin role to {member.name}</span>
@@ -160,11 +160,11 @@ export function MemberActions({
           pinDescription={() => <>There is always exactly one Superadmin. {member.name} becomes it, and you become an Admin.</>}
           confirmLabel="Hand on"
           destructive
-          run={(_, pin) => handOnSuperadminAction({ userId: member.userId, pin })}
+          run={(_, stepUp) => handOnSuperadminAction({ userId: member.userId, ...stepUp })}
           success={() => `${member.name} is now the Superadmin`}
         />
       ) : null}
-      <PinForm
+      <StepUpForm
         trigger={
           <>
             <UserMinus aria-hidden /> Remove<span className="sr-only"> {member.name}</span>
@@ -177,7 +177,7 @@ export function MemberActions({
         pinDescription={() => <>They lose access to this organisation on their next click. Keys they created keep working.</>}
         confirmLabel="Remove"
         destructive
-        run={(_, pin) => removeMemberAction({ userId: member.userId, pin })}
+        run={(_, stepUp) => removeMemberAction({ userId: member.userId, ...stepUp })}
         success={() => `${member.name} removed`}
       />
     </div>
@@ -252,7 +252,7 @@ function RoleFields({ v, set, errors }: { v: RoleValues; set: (next: RoleValues)
 
 export function NewRole() {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <Plus aria-hidden /> New role
@@ -270,7 +270,7 @@ export function NewRole() {
         </>
       )}
       confirmLabel="Create role"
-      run={(v, pin) => createRoleAction({ ...v, pin })}
+      run={(v, stepUp) => createRoleAction({ ...v, ...stepUp })}
       success={(v) => `Role “${v.name}” created`}
     />
   );
@@ -279,7 +279,7 @@ export function NewRole() {
 export function EditRole({ role }: { role: { id: string; name: string; description: string | null; permissions: string[] } }) {
   return (
     <div className="flex justify-end gap-1.5">
-      <PinForm
+      <StepUpForm
         trigger={
           <>
             <Pencil aria-hidden /> Edit<span className="sr-only"> {role.name}</span>
@@ -292,10 +292,10 @@ export function EditRole({ role }: { role: { id: string; name: string; descripti
         pinTitle={`Save ${role.name}`}
         pinDescription={() => <>Everyone holding this role gets the new permissions on their next click.</>}
         confirmLabel="Save role"
-        run={(v, pin) => updateRoleAction({ ...v, roleId: role.id, pin })}
+        run={(v, stepUp) => updateRoleAction({ ...v, roleId: role.id, ...stepUp })}
         success={(v) => `Role “${v.name}” saved`}
       />
-      <PinForm
+      <StepUpForm
         trigger={
           <>
             <Trash2 aria-hidden /> Delete<span className="sr-only"> {role.name}</span>
@@ -308,7 +308,7 @@ export function EditRole({ role }: { role: { id: string; name: string; descripti
         pinDescription={() => <>Only a role nobody holds can be deleted. Pending invitations offering it are withdrawn.</>}
         confirmLabel="Delete role"
         destructive
-        run={(_, pin) => deleteRoleAction({ roleId: role.id, pin })}
+        run={(_, stepUp) => deleteRoleAction({ roleId: role.id, ...stepUp })}
         success={() => `Role “${role.name}” deleted`}
       />
     </div>

@@ -4,7 +4,7 @@ import { Ban, Boxes, CircleCheck } from "lucide-react";
 import { setOrganisationProductsAction } from "@/lib/actions/set-organisation-products";
 import { setOrganisationStatusAction } from "@/lib/actions/set-organisation-status";
 import { API_PRODUCTS, API_PRODUCT_LABELS, type ApiProduct } from "@/lib/permissions";
-import { PinForm } from "./pin-form";
+import { StepUpForm } from "./step-up-form";
 
 interface Org {
   id: string;
@@ -17,7 +17,7 @@ export function OrganisationActions({ org }: { org: Org }) {
   return (
     <div className="flex justify-end gap-1.5">
       {org.status !== "approved" ? (
-        <PinForm
+        <StepUpForm
           trigger={
             <>
               <CircleCheck aria-hidden /> {org.status === "pending" ? "Approve" : "Reinstate"}
@@ -34,12 +34,12 @@ export function OrganisationActions({ org }: { org: Org }) {
             </>
           )}
           confirmLabel={org.status === "pending" ? "Approve" : "Reinstate"}
-          run={(_, pin) => setOrganisationStatusAction({ orgId: org.id, status: "approved", pin })}
+          run={(_, stepUp) => setOrganisationStatusAction({ orgId: org.id, status: "approved", ...stepUp })}
           success={() => `${org.name} approved`}
         />
       ) : null}
       {org.status !== "suspended" ? (
-        <PinForm
+        <StepUpForm
           trigger={
             <>
               <Ban aria-hidden /> Suspend<span className="sr-only"> {org.name}</span>
@@ -52,11 +52,11 @@ export function OrganisationActions({ org }: { org: Org }) {
           pinDescription={() => <>Every key of {org.name} is refused from the next call, until you reinstate it.</>}
           confirmLabel="Suspend"
           destructive
-          run={(_, pin) => setOrganisationStatusAction({ orgId: org.id, status: "suspended", pin })}
+          run={(_, stepUp) => setOrganisationStatusAction({ orgId: org.id, status: "suspended", ...stepUp })}
           success={() => `${org.name} suspended`}
         />
       ) : null}
-      <PinForm
+      <StepUpForm
         trigger={
           <>
             <Boxes aria-hidden /> Products<span className="sr-only"> of {org.name}</span>
@@ -91,7 +91,7 @@ export function OrganisationActions({ org }: { org: Org }) {
         pinTitle={`Save the products of ${org.name}`}
         pinDescription={(v) => <>{v.products.length ? v.products.map((p) => API_PRODUCT_LABELS[p]).join(", ") : "No products"}.</>}
         confirmLabel="Save products"
-        run={(v, pin) => setOrganisationProductsAction({ orgId: org.id, products: v.products, pin })}
+        run={(v, stepUp) => setOrganisationProductsAction({ orgId: org.id, products: v.products, ...stepUp })}
         success={() => `Products of ${org.name} saved`}
       />
     </div>

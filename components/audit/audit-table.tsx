@@ -17,6 +17,8 @@ export interface AuditRow {
   targetLabel?: string | null;
   /** Where the target can be opened, when it still exists. */
   targetHref?: string | null;
+  /** The name of the passkey that confirmed the change, when one did. */
+  confirmedWithPasskey?: string | null;
 }
 
 const TARGET_TYPES: Record<string, string> = {
@@ -57,7 +59,10 @@ export function AuditTable({ events, label, showTarget = false }: { events: Audi
           <tr key={e.id}>
             <Td className="tabular whitespace-nowrap text-zinc-600">{formatDateTime(e.occurredAt)}</Td>
             <Td className="text-zinc-900">{e.actorLabel}</Td>
-            <Td>{auditActionLabel(e.action)}</Td>
+            <Td>
+              {auditActionLabel(e.action)}
+              {e.confirmedWithPasskey ? <span className="block text-xs break-words text-zinc-600">Confirmed with the passkey “{e.confirmedWithPasskey}”</span> : null}
+            </Td>
             {showTarget ? (
               <Td className="text-xs text-zinc-500">
                 {e.targetLabel ? (

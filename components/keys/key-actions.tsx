@@ -15,7 +15,7 @@ import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/secret-overla
 import { deleteKeyAction } from "@/lib/actions/delete-key";
 import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
 import { reportKeyLeakedAction } from "@/lib/actions/report-key-leaked";
-import { PinDialog, settlePinResult, type ActionOutcome } from "./pin-dialog";
+import { StepUpDialog, settlePinResult, type ActionOutcome } from "@/components/auth/step-up-dialog";
 import { RenewKeyDialog } from "./renew-key-dialog";
 import { SecretModal } from "./secret-modal";
 
@@ -118,7 +118,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           and the new key's one-time secret modal lives in this dialog, which must outlive that re-render. */}
       <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
 
-      <PinDialog
+      <StepUpDialog
         open={open === "regenerate"}
         onOpenChange={(o) => {
           setOpen(o ? "regenerate" : null);
@@ -157,8 +157,8 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           )
         }
         confirmLabel="Regenerate"
-        onSubmit={async (pin) => {
-          const result = await regenerateKeyAction({ keyId, overlap, pin });
+        onSubmit={async (stepUp) => {
+          const result = await regenerateKeyAction({ keyId, overlap, ...stepUp });
           return outcome(result, () => {
             setOpen(null);
             setOverlap("none");
@@ -208,7 +208,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           </form>
         </DialogContent>
       </Dialog>
-      <PinDialog
+      <StepUpDialog
         open={open === "report-leak"}
         onOpenChange={(o) => setOpen(o ? "report-leak" : null)}
         title={`Report “${alias}” as leaked`}
@@ -239,11 +239,11 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         }
         confirmLabel="Report as leaked"
         destructive
-        onSubmit={async (pin) => {
-          const result = await reportKeyLeakedAction({ keyId, where, pin });
+        onSubmit={async (stepUp) => {
+          const result = await reportKeyLeakedAction({ keyId, where, ...stepUp });
           const fieldError = result.ok ? undefined : result.fieldErrors?.where;
           setWhereError(fieldError ?? null);
-          if (fieldError) return { ok: false, error: "Check where it was found, then enter your PIN again." };
+          if (fieldError) return { ok: false, error: "Check where it was found, then confirm again." };
           return outcome(result, () => {
             setOpen(null);
             toast.success(`“${alias}” is frozen as leaked. Regenerate or delete it.`);
@@ -251,15 +251,15 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           });
         }}
       />
-      <PinDialog
+      <StepUpDialog
         open={open === "delete"}
         onOpenChange={(o) => setOpen(o ? "delete" : null)}
         title={`Delete “${alias}”`}
-        description="Confirm with your PIN. The key stops working the moment you do."
+        description="Confirm it is you. The key stops working the moment you do."
         confirmLabel="Delete key"
         destructive
-        onSubmit={async (pin) =>
-          outcome(await deleteKeyAction({ keyId, confirmAlias: typed, pin }), () => {
+        onSubmit={async (stepUp) =>
+          outcome(await deleteKeyAction({ keyId, confirmAlias: typed, ...stepUp }), () => {
             setOpen(null);
             toast.success(`“${alias}” deleted`);
             router.push("/keys");

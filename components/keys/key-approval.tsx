@@ -2,7 +2,7 @@
 
 import { Check, ShieldCheck, ShieldOff, X } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { PinForm } from "@/components/admin/pin-form";
+import { StepUpForm } from "@/components/admin/step-up-form";
 import { approveKeyAction } from "@/lib/actions/approve-key";
 import { rejectKeyAction } from "@/lib/actions/reject-key";
 import { setKeyApprovalAction } from "@/lib/actions/set-key-approval";
@@ -10,7 +10,7 @@ import { setKeyApprovalAction } from "@/lib/actions/set-key-approval";
 /** The Settings toggle: "Keys that can move money need a second person", on or off with the Superadmin's PIN. */
 export function KeyApprovalToggle({ required }: { required: boolean }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         required ? (
           <>
@@ -32,7 +32,7 @@ export function KeyApprovalToggle({ required }: { required: boolean }) {
           : "From now on, a new or regenerated key that can move money works only after another member who may approve keys approves it."
       }
       confirmLabel={required ? "Turn off" : "Turn on"}
-      run={(_, pin) => setKeyApprovalAction({ required: !required, pin })}
+      run={(_, stepUp) => setKeyApprovalAction({ required: !required, ...stepUp })}
       success={() => (required ? "Keys that can move money no longer need a second person" : "Keys that can move money now need a second person")}
     />
   );
@@ -41,7 +41,7 @@ export function KeyApprovalToggle({ required }: { required: boolean }) {
 /** "Approve" on a key waiting for a second member: the API accepts it from the next call. */
 export function ApproveKeyButton({ keyId, alias }: { keyId: string; alias: string }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <Check aria-hidden /> Approve<span className="sr-only"> “{alias}”</span>
@@ -53,7 +53,7 @@ export function ApproveKeyButton({ keyId, alias }: { keyId: string; alias: strin
       pinTitle={`Approve “${alias}”`}
       pinDescription={() => "The key can move money. Once you approve it, the API accepts it from its next call."}
       confirmLabel="Approve"
-      run={(_, pin) => approveKeyAction({ keyId, pin })}
+      run={(_, stepUp) => approveKeyAction({ keyId, ...stepUp })}
       success={() => `“${alias}” is approved and works now`}
     />
   );
@@ -63,7 +63,7 @@ export function ApproveKeyButton({ keyId, alias }: { keyId: string; alias: strin
 export function RejectKeyButton({ keyId, alias, then }: { keyId: string; alias: string; then?: string }) {
   const router = useRouter();
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <X aria-hidden /> Reject<span className="sr-only"> “{alias}”</span>
@@ -75,8 +75,8 @@ export function RejectKeyButton({ keyId, alias, then }: { keyId: string; alias: 
       pinDescription={() => "The key is deleted: its secret never works. Whoever made it can make a new one."}
       confirmLabel="Reject and delete"
       destructive
-      run={async (_, pin) => {
-        const result = await rejectKeyAction({ keyId, pin });
+      run={async (_, stepUp) => {
+        const result = await rejectKeyAction({ keyId, ...stepUp });
         if (result.ok && then) router.push(then);
         return result;
       }}

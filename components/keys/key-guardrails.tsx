@@ -2,7 +2,7 @@
 
 import { CircleStop, Pencil } from "lucide-react";
 import { z } from "zod";
-import { PinForm } from "@/components/admin/pin-form";
+import { StepUpForm } from "@/components/admin/step-up-form";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { endPreviousSecretAction } from "@/lib/actions/end-previous-secret";
@@ -18,7 +18,7 @@ const allowlistForm = z.object({ allowedIpsText: allowlistTextField });
 /** "Change" beside a key's allowlist: the list as text, checked as typed, then the PIN. */
 export function ChangeAllowlist({ keyId, alias, allowedIps }: { keyId: string; alias: string; allowedIps: string[] }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <Pencil aria-hidden /> Change<span className="sr-only"> where “{alias}” may be used from</span>
@@ -50,7 +50,7 @@ export function ChangeAllowlist({ keyId, alias, allowedIps }: { keyId: string; a
       pinTitle={`Change where “${alias}” may be used from`}
       pinDescription={(v) => <>{describeAllowlist(splitAllowlistText(v.allowedIpsText))}. Calls from anywhere else are refused from the next one on.</>}
       confirmLabel="Save"
-      run={(v, pin) => setKeyAllowlistAction({ keyId, allowedIps: splitAllowlistText(v.allowedIpsText), pin })}
+      run={(v, stepUp) => setKeyAllowlistAction({ keyId, allowedIps: splitAllowlistText(v.allowedIpsText), ...stepUp })}
       success={(v) =>
         splitAllowlistText(v.allowedIpsText).length ? `“${alias}” now works only from its listed addresses` : `“${alias}” now works from any address`
       }
@@ -61,7 +61,7 @@ export function ChangeAllowlist({ keyId, alias, allowedIps }: { keyId: string; a
 /** "Stop the old secret now": ends a regeneration's overlap early, with the PIN. */
 export function StopOldSecret({ keyId, alias, previousPrefix, until }: { keyId: string; alias: string; previousPrefix: string; until: string }) {
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <CircleStop aria-hidden /> Stop the old secret now
@@ -78,7 +78,7 @@ export function StopOldSecret({ keyId, alias, previousPrefix, until }: { keyId: 
       )}
       confirmLabel="Stop it"
       destructive
-      run={(_, pin) => endPreviousSecretAction({ keyId, pin })}
+      run={(_, stepUp) => endPreviousSecretAction({ keyId, ...stepUp })}
       success={() => `The old secret of “${alias}” no longer works`}
     />
   );
@@ -109,7 +109,7 @@ export function ChangeLimits({
 }) {
   const unit = currency ? ` (${currency})` : "";
   return (
-    <PinForm
+    <StepUpForm
       trigger={
         <>
           <Pencil aria-hidden /> Change<span className="sr-only"> the payment limits of “{alias}”</span>
@@ -152,7 +152,7 @@ export function ChangeLimits({
         <>{describeLimits({ maxPerPayment: limitOf(v.maxPerPaymentText), maxPerDay: limitOf(v.maxPerDayText) }, currency)}, from the next call on.</>
       )}
       confirmLabel="Save"
-      run={(v, pin) => setKeyLimitsAction({ keyId, maxPerPayment: limitOf(v.maxPerPaymentText), maxPerDay: limitOf(v.maxPerDayText), pin })}
+      run={(v, stepUp) => setKeyLimitsAction({ keyId, maxPerPayment: limitOf(v.maxPerPaymentText), maxPerDay: limitOf(v.maxPerDayText), ...stepUp })}
       success={() => `The payment limits of “${alias}” are saved`}
     />
   );

@@ -24,7 +24,7 @@ import { movesMoney } from "@/lib/key-grants";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
-import { isPinRefusal, PinDialog, type PinOutcome } from "./pin-dialog";
+import { isStepUpRefusal, type PinOutcome, type StepUp, StepUpDialog, stepUpRefusal } from "@/components/auth/step-up-dialog";
 import { SecretModal } from "./secret-modal";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
@@ -302,18 +302,18 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
     expiresOn,
   });
 
-  async function create(pin: string): Promise<PinOutcome> {
+  async function create(stepUp: StepUp): Promise<PinOutcome> {
     setFormError(null);
     const { allowedIpsText, maxPerPaymentText: _perPayment, maxPerDayText: _perDay, ...key } = getValues();
     const { splitAllowlistText } = await loadRules();
-    const result = await createKeyAction({ ...key, allowedIps: splitAllowlistText(allowedIpsText), ...limits, pin });
+    const result = await createKeyAction({ ...key, allowedIps: splitAllowlistText(allowedIpsText), ...limits, ...stepUp });
     if (result.ok) {
       setPinOpen(false);
       leaving.current = true;
       setCreated({ id: result.data.id, key: result.data.key, pendingApproval: result.data.pendingApproval });
       return { ok: true };
     }
-    if (isPinRefusal(result.code)) return { ok: false, error: result.error, code: result.code };
+    if (isStepUpRefusal(result.code)) return stepUpRefusal(result);
     setPinOpen(false);
     setFormError(result.error);
     const fields = Object.entries(result.fieldErrors ?? {});
@@ -350,7 +350,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
                   "An alias your team will recognise, and whether it works on live or test (sandbox) accounts.",
                   business ? "Pick companies, then the accounts of theirs the key may use." : "Pick the accounts the key may use.",
                   "Start from a preset and adjust. Permissions cannot be changed once the key exists.",
-                  "Check everything once more. You will confirm with your PIN, then see the key once.",
+                  "Check everything once more. You will confirm it is you, then see the key once.",
                 ][step]
               }
             </div>
@@ -700,10 +700,10 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
         </dl>
       </aside>
 
-      <PinDialog
+      <StepUpDialog
         open={pinOpen}
         onOpenChange={setPinOpen}
-        title="Confirm with your PIN"
+        title="Create the key"
         description={<>Create “{values.alias}”. The key is shown once, right after this.</>}
         confirmLabel="Create key"
         onSubmit={create}

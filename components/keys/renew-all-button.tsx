@@ -9,7 +9,7 @@ import { renewKeysAction } from "@/lib/actions/renew-keys";
 import { formatDate } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { useHydrated } from "@/lib/use-hydrated";
-import { PinDialog, settlePinResult } from "./pin-dialog";
+import { StepUpDialog, settlePinResult } from "@/components/auth/step-up-dialog";
 
 /**
  * The banner's "Renew all N": one PIN renews exactly the expiring and frozen keys the page showed
@@ -28,7 +28,7 @@ export function RenewAllButton({ keyIds, aliases, frozen }: { keyIds: string[]; 
       <Button size="sm" disabled={!hydrated} onClick={() => setOpen(true)}>
         <RotateCw aria-hidden /> {label}
       </Button>
-      <PinDialog
+      <StepUpDialog
         open={open}
         onOpenChange={setOpen}
         title={count === 1 ? "Renew 1 key" : `Renew ${count} keys`}
@@ -45,8 +45,8 @@ export function RenewAllButton({ keyIds, aliases, frozen }: { keyIds: string[]; 
           </>
         }
         confirmLabel={count === 1 ? "Renew key" : `Renew ${count} keys`}
-        onSubmit={async (pin) => {
-          const result = await renewKeysAction({ keyIds, pin });
+        onSubmit={async (stepUp) => {
+          const result = await renewKeysAction({ keyIds, ...stepUp });
           return settlePinResult(result, {
             success: () => {
               setOpen(false);

@@ -12,7 +12,7 @@ import { permissionLabels } from "@/lib/keys/permission-labels";
 import type { SecretOverlap } from "@/lib/schemas/secret-overlaps";
 import { cn } from "@/lib/utils";
 import { OverlapSelect } from "./overlap-select";
-import { PinDialog, settlePinResult } from "./pin-dialog";
+import { StepUpDialog, settlePinResult } from "@/components/auth/step-up-dialog";
 import { SecretModal } from "./secret-modal";
 
 type Description = Extract<Awaited<ReturnType<typeof describeNarrowerRenewalAction>>, { ok: true }>["data"];
@@ -71,7 +71,7 @@ export function RenewKeyDialog({
 
   return (
     <>
-      <PinDialog
+      <StepUpDialog
         open={open}
         onOpenChange={onOpenChange}
         title={narrower ? `Renew “${alias}” as a narrower key` : `Renew “${alias}”`}
@@ -145,13 +145,13 @@ export function RenewKeyDialog({
           ) : null
         }
         confirmLabel={narrower ? "Renew as a narrower key" : "Renew key"}
-        onSubmit={async (pin) => {
+        onSubmit={async (stepUp) => {
           const close = () => {
             onOpenChange(false);
             router.refresh();
           };
           if (narrower) {
-            const result = await renewKeyNarrowerAction({ keyId, overlap, pin });
+            const result = await renewKeyNarrowerAction({ keyId, overlap, ...stepUp });
             return settlePinResult(result, {
               success: () => {
                 onOpenChange(false);
@@ -160,7 +160,7 @@ export function RenewKeyDialog({
               close,
             });
           }
-          return settlePinResult(await renewKeyAction({ keyId, pin }), {
+          return settlePinResult(await renewKeyAction({ keyId, ...stepUp }), {
             success: () => {
               onOpenChange(false);
               toast.success(`“${alias}” renewed until ${newExpiry}`);

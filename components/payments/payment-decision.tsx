@@ -5,7 +5,7 @@ import { Check, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "@/components/ui/toaster";
-import { isPinRefusal, PinDialog } from "@/components/keys/pin-dialog";
+import { isStepUpRefusal, StepUpDialog, stepUpRefusal } from "@/components/auth/step-up-dialog";
 import { Button } from "@/components/ui/button";
 import { decidePaymentAction } from "@/lib/actions/decide-payment";
 
@@ -21,23 +21,23 @@ export function PaymentDecision({ paymentId, summary }: { paymentId: string; sum
       <Button size="sm" disabled={!hydrated} onClick={() => setDecision("approve")} aria-label={`Approve ${summary}`}>
         <Check aria-hidden /> Approve
       </Button>
-      <PinDialog
+      <StepUpDialog
         open={decision !== null}
         onOpenChange={(open) => !open && setDecision(null)}
         title={decision === "approve" ? "Approve and pay" : "Reject the payment"}
         description={decision === "approve" ? `${summary} will be paid now, from the account shown.` : `${summary} will not be paid.`}
         confirmLabel={decision === "approve" ? "Approve and pay" : "Reject"}
         destructive={decision === "reject"}
-        onSubmit={async (pin) => {
+        onSubmit={async (stepUp) => {
           if (!decision) return { ok: false, error: "Choose Approve or Reject first." };
-          const result = await decidePaymentAction({ paymentId, decision, pin });
+          const result = await decidePaymentAction({ paymentId, decision, ...stepUp });
           if (result.ok) {
             setDecision(null);
             toast.success(result.data.status === "executed" ? "Payment approved and executed" : "Payment rejected");
             router.refresh();
             return { ok: true };
           }
-          if (isPinRefusal(result.code)) return { ok: false, error: result.error, code: result.code };
+          if (isStepUpRefusal(result.code)) return stepUpRefusal(result);
           setDecision(null);
           toast.error(result.error);
           router.refresh();

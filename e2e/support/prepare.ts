@@ -26,7 +26,7 @@ import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
 import { runExpiryReminders } from "@/lib/jobs/expiry-reminders";
 import { hashSecret } from "@/lib/security/hashing";
-import { E2E_NEWCOMERS, E2E_PASSWORD, E2E_SESSION_PEOPLE, E2E_SESSION_PIN } from "./people";
+import { E2E_NEWCOMERS, E2E_PASSKEY_PERSON, E2E_PASSWORD, E2E_SESSION_PEOPLE, E2E_SESSION_PIN } from "./people";
 
 /** The operator the set-up test makes through the command line. */
 const E2E_OPERATOR = { email: "newops@bank.example", name: "Sizwe Khumalo" };
@@ -68,6 +68,25 @@ async function main() {
         .returning({ id: users.id });
       await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: developer!.id });
     }
+  }
+  const passkeyPerson = await handle.db.select({ id: users.id }).from(users).where(eq(users.email, E2E_PASSKEY_PERSON.email));
+  if (passkeyPerson.length === 0) {
+    const [acme] = await handle.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.name, ORG_NAMES.acme));
+    const [admin] = await handle.db
+      .select({ id: roles.id })
+      .from(roles)
+      .where(and(eq(roles.orgId, acme!.id), eq(roles.builtIn, "admin")));
+    const [user] = await handle.db
+      .insert(users)
+      .values({
+        email: E2E_PASSKEY_PERSON.email,
+        name: E2E_PASSKEY_PERSON.name,
+        passwordHash: await hashSecret(E2E_PASSWORD),
+        pinHash: await hashSecret(E2E_PASSKEY_PERSON.pin),
+        pinSetAt: new Date(),
+      })
+      .returning({ id: users.id });
+    await handle.db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, roleId: admin!.id });
   }
   if (seeded.seeded) await dueKeys(handle.db);
   // The reminders the server's timer would write a few seconds after start, written now so the

@@ -137,6 +137,13 @@ function targetHref(row: Joined & { targetId: string | null }): string | null {
   return null;
 }
 
+/** The passkey that confirmed the change, by the name its owner gave it; null for a PIN or no confirmation. */
+export function confirmingPasskey(metadata: unknown): string | null {
+  const confirmed = metadata && typeof metadata === "object" ? (metadata as { confirmedWith?: unknown }).confirmedWith : null;
+  const passkey = confirmed && typeof confirmed === "object" ? (confirmed as { passkey?: unknown }).passkey : null;
+  return typeof passkey === "string" ? passkey : null;
+}
+
 function present<T extends Joined>(rows: T[]) {
   return rows.map(({ metadata, keyAlias, keyPrefix, keyRevokedAt, applicationId, applicationName, actorKeyAlias, actorKeyPrefix, ...event }) => ({
     ...event,
@@ -144,6 +151,7 @@ function present<T extends Joined>(rows: T[]) {
     // A key that acted through the API is named as a key target is: "ERP sync · lk_live_4f9a…".
     actorLabel: actorKeyAlias && actorKeyPrefix ? `${actorKeyAlias} · ${actorKeyPrefix}…` : event.actorLabel,
     targetLabel: targetLabel({ targetType: event.targetType, targetId: event.targetId, metadata, keyAlias, keyPrefix, applicationName }),
+    confirmedWithPasskey: confirmingPasskey(metadata),
   }));
 }
 

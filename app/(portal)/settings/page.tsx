@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangePasswordButton } from "@/components/account/change-password-button";
 import { ChangePinButton } from "@/components/account/change-pin-button";
+import { AddPasskeyButton, PasskeyList, PasskeyRequirementToggle } from "@/components/account/passkeys";
 import { SignOutOthersButton } from "@/components/account/sign-out-others-button";
 import { KeyApprovalToggle } from "@/components/keys/key-approval";
 import { RelativeTime } from "@/components/keys/relative-time";
@@ -10,6 +11,7 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
+import { listOwnPasskeys, passkeyRequired } from "@/lib/auth/passkeys";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { describeUserAgent } from "@/lib/auth/user-agent";
 import { isSuperadmin } from "@/lib/members/rules";
@@ -23,7 +25,11 @@ export default async function SettingsPage() {
   const now = new Date();
   const sessions = (await query(listActiveSessions, actor.user.id, actor.sessionId)).map((s) => ({ ...s, device: describeUserAgent(s.userAgent) }));
   const others = sessions.filter((s) => !s.current).length;
-  const approvalRequired = await query(keyApprovalRequired, actor.org.id);
+  const [approvalRequired, passkeysRequired, passkeys] = await Promise.all([
+    query(keyApprovalRequired, actor.org.id),
+    query(passkeyRequired, actor.org.id),
+    query(listOwnPasskeys, actor),
+  ]);
   return (
     <>
       <PageHeader
@@ -67,6 +73,28 @@ export default async function SettingsPage() {
             )}
           </div>
         </Card>
+        <Card aria-labelledby="passkey-requirement-heading">
+          <h2 id="passkey-requirement-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
+            Money needs a passkey
+          </h2>
+          <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-3 px-5 py-4 text-sm">
+            <div className="min-w-0 flex-1 basis-64 space-y-1">
+              <p className="flex items-center gap-2 font-medium text-zinc-900" data-testid="passkey-requirement-state">
+                {passkeysRequired ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
+                {passkeysRequired ? "A passkey confirms everything that moves money." : "A PIN or a passkey confirms everything that moves money."}
+              </p>
+              <p className="text-zinc-600">
+                When on, approving a payment and creating, regenerating or approving a key that can make transfers or payments need a passkey: a PIN can be
+                watched or phished, a passkey cannot. Members without a passkey add one below, under Passkeys.
+              </p>
+            </div>
+            {isSuperadmin(actor) ? (
+              <PasskeyRequirementToggle required={passkeysRequired} />
+            ) : (
+              <p className="basis-64 text-zinc-600">Only the Superadmin can change this setting; your role is {actor.role?.name}.</p>
+            )}
+          </div>
+        </Card>
         <Card aria-labelledby="sign-in-heading">
           <h2 id="sign-in-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
             Your sign-in
@@ -93,6 +121,26 @@ export default async function SettingsPage() {
               <ChangePasswordButton />
             </dd>
           </dl>
+        </Card>
+        <Card aria-labelledby="passkeys">
+          <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-5 py-3">
+            <div className="min-w-0 flex-1 basis-64">
+              <h2 id="passkeys" className="scroll-mt-4 text-sm font-semibold text-zinc-900">
+                Passkeys
+              </h2>
+              <p className="text-sm text-zinc-500">
+                Confirm sensitive actions with your fingerprint, face, screen lock or a security key instead of your PIN. Each confirmation is good for that one
+                action only.
+              </p>
+            </div>
+            <AddPasskeyButton count={passkeys.length} />
+          </div>
+          {passkeysRequired && !passkeys.length ? (
+            <p role="status" className="border-b border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900">
+              {actor.org.name} requires a passkey for actions that move money. Add one to approve payments or create keys that can move money.
+            </p>
+          ) : null}
+          <PasskeyList passkeys={passkeys} now={now} />
         </Card>
         <Card aria-labelledby="sessions">
           <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-5 py-3">

@@ -6,7 +6,7 @@ import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/form-alert";
-import { PinDialog, settlePinResult, type ActionOutcome } from "@/components/keys/pin-dialog";
+import { type ActionOutcome, type StepUp, StepUpDialog, settlePinResult } from "@/components/auth/step-up-dialog";
 import { SecretModal } from "@/components/keys/secret-modal";
 import { fieldErrorsOf } from "@/lib/actions/result";
 import { useHydrated } from "@/lib/use-hydrated";
@@ -24,11 +24,11 @@ export interface Reveal {
 }
 
 /**
- * One administrative step confirmed with the PIN: a button, an optional form, the PIN dialog, and
+ * One administrative step confirmed with a passkey or the PIN: a button, an optional form, the PIN dialog, and
  * on success a toast and a refreshed page — or, for a new secret, the one-time secret modal first.
  * A refusal naming fields takes the person back to the form with the messages beside the fields.
  */
-export function PinForm<V>({
+export function StepUpForm<V>({
   trigger,
   triggerVariant = "secondary",
   triggerSize = "sm",
@@ -66,14 +66,14 @@ export function PinForm<V>({
   pinDescription: (values: V) => ReactNode;
   confirmLabel: string;
   destructive?: boolean;
-  run: (values: V, pin: string) => Promise<Result>;
+  run: (values: V, stepUp: StepUp) => Promise<Result>;
   success: (values: V, result: Result) => string;
   reveal?: (result: Result) => Reveal;
 }) {
   const router = useRouter();
   const hydrated = useHydrated();
   const reasonId = useId();
-  const [step, setStep] = useState<null | "form" | "pin">(null);
+  const [step, setStep] = useState<null | "form" | "confirm">(null);
   const [values, setValues] = useState<V>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -84,14 +84,14 @@ export function PinForm<V>({
     setValues(initial);
     setErrors({});
     setFormError(null);
-    setStep(fields ? "form" : "pin");
+    setStep(fields ? "form" : "confirm");
     // A lazily loaded schema starts loading as its form opens.
     if (fields) void schemaOf(schema);
   }
 
-  async function confirm(pin: string) {
-    const result = await run(values, pin);
-    if (!result.ok && result.fieldErrors && Object.keys(result.fieldErrors).some((f) => f !== "pin") && fields) {
+  async function confirm(stepUp: StepUp) {
+    const result = await run(values, stepUp);
+    if (!result.ok && result.fieldErrors && Object.keys(result.fieldErrors).some((f) => f !== "pin" && f !== "passkey") && fields) {
       setErrors(result.fieldErrors);
       setFormError(result.error ?? null);
       setStep("form");
@@ -148,7 +148,7 @@ export function PinForm<V>({
                   return;
                 }
                 setErrors({});
-                setStep("pin");
+                setStep("confirm");
               }}
             >
               <FormAlert message={formError} />
@@ -163,9 +163,9 @@ export function PinForm<V>({
           </DialogContent>
         </Dialog>
       ) : null}
-      <PinDialog
-        open={step === "pin"}
-        onOpenChange={(o) => setStep(o ? "pin" : null)}
+      <StepUpDialog
+        open={step === "confirm"}
+        onOpenChange={(o) => setStep(o ? "confirm" : null)}
         title={pinTitle}
         description={pinDescription(values)}
         confirmLabel={confirmLabel}
