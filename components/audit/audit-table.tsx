@@ -61,7 +61,9 @@ export function AuditTable({ events, label, showTarget = false }: { events: Audi
             <Td className="text-zinc-900">{e.actorLabel}</Td>
             <Td>
               {auditActionLabel(e.action)}
-              {e.confirmedWithPasskey ? <span className="block text-xs break-words text-zinc-600">Confirmed with the passkey “{e.confirmedWithPasskey}”</span> : null}
+              {e.confirmedWithPasskey ? (
+                <span className="block text-xs break-words text-zinc-600">Confirmed with the passkey “{e.confirmedWithPasskey}”</span>
+              ) : null}
             </Td>
             {showTarget ? (
               <Td className="text-xs text-zinc-500">

@@ -132,7 +132,7 @@ export function StepUpDialog({
     if (!outcome.ok) refused(outcome, "pin");
   }
 
-  async function usePasskey() {
+  async function confirmWithPasskey() {
     if (pending) return;
     setPending(true);
     setError(null);
@@ -192,7 +192,7 @@ export function StepUpDialog({
               variant={destructive ? "destructive" : "primary"}
               disabled={pending}
               aria-describedby={error ? "step-up-error" : undefined}
-              onClick={() => void usePasskey()}
+              onClick={() => void confirmWithPasskey()}
             >
               {pending ? <Loader2 className="animate-spin" aria-hidden /> : <Fingerprint aria-hidden />}
               {pending ? "Waiting for your passkey…" : "Use passkey"}

@@ -1,7 +1,6 @@
 "use client";
 
 import { CircleStop, Pencil } from "lucide-react";
-import { z } from "zod";
 import { StepUpForm } from "@/components/admin/step-up-form";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
@@ -9,11 +8,8 @@ import { endPreviousSecretAction } from "@/lib/actions/end-previous-secret";
 import { setKeyAllowlistAction } from "@/lib/actions/set-key-allowlist";
 import { setKeyLimitsAction } from "@/lib/actions/set-key-limits";
 import { formatDateTime } from "@/lib/format";
-import { describeAllowlist, splitAllowlistText } from "@/lib/schemas/ip-allowlist";
-import { describeLimits, limitTextField, parseMajorUnits } from "@/lib/schemas/key-limits";
-import { allowlistTextField } from "@/lib/schemas/keys";
-
-const allowlistForm = z.object({ allowedIpsText: allowlistTextField });
+import { describeAllowlist, splitAllowlistText } from "@/lib/schemas/allowlist-text";
+import { describeLimits, parseMajorUnits } from "@/lib/schemas/limit-text";
 
 /** "Change" beside a key's allowlist: the list as text, checked as typed, then the PIN. */
 export function ChangeAllowlist({ keyId, alias, allowedIps }: { keyId: string; alias: string; allowedIps: string[] }) {
@@ -28,7 +24,7 @@ export function ChangeAllowlist({ keyId, alias, allowedIps }: { keyId: string; a
       title="Where the key may be used from"
       description="One IPv4 or IPv6 address or CIDR range per line, up to 20. Leave it empty to allow any address. The change applies to the key's next call."
       initial={{ allowedIpsText: allowedIps.join("\n") }}
-      schema={allowlistForm}
+      schema={() => import("./key-guardrails-rules").then((m) => m.allowlistForm)}
       fields={(v, set, errors) => {
         const error = errors.allowedIpsText ?? errors.allowedIps;
         return (
@@ -84,7 +80,6 @@ export function StopOldSecret({ keyId, alias, previousPrefix, until }: { keyId: 
   );
 }
 
-const limitsForm = z.object({ maxPerPaymentText: limitTextField, maxPerDayText: limitTextField });
 const majorUnits = (minor: string | null) => (minor === null ? "" : (Number(minor) / 100).toFixed(2));
 const limitOf = (text: string) => {
   const parsed = parseMajorUnits(text);
@@ -119,7 +114,7 @@ export function ChangeLimits({
       title="Payment limits"
       description={`In major units${currency ? ` of ${currency}` : " of each account's currency"}. Leave a field empty for no limit. What the key moved today still counts.`}
       initial={{ maxPerPaymentText: majorUnits(maxPerPayment), maxPerDayText: majorUnits(maxPerDay) }}
-      schema={limitsForm}
+      schema={() => import("./key-guardrails-rules").then((m) => m.limitsForm)}
       fields={(v, set, errors) => (
         <>
           {(

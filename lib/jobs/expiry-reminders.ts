@@ -2,10 +2,10 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/lib/db";
 import { notifications } from "@/lib/db/schema";
-import { env } from "@/lib/env";
 import { formatDateTime } from "@/lib/format";
 import { daysLeft } from "@/lib/key-status";
 import { queueEmail } from "@/lib/mail/outbox";
+import { portalOrigin } from "@/lib/mail/portal-origin";
 
 export type ReminderThreshold = "14d" | "3d" | "frozen";
 
@@ -89,8 +89,4 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
     if (inserted) created += 1;
   }
   return { created };
-}
-
-function portalOrigin(): string {
-  return (env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 }

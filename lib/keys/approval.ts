@@ -4,10 +4,10 @@ import { actorFields, recordAuditEvent, type RequestInfo } from "@/lib/audit/rec
 import type { Actor, MemberActor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { apiKeys, auditEvents, memberships, notifications, organisations, roles, users } from "@/lib/db/schema";
-import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { movesMoney } from "@/lib/key-grants";
 import { queueEmail } from "@/lib/mail/outbox";
+import { portalOrigin } from "@/lib/mail/portal-origin";
 
 /** How long a key may wait for its second member before the jobs timer deletes it. */
 export const APPROVAL_WAIT_DAYS = 7;
@@ -151,8 +151,4 @@ export async function refuseSelfApproval(db: Executor, actor: Actor, request: Re
     metadata: { reason: "self_approval" },
   });
   throw new DomainError("self_approval", SELF_APPROVAL_MESSAGE);
-}
-
-function portalOrigin(): string {
-  return (env.AUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
 }
