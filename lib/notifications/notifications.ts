@@ -11,28 +11,24 @@ import { z } from "zod";
 export async function listNotifications(db: Executor, actor: Actor, limit = 15) {
   const { org, user } = authorize(actor, { organisation: true });
   const mine = and(eq(notifications.userId, user.id), eq(notifications.orgId, org.id));
-  const [items, [unread]] = await Promise.all([
-    db
-      .select({
-        id: notifications.id,
-        kind: notifications.kind,
-        title: notifications.title,
-        body: notifications.body,
-        subjectType: notifications.subjectType,
-        subjectId: notifications.subjectId,
-        createdAt: notifications.createdAt,
-        readAt: notifications.readAt,
-      })
-      .from(notifications)
-      .where(mine)
-      .orderBy(desc(notifications.createdAt))
-      .limit(limit),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(notifications)
-      .where(and(mine, isNull(notifications.readAt))),
-  ]);
-  return { items, unread: unread?.n ?? 0 };
+  // One statement: the newest items, each carrying the unread count (no items means none unread).
+  const rows = await db
+    .select({
+      id: notifications.id,
+      kind: notifications.kind,
+      title: notifications.title,
+      body: notifications.body,
+      subjectType: notifications.subjectType,
+      subjectId: notifications.subjectId,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+      unread: sql<number>`(select count(*)::int from ${notifications} where ${and(mine, isNull(notifications.readAt))})`,
+    })
+    .from(notifications)
+    .where(mine)
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit);
+  return { items: rows.map(({ unread: _, ...item }) => item), unread: rows[0]?.unread ?? 0 };
 }
 
 const markReadSchema = z.strictObject({
