@@ -66,11 +66,11 @@ export function challengeOf(clientDataJSON: string): string | null {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-function isCode(value: unknown, max: number): value is string {
+export function isCode(value: unknown, max: number): value is string {
   return typeof value === "string" && value.length <= max && BASE64URL.test(value);
 }
 
