@@ -66,10 +66,10 @@ async function failureCount(userId: string) {
 }
 
 /** A passkey refusal: `passkey_invalid` naming the passkey field, audited with `reason`, the key tables as they were. */
-async function expectRefused(attempt: Promise<unknown>, actor: Actor, reason: string) {
+async function expectRefused(attempt: () => Promise<unknown>, actor: Actor, reason: string) {
   const before = await keyTablesSnapshot();
   const failures = await failureCount(actor.user.id);
-  const error = await refusal(attempt);
+  const error = await refusal(attempt());
   expect([error.code, error.fieldErrors]).toEqual(["passkey_invalid", { passkey: "Confirm again with your passkey" }]);
   expect(await keyTablesSnapshot()).toBe(before);
   expect(await failureCount(actor.user.id)).toBe(failures + 1);
@@ -93,12 +93,12 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
     const captured = await passkeyFor(naledi, nalediKey, "key.renew", keyA.id);
 
     // Another target.
-    await expectRefused(renewKey(db(), naledi, { keyId: keyB.id, passkey: captured }, context), naledi, "wrong_target");
+    await expectRefused(() => renewKey(db(), naledi, { keyId: keyB.id, passkey: captured }, context), naledi, "wrong_target");
     expect((await lastPasskeyFailure(naledi.user.id))!.metadata).toEqual({ reason: "wrong_target", forAction: "key.renew", forTarget: keyB.id });
     // Another action on the same key.
-    await expectRefused(deleteKey(db(), naledi, { keyId: keyA.id, confirmAlias: keyA.alias, passkey: captured }, context), naledi, "wrong_action");
+    await expectRefused(() => deleteKey(db(), naledi, { keyId: keyA.id, confirmAlias: keyA.alias, passkey: captured }, context), naledi, "wrong_action");
     // Another member, who may renew keys and has a passkey of their own.
-    await expectRefused(renewKey(db(), pieter, { keyId: keyA.id, passkey: captured }, context), pieter, "wrong_member");
+    await expectRefused(() => renewKey(db(), pieter, { keyId: keyA.id, passkey: captured }, context), pieter, "wrong_member");
 
     // What it was issued for: renewed, and the renewal's own audit row names the passkey.
     const expiresBefore = (await keyRow(keyA.id)).expiresAt;
@@ -111,7 +111,7 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
     expect(renewed!.metadata).toMatchObject({ confirmedWith: "passkey", passkey: "Naledi's laptop", passkeyId: nalediPasskeyId });
 
     // A second time.
-    await expectRefused(renewKey(db(), naledi, { keyId: keyA.id, passkey: captured }, context), naledi, "used");
+    await expectRefused(() => renewKey(db(), naledi, { keyId: keyA.id, passkey: captured }, context), naledi, "used");
 
     // After 2 minutes.
     const late = await passkeyFor(naledi, nalediKey, "key.renew", keyA.id);
@@ -119,7 +119,7 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
       .update(webauthnChallenges)
       .set({ expiresAt: sql`now() - interval '1 second'` })
       .where(eq(webauthnChallenges.challenge, JSON.parse(Buffer.from(late.response.clientDataJSON, "base64url").toString()).challenge));
-    await expectRefused(renewKey(db(), naledi, { keyId: keyA.id, passkey: late }, context), naledi, "expired");
+    await expectRefused(() => renewKey(db(), naledi, { keyId: keyA.id, passkey: late }, context), naledi, "expired");
   });
 
   it("a challenge is issued for 2 minutes exactly, and each refusal leaves the PIN's count alone", async () => {
@@ -129,7 +129,7 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
     const [row] = await db().select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, challenge));
     expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(120_000);
     expect(await pinState(naledi.user.id)).toEqual({ failures: 0, lockedUntil: null });
-    await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey: assertion }, context), naledi, "wrong_action");
+    await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: assertion }, context), naledi, "wrong_action");
     expect(await pinState(naledi.user.id)).toEqual({ failures: 0, lockedUntil: null });
     await deleteKey(db(), naledi, { keyId: key.id, confirmAlias: key.alias, passkey: assertion }, context);
     expect((await keyRow(key.id)).revokedAt).not.toBeNull();
@@ -146,7 +146,7 @@ describe("the authenticator and the assertion are checked", () => {
 
     for (const counter of [50, 49, 0]) {
       await expectRefused(
-        renewKey(db(), naledi, { keyId: key.id, passkey: await passkeyFor(naledi, nalediKey, "key.renew", key.id, { counter }) }, context),
+        async () => renewKey(db(), naledi, { keyId: key.id, passkey: await passkeyFor(naledi, nalediKey, "key.renew", key.id, { counter }) }, context),
         naledi,
         "counter",
       );
@@ -165,17 +165,25 @@ describe("the authenticator and the assertion are checked", () => {
   it("refuses an unverified person, another origin, another relying party, a bad signature and another member's credential", async () => {
     const key = await makeKey(NALEDI);
     const fresh = (opts = {}) => passkeyFor(naledi, nalediKey, "key.renew", key.id, opts);
-    await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ userVerified: false }) }, context), naledi, "user_verification");
-    await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ origin: "https://evil.example" }) }, context), naledi, "origin");
-    await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ rpId: "evil.example" }) }, context), naledi, "rp_id");
+    await expectRefused(
+      async () => renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ userVerified: false }) }, context),
+      naledi,
+      "user_verification",
+    );
+    await expectRefused(
+      async () => renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ origin: "https://evil.example" }) }, context),
+      naledi,
+      "origin",
+    );
+    await expectRefused(async () => renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ rpId: "evil.example" }) }, context), naledi, "rp_id");
     const good = await fresh();
     const forged = { ...good, response: { ...good.response, signature: Buffer.from("not a signature").toString("base64url") } };
-    await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey: forged }, context), naledi, "signature");
+    await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: forged }, context), naledi, "signature");
     // Pieter's authenticator answering Naledi's challenge: his credential is not hers.
     const { options } = await import("@/lib/passkeys/start-passkey-step-up").then((m) =>
       m.startPasskeyStepUp(db(), naledi, { action: "key.renew", targetId: key.id }, context),
     );
-    await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey: pieterKey.assert(options) }, context), naledi, "unknown_credential");
+    await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: pieterKey.assert(options) }, context), naledi, "unknown_credential");
   });
 
   it("refuses malformed assertions before reading anything, naming the passkey field; the challenge survives them", async () => {
@@ -201,7 +209,7 @@ describe("the authenticator and the assertion are checked", () => {
       { ...good, clientExtensionResults: { big: "x".repeat(2000) } },
       { ...good, authenticatorAttachment: "usb" },
     ];
-    for (const passkey of hostile) await expectRefused(renewKey(db(), naledi, { keyId: key.id, passkey }, context), naledi, "malformed");
+    for (const passkey of hostile) await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey }, context), naledi, "malformed");
     // A PIN given alongside a passkey is not read; a wrong one does not count.
     await renewKey(db(), naledi, { keyId: key.id, passkey: good, pin: "000000" }, context);
     expect(await pinState(naledi.user.id)).toEqual({ failures: 0, lockedUntil: null });
@@ -226,7 +234,7 @@ describe("the PIN lock and the passkey are independent", () => {
 
     // A passkey failure is audited as one, and leaves the PIN's count where it was.
     const elsewhere = await passkeyFor(pieter, pieterKey, "key.delete", key.id);
-    await expectRefused(renewKey(db(), pieter, { keyId: key.id, passkey: elsewhere }, context), pieter, "wrong_action");
+    await expectRefused(() => renewKey(db(), pieter, { keyId: key.id, passkey: elsewhere }, context), pieter, "wrong_action");
     expect(await pinState(pieter.user.id)).toMatchObject({ failures: 1, lockedUntil: null });
 
     // Locked PIN: the PIN is refused, the passkey still confirms, and the lock stays as it was.
