@@ -32,6 +32,9 @@ export const DOMAIN_ERROR_CODES = [
   "self_approval",
   "key_leaked",
   "key_already_leaked",
+  "passkey_invalid",
+  "passkey_required",
+  "no_passkey",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

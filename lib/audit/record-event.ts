@@ -16,6 +16,14 @@ export interface AuditEventInput {
   requestId: string;
   /** Never a secret, a hash or a PIN. */
   metadata?: Record<string, string | number | boolean | null>;
+  /** The passkey that confirmed the change (from the request, see `actorFields`): named in the row's metadata. */
+  confirmedWith?: PasskeyConfirmation;
+}
+
+/** The passkey a member confirmed a command with, instead of the PIN. */
+export interface PasskeyConfirmation {
+  passkeyId: string;
+  name: string;
 }
 
 /**
@@ -35,7 +43,9 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
     targetId: event.targetId ?? null,
     outcome: event.outcome,
     requestId: event.requestId,
-    metadata: event.metadata ?? {},
+    metadata: event.confirmedWith
+      ? { ...event.metadata, confirmedWith: "passkey", passkey: event.confirmedWith.name, passkeyId: event.confirmedWith.passkeyId }
+      : (event.metadata ?? {}),
   });
 }
 
@@ -43,6 +53,8 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
 export interface RequestInfo {
   ip: string | null;
   requestId: string;
+  /** Set by a command confirmed with a passkey, for its change alone: every audit row the change writes names the passkey. */
+  confirmedWith?: PasskeyConfirmation;
 }
 
 /** The fields of an audit event that say who acted, from where, in which request. */
@@ -53,5 +65,6 @@ export function actorFields(actor: Actor, context: RequestInfo) {
     actorLabel: actor.user.email,
     ip: context.ip,
     requestId: context.requestId,
+    confirmedWith: context.confirmedWith,
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
-import { memberships, organisations, roles, sessions, users } from "@/lib/db/schema";
+import { memberships, organisations, passkeys, roles, sessions, users } from "@/lib/db/schema";
 import { isMemberPermission, type ApiProduct, type MemberPermission } from "@/lib/permissions";
 
 export interface ActorOrganisation {
@@ -22,7 +22,8 @@ export interface ActorMembership {
 /** Who is acting, in which organisation, with which permissions — read fresh from the database. */
 export interface Actor {
   sessionId: string;
-  user: { id: string; name: string; email: string; isOperator: boolean; hasPin: boolean };
+  /** `hasPasskey`: whether a passkey can confirm in place of the PIN ("Use passkey" is offered first). */
+  user: { id: string; name: string; email: string; isOperator: boolean; hasPin: boolean; hasPasskey: boolean };
   org: ActorOrganisation | null;
   role: { id: string; name: string; builtIn: string | null } | null;
   permissions: ReadonlySet<MemberPermission>;
@@ -40,6 +41,7 @@ export async function loadActor(db: Executor, sessionId: string): Promise<Actor 
       email: users.email,
       isOperator: users.isOperator,
       pinHash: users.pinHash,
+      hasPasskey: sql<boolean>`exists (select 1 from ${passkeys} where ${passkeys.userId} = ${users.id})`.mapWith(Boolean),
       activeOrgId: sessions.activeOrgId,
     })
     .from(sessions)
@@ -70,7 +72,7 @@ export async function loadActor(db: Executor, sessionId: string): Promise<Actor 
   const active = rows.find((m) => m.orgId === row.activeOrgId) ?? rows[0] ?? null;
   return {
     sessionId,
-    user: { id: row.userId, name: row.name, email: row.email, isOperator: row.isOperator, hasPin: row.pinHash !== null },
+    user: { id: row.userId, name: row.name, email: row.email, isOperator: row.isOperator, hasPin: row.pinHash !== null, hasPasskey: row.hasPasskey },
     org: active ? { id: active.orgId, name: active.orgName, kind: active.orgKind, status: active.orgStatus, products: active.products } : null,
     role: active ? { id: active.roleId, name: active.roleName, builtIn: active.builtIn } : null,
     permissions: new Set(active ? active.permissions.filter(isMemberPermission) : []),

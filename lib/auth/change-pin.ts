@@ -19,6 +19,8 @@ export const changePin = defineCommand({
   requires: { self: "the caller's own PIN" },
   schema: changePinSchema,
   pin: true,
+  // The new PIN is compared with the current one: only the PIN itself can confirm this.
+  pinOnly: true,
   run: async ({ db, actor, input: { newPin }, request, confirmedPin }): Promise<{ sessionsEnded: number }> => {
     // Only once the current PIN is proven does "the same as your current one" mean anything.
     if (newPin === confirmedPin) {

@@ -1,12 +1,15 @@
 import "server-only";
 import type { z } from "zod";
-import type { RequestInfo } from "@/lib/audit/record-event";
+import { actorFields, type RequestInfo, recordAuditEvent } from "@/lib/audit/record-event";
 import type { Database } from "@/lib/db";
-import { type DomainErrorCode, parseOrThrow } from "@/lib/errors";
+import { DomainError, type DomainErrorCode, parseOrThrow } from "@/lib/errors";
 import { assertMayGrant, assertMayManage, assertSuperadmin, loadMember, loadRole, type MemberTarget, type RoleRow } from "@/lib/members/rules";
+import { passkeyRequired } from "@/lib/organisations/passkey-required";
 import type { MemberPermission } from "@/lib/permissions";
+import type { PasskeyAssertion } from "@/lib/schemas/step-up";
 import type { Actor, MemberActor } from "./actor";
 import { authorizeAudited } from "./authorize-audited";
+import { verifyActionPasskey } from "./passkey";
 import { verifyActionPin } from "./pin";
 
 export type { MemberActor };
@@ -53,11 +56,25 @@ export interface CommandSpec<S extends z.ZodType, Req extends CommandRequirement
   schema: S;
   /** Lists whose items' faults are named by the list itself (`keyIds`, not `keyIds.3`). */
   lists?: readonly string[];
-  /** Confirmed with the actor's PIN (the input's `pin`), after `load` and before `run`. */
+  /**
+   * Confirmed after `load` and before `run` with the actor's PIN (the input's `pin`) or, instead, a
+   * passkey (the input's `passkey`: an assertion for a challenge issued for this action on this target).
+   */
   pin?: boolean;
+  /** Only the PIN itself confirms this (a passkey is refused): for a command that needs the PIN's value. */
+  pinOnly?: boolean;
+  /**
+   * Whether this change moves money or makes a key that can: when it does and the organisation
+   * requires a passkey for that, the PIN alone is refused (before it is checked).
+   */
+  movesMoney?: (input: Input<S>, loaded: NoInfer<L>) => boolean;
   /** Reads what the change needs and refuses what cannot be done — before the PIN is asked for. */
   load?: (context: CommandContext<Input<S>, Req, Q>) => Promise<L>;
-  /** The change itself, with its audit row, in one transaction; `confirmedPin` is the PIN just verified, when `pin` is set. */
+  /**
+   * The change itself, with its audit row, in one transaction. `confirmedPin` is the PIN just
+   * verified, when the PIN confirmed it; when a passkey did, `request.confirmedWith` names it, and
+   * every audit row written with `actorFields(actor, request)` records it.
+   */
   run: (context: CommandContext<Input<S>, Req, Q> & { confirmedPin?: string }, loaded: L) => Promise<R>;
 }
 
@@ -65,6 +82,8 @@ export interface CommandDefinition {
   action: string | ((input: never) => string);
   requires: CommandRequirement<never>;
   pin: boolean;
+  /** Whether the organisation's passkey requirement for money applies to it. */
+  movesMoney: boolean;
 }
 
 /** A declared command: callable as `command(db, actor, input, request)`; its declaration is readable by tests. */
@@ -73,6 +92,9 @@ export type Command<In, R, Q extends RequestInfo = CommandRequest> = ((db: Datab
   /** The input the command accepts, for typing its server action; never read at run time. */
   readonly __input?: In;
 };
+
+/** A PIN-confirmed command's input may carry a passkey assertion instead of the PIN. */
+type StepUpInput<S extends z.ZodType> = "pin" extends keyof z.input<S> ? { passkey?: PasskeyAssertion } : unknown;
 
 export type CommandInput<C> = C extends Command<infer In, unknown, never> ? In : never;
 
@@ -83,9 +105,16 @@ export type CommandInput<C> = C extends Command<infer In, unknown, never> ? In :
  */
 export function defineCommand<S extends z.ZodType, Req extends CommandRequirement<Input<S>>, L = undefined, R = void, Q extends RequestInfo = CommandRequest>(
   spec: CommandSpec<S, Req, Q, L, R>,
-): Command<z.input<S>, R, Q> {
+): Command<z.input<S> & StepUpInput<S>, R, Q> {
   const command = async (db: Database, actor: Actor, rawInput: unknown, request: Q): Promise<R> => {
-    const parsed = parseOrThrow(spec.schema.safeParse(rawInput), { lists: spec.lists }) as { pin?: unknown };
+    // A passkey, when given, confirms instead of the PIN: both leave the input before the schema reads it.
+    const { raw, passkey } = spec.pin ? takePasskey(rawInput) : { raw: rawInput, passkey: undefined };
+    if (passkey !== undefined && spec.pinOnly) {
+      throw new DomainError("passkey_invalid", "This needs your current PIN: a passkey cannot confirm it.", { pin: "Enter your current PIN" });
+    }
+    const result = spec.schema.safeParse(raw);
+    const pinMissing = spec.pin && passkey === undefined && (raw as { pin?: unknown } | null)?.pin === undefined;
+    const parsed = parseOrThrow(pinMissing ? withPinMissing(result) : result, { lists: spec.lists }) as { pin?: unknown };
     // A PIN-confirmed command's `pin` is the confirmation, never part of the change itself.
     const { pin, ...rest } = parsed;
     const input = (spec.pin ? rest : parsed) as Input<S>;
@@ -114,8 +143,37 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
     const context = { db, actor, input, request, ...subjects } as CommandContext<Input<S>, Req, Q>;
     const loaded = spec.load ? await spec.load(context) : (undefined as L);
     if (!spec.pin) return spec.run(context, loaded);
+    if (passkey === undefined && actor.org && spec.movesMoney?.(input, loaded) && (await passkeyRequired(db, actor.org.id))) {
+      await recordAuditEvent(db, { ...actorFields(actor, request), ...attempted, outcome: "denied", metadata: { reason: "passkey_required" } });
+      throw new DomainError("passkey_required", PASSKEY_REQUIRED, { pin: "Confirm with a passkey" });
+    }
+    if (passkey !== undefined) {
+      const confirmedWith = await verifyActionPasskey(db, actor, passkey, { action, targetId: attempted.targetId }, request);
+      return spec.run({ ...context, request: { ...request, confirmedWith } }, loaded);
+    }
     await verifyActionPin(db, actor, pin, request);
     return spec.run({ ...context, confirmedPin: pin as string }, loaded);
   };
-  return Object.assign(command, { definition: { action: spec.action, requires: spec.requires, pin: Boolean(spec.pin) } as CommandDefinition });
+  return Object.assign(command, {
+    definition: { action: spec.action, requires: spec.requires, pin: Boolean(spec.pin), movesMoney: Boolean(spec.movesMoney) } as CommandDefinition,
+  });
+}
+
+export const PASSKEY_REQUIRED = "Your organisation requires a passkey for this. Add one under Settings › Passkeys, then confirm with it.";
+
+/** Takes `passkey` off a PIN-confirmed command's input; with a passkey, the PIN is not read at all. */
+function takePasskey(rawInput: unknown): { raw: unknown; passkey: unknown } {
+  if (typeof rawInput !== "object" || rawInput === null || Array.isArray(rawInput) || !("passkey" in rawInput)) return { raw: rawInput, passkey: undefined };
+  const { passkey, ...rest } = rawInput as Record<string, unknown>;
+  if (passkey === undefined) return { raw: rest, passkey };
+  const { pin: _ignored, ...withoutPin } = rest;
+  return { raw: withoutPin, passkey };
+}
+
+type ParseResult = { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+
+/** Without a passkey, the PIN is required: its field error joins the schema's own. */
+function withPinMissing(result: ParseResult): ParseResult {
+  const issues = result.success ? [] : result.error.issues;
+  return { success: false, error: { issues: [...issues, { path: ["pin"], message: "Enter your 6-digit PIN" }] } };
 }

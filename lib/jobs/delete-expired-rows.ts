@@ -13,12 +13,13 @@ export const USAGE_KEEP_DAYS = 400;
 /**
  * Deletes what can never be used again, so tables that grow with traffic do not grow for ever:
  * expired or revoked sessions, expired access tokens, finished rate-limit windows, idempotency
- * records older than a day, and usage counts of UTC days more than 400 days back. Each is one
+ * records older than a day, usage counts of UTC days more than 400 days back, and passkey
+ * challenges past their two minutes (used or not). Each is one
  * statement; safe on any number of instances.
  */
 export async function deleteExpiredRows(
   db: Database,
-): Promise<Record<"sessions" | "accessTokens" | "rateLimits" | "idempotencyRecords" | "usageCounts", number>> {
+): Promise<Record<"sessions" | "accessTokens" | "rateLimits" | "idempotencyRecords" | "usageCounts" | "passkeyChallenges", number>> {
   const count = async (statement: ReturnType<typeof sql>) => {
     const result = await db.execute(statement);
     return (result as { rowCount?: number | null; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0;
@@ -31,5 +32,6 @@ export async function deleteExpiredRows(
     rateLimits: await count(sql`delete from rate_limits where window_started_at <= now() - make_interval(hours => ${RATE_LIMIT_KEEP_HOURS})`),
     idempotencyRecords: await count(sql`delete from idempotency_records where created_at <= now() - make_interval(hours => ${IDEMPOTENCY_KEEP_HOURS})`),
     usageCounts: await count(sql`delete from api_key_usage where day < (now() at time zone 'UTC')::date - ${USAGE_KEEP_DAYS}::int`),
+    passkeyChallenges: await count(sql`delete from webauthn_challenges where expires_at <= now()`),
   };
 }

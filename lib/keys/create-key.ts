@@ -6,6 +6,7 @@ import { defineCommand } from "@/lib/auth/command";
 import type { Transaction } from "@/lib/db";
 import { accounts, apiKeyAccounts, apiKeyCompanies, apiKeys, applications, companies } from "@/lib/db/schema";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
+import { movesMoney } from "@/lib/key-grants";
 import { productOf } from "@/lib/key-permissions";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { createKeySchema } from "@/lib/schemas/keys";
@@ -160,6 +161,7 @@ export const createKey = defineCommand({
   requires: { permission: "keys:create" },
   schema: createKeySchema,
   pin: true,
+  movesMoney: (input) => movesMoney(input.permissions),
   load: async ({ actor, input }) => {
     assertKeyManagementOpen(actor.org);
     assertProductsEnabled(actor.org, input.permissions);

@@ -6,6 +6,7 @@ import type { Executor, Transaction } from "@/lib/db";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
+import { movesMoney } from "@/lib/key-grants";
 import { resolveKeyReminders } from "@/lib/notifications/resolve-key-reminders";
 import { keyActionSchema } from "@/lib/schemas/keys";
 import { keyMakers, lockPendingKey, notWaiting, refuseSelfApproval, resolveApprovalRequests } from "./approval";
@@ -77,6 +78,7 @@ export const approveKey = defineCommand({
   requires: { permission: "keys:approve" },
   schema: keyActionSchema,
   pin: true,
+  movesMoney: (_input, key: { permissions: string[] }) => movesMoney(key.permissions),
   load: (context) => loadWaitingKey(context, "key.approve"),
   run: (context, key) =>
     decideWaitingKey(context, key, "key.approve", async (tx) => {

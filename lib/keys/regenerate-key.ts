@@ -5,6 +5,7 @@ import { defineCommand } from "@/lib/auth/command";
 import { changingKeyAccess } from "@/lib/api/key-cache";
 import { accessTokens, apiKeys } from "@/lib/db/schema";
 import { DomainError } from "@/lib/errors";
+import { movesMoney } from "@/lib/key-grants";
 import { regenerateKeySchema, SECRET_OVERLAPS } from "@/lib/schemas/keys";
 import { sha256Hex } from "@/lib/security/hashing";
 import { holdForApproval } from "./approval";
@@ -28,6 +29,7 @@ export const regenerateKey = defineCommand({
   requires: { permission: "keys:create" },
   schema: regenerateKeySchema,
   pin: true,
+  movesMoney: (_input, key: { permissions: string[] }) => movesMoney(key.permissions),
   load: async (context) => {
     const key = await loadManagedKey(context);
     const { leakedAt } = key;

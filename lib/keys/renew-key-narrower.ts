@@ -65,6 +65,7 @@ export const renewKeyNarrower = defineCommand({
   requires: { permission: "keys:create" },
   schema: renewKeyNarrowerSchema,
   pin: true,
+  movesMoney: (_input, plan: { used: { permission: string }[] }) => movesMoney(plan.used.map((u) => u.permission)),
   load: async ({ db, actor, input, request }) => {
     await authorizeAudited(db, actor, { permission: "keys:renew" }, { action: "key.renew_narrower", targetType: "api_key", targetId: input.keyId }, request);
     const key = await loadManagedKey({ db, actor, input });

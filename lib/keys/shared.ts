@@ -25,6 +25,7 @@ export async function loadOwnKey(db: Executor, orgId: string, keyId: string) {
       expiresAt: apiKeys.expiresAt,
       leakedAt: apiKeys.leakedAt,
       retiresAt: apiKeys.retiresAt,
+      permissions: apiKeys.permissions,
     })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), liveKey(new Date())))

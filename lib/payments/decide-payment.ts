@@ -56,6 +56,7 @@ export const decidePayment = defineCommand({
   requires: { permission: "payments:approve" },
   schema: decidePaymentSchema,
   pin: true,
+  movesMoney: (input) => input.decision === "approve",
   load: async ({ db, actor, input: { paymentId } }) => {
     const [existing] = await db
       .select({ id: payments.id })

@@ -34,7 +34,14 @@ export const keyPermissionsShape = {
 export const newKeySchema = z.strictObject({ ...keyDetailsShape, ...keyAccessShape, ...keyPermissionsShape });
 export type NewKeyInput = z.infer<typeof newKeySchema>;
 
-export const pinField = z.string().regex(/^\d{6}$/, "Enter your 6-digit PIN");
+/**
+ * A PIN-confirmed command's PIN. Optional only because a passkey may confirm instead
+ * (lib/auth/command.ts): without a passkey, a missing PIN is refused as before.
+ */
+export const pinField = z
+  .string()
+  .regex(/^\d{6}$/, "Enter your 6-digit PIN")
+  .optional();
 
 /**
  * The wizard's allowlist as the person types it (one address or range per line), checked with the

@@ -5,4 +5,5 @@ export * from "./organisations";
 export * from "./users";
 export * from "./banking";
 export * from "./keys";
+export * from "./passkeys";
 export { auditEvents, notifications, emailOutbox, rateLimits } from "./activity";

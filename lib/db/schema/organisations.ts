@@ -15,6 +15,8 @@ export const organisations = pgTable("organisations", {
   approvedAt: timestamp({ withTimezone: true }),
   /** Maker-checker: a key that can move money needs a second member's approval before it works. */
   keyApprovalRequired: boolean().notNull().default(false),
+  /** Actions that move money, or make keys that can, need a passkey: the PIN alone is refused. */
+  requirePasskeyForMoney: boolean().notNull().default(false),
 });
 
 /** A business unit or merchant account of a business organisation; it owns accounts. */
