@@ -36,7 +36,7 @@ test("add a passkey with the PIN, create a key confirmed by it, see the audit ro
   const form = page.getByRole("dialog", { name: "Add a passkey" });
   // A name is needed, and is checked before the PIN is asked for.
   await form.getByRole("button", { name: "Continue" }).click();
-  await expect(form.getByText("Enter a name for the passkey")).toBeVisible();
+  await expect(form.getByText("Name the passkey")).toBeVisible();
   await form.getByLabel("Name").fill("E2E laptop");
   await form.getByRole("button", { name: "Continue" }).click();
   // No passkey yet: the PIN confirms the first one.

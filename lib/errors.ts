@@ -1,3 +1,4 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { AccessErrorCode } from "@/lib/auth/errors";
 
 /**
@@ -35,6 +36,7 @@ export const DOMAIN_ERROR_CODES = [
   "passkey_invalid",
   "passkey_required",
   "no_passkey",
+  "passkey_challenge",
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
@@ -54,6 +56,17 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = "DomainError";
+  }
+}
+
+/**
+ * Not a failure: the answer to a command asked for a passkey challenge (`passkey: "challenge"`),
+ * carrying the options the browser's authenticator signs for this one action on this one target.
+ */
+export class PasskeyChallenge extends DomainError {
+  constructor(readonly challenge: PublicKeyCredentialRequestOptionsJSON) {
+    super("passkey_challenge", "Confirm with your passkey.");
+    this.name = "PasskeyChallenge";
   }
 }
 

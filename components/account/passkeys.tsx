@@ -10,7 +10,6 @@ import { beginPasskeyRegistrationAction } from "@/lib/actions/begin-passkey-regi
 import { finishPasskeyRegistrationAction } from "@/lib/actions/finish-passkey-registration";
 import { removePasskeyAction } from "@/lib/actions/remove-passkey";
 import { setPasskeyRequirementAction } from "@/lib/actions/set-passkey-requirement";
-import { PASSKEY_NAME_MAX } from "@/lib/schemas/passkey-name";
 
 export const MAX_PASSKEYS = 10;
 
@@ -42,13 +41,14 @@ export function AddPasskeyButton({ count }: { count: number }) {
       title="Add a passkey"
       description="Name it after the device or security key that holds it, so you can tell your passkeys apart."
       initial={{ name: "" }}
-      schema={() => import("@/lib/schemas/passkey-name").then((m) => m.passkeyNameFormSchema)}
+      schema={() => import("@/lib/schemas/passkeys").then((m) => m.passkeyNameForm)}
       fields={(v, set, errors) => (
         <Field id="passkey-name" label="Name" hint="Like “Work laptop” or “YubiKey 5C”." error={errors.name}>
           <Input
             id="passkey-name"
             value={v.name}
-            maxLength={PASSKEY_NAME_MAX}
+            // As lib/schemas/passkeys.ts allows (PASSKEY_NAME_MAX); importing it would load zod with the page.
+            maxLength={64}
             autoComplete="off"
             aria-invalid={errors.name ? true : undefined}
             aria-describedby={errors.name ? "passkey-name-error" : "passkey-name-hint"}

@@ -8,15 +8,10 @@ import { useStepUp } from "@/components/shell/step-up-context";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { toast } from "@/components/ui/toaster";
+import type { StepUp } from "@/lib/schemas/step-up";
 import { cn } from "@/lib/utils";
 
-/**
- * How a sensitive action is confirmed, spread into the action's input: the member's PIN, or a
- * passkey. `passkey: "challenge"` asks the action for a challenge bound to itself (the action, its
- * target, this member), answered as a `passkey_challenge` refusal; the assertion made for that
- * challenge is then sent with the same input.
- */
-export type StepUp = { pin: string } | { passkey: "challenge" | AuthenticationResponseJSON };
+export type { StepUp };
 
 export type PinOutcome = { ok: true } | { ok: false; error: string; code?: string; challenge?: PublicKeyCredentialRequestOptionsJSON };
 

@@ -1,10 +1,18 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import type { ZodError } from "zod";
 import { type ErrorCode, fieldErrorsFrom } from "@/lib/errors";
 
 /** What every server action returns to the browser. */
 export type ActionResult<T = undefined> =
   | ({ ok: true } & (T extends undefined ? object : { data: T }))
-  | { ok: false; error: string; code: ErrorCode; fieldErrors?: Record<string, string> };
+  | {
+      ok: false;
+      error: string;
+      code: ErrorCode;
+      fieldErrors?: Record<string, string>;
+      /** With `passkey_challenge`: what the browser's authenticator signs for the action asked. */
+      challenge?: PublicKeyCredentialRequestOptionsJSON;
+    };
 
 export function fieldErrorsOf(error: ZodError): Record<string, string> {
   return fieldErrorsFrom(error.issues);

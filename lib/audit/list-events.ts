@@ -139,9 +139,9 @@ function targetHref(row: Joined & { targetId: string | null }): string | null {
 
 /** The passkey that confirmed the change, by the name its owner gave it; null for a PIN or no confirmation. */
 export function confirmingPasskey(metadata: unknown): string | null {
-  const confirmed = metadata && typeof metadata === "object" ? (metadata as { confirmedWith?: unknown }).confirmedWith : null;
-  const passkey = confirmed && typeof confirmed === "object" ? (confirmed as { passkey?: unknown }).passkey : null;
-  return typeof passkey === "string" ? passkey : null;
+  if (!metadata || typeof metadata !== "object") return null;
+  const { confirmedWith, passkey } = metadata as { confirmedWith?: unknown; passkey?: unknown };
+  return confirmedWith === "passkey" && typeof passkey === "string" ? passkey : null;
 }
 
 function present<T extends Joined>(rows: T[]) {

@@ -2,9 +2,10 @@ import "server-only";
 import type { z } from "zod";
 import { actorFields, type RequestInfo, recordAuditEvent } from "@/lib/audit/record-event";
 import type { Database } from "@/lib/db";
-import { DomainError, type DomainErrorCode, parseOrThrow } from "@/lib/errors";
+import { DomainError, type DomainErrorCode, PasskeyChallenge, parseOrThrow } from "@/lib/errors";
 import { assertMayGrant, assertMayManage, assertSuperadmin, loadMember, loadRole, type MemberTarget, type RoleRow } from "@/lib/members/rules";
 import { passkeyRequired } from "@/lib/organisations/passkey-required";
+import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
 import type { MemberPermission } from "@/lib/permissions";
 import type { PasskeyAssertion } from "@/lib/schemas/step-up";
 import type { Actor, MemberActor } from "./actor";
@@ -59,6 +60,8 @@ export interface CommandSpec<S extends z.ZodType, Req extends CommandRequirement
   /**
    * Confirmed after `load` and before `run` with the actor's PIN (the input's `pin`) or, instead, a
    * passkey (the input's `passkey`: an assertion for a challenge issued for this action on this target).
+   * `passkey: "challenge"` asks for that challenge: the command authorizes and loads as for the
+   * change itself, then answers with a PasskeyChallenge and changes nothing.
    */
   pin?: boolean;
   /** Only the PIN itself confirms this (a passkey is refused): for a command that needs the PIN's value. */
@@ -94,7 +97,7 @@ export type Command<In, R, Q extends RequestInfo = CommandRequest> = ((db: Datab
 };
 
 /** A PIN-confirmed command's input may carry a passkey assertion instead of the PIN. */
-type StepUpInput<S extends z.ZodType> = "pin" extends keyof z.input<S> ? { passkey?: PasskeyAssertion } : unknown;
+type StepUpInput<S extends z.ZodType> = "pin" extends keyof z.input<S> ? { passkey?: PasskeyAssertion | "challenge" } : unknown;
 
 export type CommandInput<C> = C extends Command<infer In, unknown, never> ? In : never;
 
@@ -143,6 +146,11 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
     const context = { db, actor, input, request, ...subjects } as CommandContext<Input<S>, Req, Q>;
     const loaded = spec.load ? await spec.load(context) : (undefined as L);
     if (!spec.pin) return spec.run(context, loaded);
+    if (passkey === "challenge") {
+      // Asked by a member this command has just authorized, for this action on this target alone.
+      const { options } = await issueStepUpChallenge(db, actor, { action, targetId: attempted.targetId }, request);
+      throw new PasskeyChallenge(options);
+    }
     if (passkey === undefined && actor.org && spec.movesMoney?.(input, loaded) && (await passkeyRequired(db, actor.org.id))) {
       await recordAuditEvent(db, { ...actorFields(actor, request), ...attempted, outcome: "denied", metadata: { reason: "passkey_required" } });
       throw new DomainError("passkey_required", PASSKEY_REQUIRED, { pin: "Confirm with a passkey" });

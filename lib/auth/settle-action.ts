@@ -1,15 +1,23 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import "server-only";
 import type { RequestInfo } from "@/lib/audit/record-event";
 import { isDatabaseUnavailable } from "@/lib/database-unavailable";
 import type { Executor } from "@/lib/db";
-import { DomainError, describeFailure, type ErrorCode, isDatabaseFailure, NotFoundError } from "@/lib/errors";
+import { DomainError, describeFailure, type ErrorCode, isDatabaseFailure, NotFoundError, PasskeyChallenge } from "@/lib/errors";
 import type { Actor } from "./actor";
 import { authorize, type Requirement } from "./authorize";
 import { AccessError } from "./errors";
 import { forgetAttempt, recordAttemptOutsideOrganisation } from "./tenancy";
 import { log } from "@/lib/observability/log";
 
-export type ActionRefusal = { ok: false; error: string; code: ErrorCode; fieldErrors?: Record<string, string> };
+export type ActionRefusal = {
+  ok: false;
+  error: string;
+  code: ErrorCode;
+  fieldErrors?: Record<string, string>;
+  /** With `passkey_challenge`: what the browser's authenticator signs for the action asked. */
+  challenge?: PublicKeyCredentialRequestOptionsJSON;
+};
 
 /**
  * The boundary of every server action (withActor in lib/auth/current.ts, without next-auth so tests
@@ -32,6 +40,7 @@ export async function settleAction<R>(
   } catch (error) {
     if (error instanceof AccessError) return { ok: false, error: error.message, code: error.code };
     if (error instanceof NotFoundError && actor) await auditNotFound(db, actor, request);
+    if (error instanceof PasskeyChallenge) return { ok: false, error: error.message, code: error.code, challenge: error.challenge };
     if (error instanceof DomainError) return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors };
     if (isDatabaseUnavailable(error)) return { ok: false, error: `${error.message} Nothing was changed.`, code: error.code };
     // A failed query rolled its transaction back: say so, and log it without its parameters.

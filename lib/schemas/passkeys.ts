@@ -2,21 +2,17 @@ import { z } from "zod";
 import { pinField } from "./keys";
 import { CONTROL_CHARACTERS_MESSAGE, NO_CONTROL_CHARACTERS } from "./text";
 
-/** A PIN-confirmed command's audit action, as a passkey challenge names it: `key.renew`, `member.passkeys_reset`. */
-const stepUpAction = z
-  .string({ error: "Unknown action" })
-  .max(64, "Unknown action")
-  .regex(/^[a-z_]+\.[a-z_]+$/, "Unknown action");
-const stepUpTargetId = z.string({ error: "Unknown target" }).max(64, "Unknown target").regex(NO_CONTROL_CHARACTERS, "Unknown target").nullable();
-
-export const startPasskeyStepUpSchema = z.strictObject({ action: stepUpAction, targetId: stepUpTargetId });
+export const PASSKEY_NAME_MAX = 64;
 
 export const passkeyName = z
   .string({ error: "Name the passkey" })
   .trim()
   .min(1, "Name the passkey")
-  .max(64, "Keep the name to 64 characters")
+  .max(PASSKEY_NAME_MAX, `Keep the name to ${PASSKEY_NAME_MAX} characters`)
   .regex(NO_CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE);
+
+/** The "Add a passkey" form, checked before the confirmation is asked for. */
+export const passkeyNameForm = z.object({ name: passkeyName });
 
 export const beginPasskeyRegistrationSchema = z.strictObject({ pin: pinField });
 /** `response` is the browser's registration response, checked field by field by the command. */

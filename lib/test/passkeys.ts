@@ -10,7 +10,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { beginPasskeyRegistration } from "@/lib/passkeys/begin-passkey-registration";
 import { finishPasskeyRegistration } from "@/lib/passkeys/finish-passkey-registration";
 import { relyingParty } from "@/lib/passkeys/relying-party";
-import { startPasskeyStepUp } from "@/lib/passkeys/start-passkey-step-up";
+import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
 import { context, db } from "./helpers";
 import { DEMO_PEOPLE } from "@/lib/demo/people";
 
@@ -130,6 +130,6 @@ export async function addPasskey(actor: Actor, name = "Laptop", authenticator = 
 
 /** A fresh assertion for one action on one target, as the portal would ask for it. */
 export async function passkeyFor(actor: Actor, authenticator: SoftAuthenticator, action: string, targetId: string | null, opts: AssertOptions = {}) {
-  const { options } = await startPasskeyStepUp(db(), actor, { action, targetId }, context);
+  const { options } = await issueStepUpChallenge(db(), actor, { action, targetId }, context);
   return authenticator.assert(options, opts);
 }

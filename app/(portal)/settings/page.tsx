@@ -11,11 +11,12 @@ import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { requirePageActor } from "@/lib/auth/current";
-import { listOwnPasskeys, passkeyRequired } from "@/lib/auth/passkeys";
 import { listActiveSessions } from "@/lib/auth/sessions";
 import { describeUserAgent } from "@/lib/auth/user-agent";
 import { isSuperadmin } from "@/lib/members/rules";
+import { passkeyRequired } from "@/lib/organisations/passkey-required";
 import { keyApprovalRequired } from "@/lib/organisations/set-key-approval";
+import { listOwnPasskeys } from "@/lib/passkeys/list-own-passkeys";
 import { query } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Settings" };

@@ -28,7 +28,6 @@ const SELF_SERVICE: Record<string, string> = {
   changePin: "the caller's own PIN, confirmed with the current one",
   changePassword: "the caller's own password, proven with the current one",
   joinOrganisation: "the invitation to the caller's own address is the authority",
-  startPasskeyStepUp: "a challenge for the caller's own passkeys; the command it confirms still checks its own permission",
   beginPasskeyRegistration: "adds to the caller's own passkeys, with their PIN or a passkey they hold",
   finishPasskeyRegistration: "answers the caller's own registration challenge, issued with their PIN",
   removePasskey: "the caller's own passkeys, with their PIN or a passkey",

@@ -7,12 +7,13 @@ import { verifyAuditChains } from "@/lib/audit/verify-chain";
 import { accounts, auditEvents, organisations, passkeys, payments, users, webauthnChallenges } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
-import { DomainError } from "@/lib/errors";
+import { DomainError, NotFoundError, PasskeyChallenge } from "@/lib/errors";
 import { createKey } from "@/lib/keys/create-key";
 import { deleteKey } from "@/lib/keys/delete-key";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
 import { renewKey } from "@/lib/keys/renew-key";
 import { setPasskeyRequirement } from "@/lib/organisations/set-passkey-requirement";
+import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
 import { decidePayment } from "@/lib/payments/decide-payment";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { keyRow, keyTablesSnapshot, makeKey, pinOf, validKeyInput } from "@/lib/test/keys";
@@ -85,6 +86,45 @@ async function pinState(userId: string) {
   const [row] = await db().select({ failures: users.pinFailedAttempts, lockedUntil: users.pinLockedUntil }).from(users).where(eq(users.id, userId));
   return row!;
 }
+
+describe("a PIN-confirmed command issues the passkey challenge for itself", () => {
+  it('`passkey: "challenge"` authorizes and loads as for the change, then answers with a challenge for that action on that target alone', async () => {
+    const key = await makeKey(NALEDI);
+    const before = await keyTablesSnapshot();
+    const asked = await refusal(renewKey(db(), naledi, { keyId: key.id, passkey: "challenge" }, context));
+    expect(asked).toBeInstanceOf(PasskeyChallenge);
+    const { challenge } = asked as PasskeyChallenge;
+    expect([challenge.userVerification, challenge.timeout]).toEqual(["required", 120_000]);
+    const [row] = await db().select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, challenge.challenge));
+    expect(row).toMatchObject({ userId: naledi.user.id, orgId: acmeId, purpose: "step_up", action: "key.renew", targetId: key.id, usedAt: null });
+    expect(await keyTablesSnapshot()).toBe(before);
+
+    // The authenticator's answer to it renews that key.
+    const expiresBefore = (await keyRow(key.id)).expiresAt;
+    await renewKey(db(), naledi, { keyId: key.id, passkey: nalediKey.assert(challenge) }, context);
+    expect((await keyRow(key.id)).expiresAt.getTime()).toBeGreaterThan(expiresBefore.getTime());
+
+    // Nobody gets a challenge for what they may not do: a Viewer, or a member of another organisation.
+    const challengesOf = (userId: string) => db().$count(webauthnChallenges, eq(webauthnChallenges.userId, userId));
+    const aisha = await actorFor("aisha@acme.example");
+    await addPasskey(aisha, "Aisha's phone");
+    const thabo = await actorFor("thabo@nkosi.example");
+    await addPasskey(thabo, "Thabo's key");
+    const [aishaBefore, thaboBefore] = [await challengesOf(aisha.user.id), await challengesOf(thabo.user.id)];
+    await expect(renewKey(db(), aisha, { keyId: key.id, passkey: "challenge" }, context)).rejects.toThrow();
+    await expect(renewKey(db(), thabo, { keyId: key.id, passkey: "challenge" }, context)).rejects.toBeInstanceOf(NotFoundError);
+    expect([await challengesOf(aisha.user.id), await challengesOf(thabo.user.id)]).toEqual([aishaBefore, thaboBefore]);
+  });
+
+  it("a member without a passkey is told how to add one; a PIN-only command refuses to issue one", async () => {
+    const key = await makeKey(NALEDI);
+    const sipho = await actorFor("sipho@acme.example");
+    const none = await refusal(deleteKey(db(), naledi, { keyId: key.id, confirmAlias: key.alias, passkey: "challenge" }, context));
+    expect(none).toBeInstanceOf(PasskeyChallenge);
+    const noPasskey = await refusal(changePin(db(), sipho, { newPin: "135792", confirmNewPin: "135792", passkey: "challenge" }, context));
+    expect(noPasskey.code).toBe("passkey_invalid");
+  });
+});
 
 describe("a passkey assertion confirms exactly one action, on one target, by one member, once, within 2 minutes", () => {
   it("an assertion captured for renewing key A is refused for key B, for deleting A, by another member, a second time and after 2 minutes", async () => {
@@ -180,9 +220,7 @@ describe("the authenticator and the assertion are checked", () => {
     const forged = { ...good, response: { ...good.response, signature: Buffer.from("not a signature").toString("base64url") } };
     await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: forged }, context), naledi, "signature");
     // Pieter's authenticator answering Naledi's challenge: his credential is not hers.
-    const { options } = await import("@/lib/passkeys/start-passkey-step-up").then((m) =>
-      m.startPasskeyStepUp(db(), naledi, { action: "key.renew", targetId: key.id }, context),
-    );
+    const { options } = await issueStepUpChallenge(db(), naledi, { action: "key.renew", targetId: key.id }, context);
     await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: pieterKey.assert(options) }, context), naledi, "unknown_credential");
   });
 
