@@ -38,8 +38,8 @@ describe("migration 0010 (the key list's indexes) upgrades a database that alrea
     const indexes = await listIndexes();
     expect(indexes.map((i) => i.indexname)).toEqual(LIST_INDEXES);
     const definition = (name: string) => indexes.find((i) => i.indexname === name)!.indexdef;
-    expect(definition("api_keys_list_order")).toMatch(/\(org_id, created_at DESC, alias, id\) WHERE \(revoked_at IS NULL\)$/);
-    expect(definition("api_keys_list_expiry")).toMatch(/\(org_id, expires_at, id\) WHERE \(revoked_at IS NULL\)$/);
+    expect(definition("api_keys_list_order")).toMatch(/\(org_id, created_at DESC, alias, id, retires_at\) WHERE \(revoked_at IS NULL\)$/);
+    expect(definition("api_keys_list_expiry")).toMatch(/\(org_id, expires_at, id, retires_at\) WHERE \(\(revoked_at IS NULL\) AND \(leaked_at IS NULL\)\)$/);
     expect(definition("api_keys_list_leaked")).toMatch(/\(org_id\) WHERE \(\(leaked_at IS NOT NULL\) AND \(revoked_at IS NULL\)\)$/);
     // Every index is valid and holds the keys already there: each answers a count as the table does.
     const counts = await db().execute<{ live: number | string; ordered: number | string }>(sql`
