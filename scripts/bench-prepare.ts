@@ -83,9 +83,11 @@ async function benchOrganisation(db: Executor, label: "small" | "large", total: 
     )
     .returning({ id: accounts.id, mode: accounts.mode });
   const account = made.find((a) => a.mode === "live")!;
+  // The demo's password and PIN (hashed once already): a member without a PIN would be sent to set one.
+  const [demo] = await db.select({ passwordHash: users.passwordHash, pinHash: users.pinHash }).from(users).where(eq(users.email, "naledi@acme.example"));
   const [user] = await db
     .insert(users)
-    .values({ email: `bench-${label}-${process.pid}@latchkey.example`, name: `Benchmark ${label}`, passwordHash: "unused: the benchmark signs in by session" })
+    .values({ email: `bench-${label}-${process.pid}@latchkey.example`, name: `Benchmark ${label}`, ...demo!, pinSetAt: new Date() })
     .returning({ id: users.id });
   const userId = user!.id;
   await db.insert(memberships).values({ orgId: org.id, userId, roleId: org.roleIds.superadmin });
