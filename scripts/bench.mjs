@@ -239,8 +239,9 @@ async function firstLoadJs(pathname, cookie) {
 }
 
 /**
- * The portal signed in: the key list's time at 20 and at 10,000 keys (taking turns, after a
- * warm-up), the first-load JavaScript of the key pages, and /keys under load.
+ * The portal signed in: the key list's time at 20 and at 10,000 keys — two organisations that
+ * bench-prepare made alike in all but their number of keys — taking turns after a warm-up (which of
+ * the two goes first alternates too), the first-load JavaScript of the key pages, and /keys under load.
  */
 async function portalFigures({ small, large }) {
   const keyList = (org) => timedPage("/keys", org.cookie);
@@ -253,17 +254,18 @@ async function portalFigures({ small, large }) {
   const samples = { small: [], large: [] };
   for (let i = 0; i < 5; i++) for (const org of [small, large]) await keyList(org);
   for (let i = 0; i < Number(process.env.BENCH_PAGE_SAMPLES ?? 40); i++) {
-    for (const [name, org] of [
+    const turn = [
       ["small", small],
       ["large", large],
-    ])
-      samples[name].push(await keyList(org));
+    ];
+    if (i % 2) turn.reverse();
+    for (const [name, org] of turn) samples[name].push(await keyList(org));
   }
   const ttfb = (name) => median(samples[name].map((s) => s.ttfb));
   const total = (name) => median(samples[name].map((s) => s.total));
   const ratio = total("large") / total("small");
   console.log(
-    `\nPortal, signed in (${small.keys} keys in one organisation, ${large.keys.toLocaleString("en")} in another; medians of ${samples.small.length} requests each):`,
+    `\nPortal, signed in (${small.keys} keys in one organisation, ${large.keys.toLocaleString("en")} in another alike but for its keys; medians of ${samples.small.length} requests each):`,
   );
   console.log(
     `key list at 20 keys: ${total("small").toFixed(1)} ms to the last byte (${ttfb("small").toFixed(1)} ms to the headers); at 10,000 keys: ${total("large").toFixed(1)} ms (${ttfb("large").toFixed(1)} ms)`,

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, arrayOverlaps, asc, count, desc, eq, gt, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, arrayOverlaps, asc, eq, gt, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
@@ -125,15 +125,63 @@ export async function keyAccessSummaries(db: Executor, keyIds: string[]) {
   };
 }
 
-/** One page of the organisation's keys (deleted ones are gone from the list), newest first. */
+/**
+ * The list counts its keys up to this many (50 pages); beyond it, it says "1,000+" rather than reading
+ * every key of a very large organisation on each page, so that the page costs the same at 10,000 keys
+ * as at 20. Page numbers keep working past it.
+ */
+export const KEYS_COUNT_LIMIT = 1_000;
+
+/** A key of the page as the statement returns it: timestamps as the database writes them. */
+type PageRow = {
+  total: number;
+  frozen: number;
+  expiring: number;
+  leaked: number;
+  pending_approval: number;
+  due: [id: string, alias: string][];
+  applications: { id: string; name: string }[];
+  id: string | null;
+  alias: string;
+  description: string | null;
+  prefix: string;
+  mode: "live" | "test";
+  application_id: string;
+  application_name: string;
+  permissions: string[];
+  created_at: string;
+  renewed_at: string | null;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  leaked_at: string | null;
+  leak_url: string | null;
+  retires_at: string | null;
+  created_by: string;
+  created_by_name: string;
+  pending_approval_since: string | null;
+  accounts: KeyAccountSummary[];
+  companies: string[];
+};
+
+const date = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+const dateOrNull = (value: string | Date | null) => (value === null ? null : date(value));
+
+/**
+ * One page of the organisation's keys (deleted ones are gone from the list), newest first, with the
+ * banner's counts — in one statement whatever the organisation's size. The page walks the list's
+ * order (api_keys_list_order) and stops after it; the total counts at most KEYS_COUNT_LIMIT + 1 keys.
+ * Past the bound the total is `KEYS_COUNT_LIMIT` with `totalBounded`; a later page that reaches the
+ * end makes it exact again, and a page past the end is brought back to the last one.
+ */
 export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery, now = new Date()) {
   const { org } = authorize(actor, { permission: "keys:view" });
   const soon = new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000);
-  const base = and(eq(apiKeys.orgId, org.id), liveKey(now));
+  const base = and(eq(apiKeys.orgId, org.id), liveKey(now))!;
   // A leaked key is "leaked" whatever its expiry: never frozen, expiring or active, and never due for renewal.
   const notLeaked = isNull(apiKeys.leakedAt);
   // Nor is a key a narrower one replaces due: it stops at the end of its overlap whatever happens.
-  const renewable = and(notLeaked, isNull(apiKeys.retiresAt));
+  const renewable = and(notLeaked, isNull(apiKeys.retiresAt))!;
   const filters: (SQL | undefined)[] = [base];
   if (query.status === "frozen") filters.push(notLeaked, lte(apiKeys.expiresAt, now));
   if (query.status === "expiring") filters.push(notLeaked, and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, soon)));
@@ -146,58 +194,151 @@ export async function listKeys(db: Executor, actor: Actor, query: ListKeysQuery,
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     filters.push(or(ilike(apiKeys.alias, pattern), ilike(apiKeys.prefix, pattern)));
   }
-  const where = and(...filters);
+  const where = and(...filters)!;
+  const requested = query.page ?? 1;
 
-  const [{ total }] = (await db.select({ total: count() }).from(apiKeys).where(where)) as [{ total: number }];
-  const pageCount = Math.max(1, Math.ceil(total / KEYS_PAGE_SIZE));
-  const page = Math.min(query.page ?? 1, pageCount);
-  const rows = await selectKeyRows(db)
-    .where(where)
-    .orderBy(desc(apiKeys.createdAt), asc(apiKeys.alias))
-    .limit(KEYS_PAGE_SIZE)
-    .offset((page - 1) * KEYS_PAGE_SIZE);
+  /**
+   * The statement: the bounded count (unbounded when `countLimit` is null), the banner's counts and
+   * the keys "Renew all" renews, and the page — one row per key, or one row without a key when the
+   * page is empty. A page is clamped to the last one only where the count is exact.
+   */
+  const statement = (countLimit: number | null) => sql`
+    with counted as (
+      select count(*)::int as total
+      from (select 1 from ${apiKeys} where ${where} ${countLimit === null ? sql`` : sql`limit ${countLimit + 1}`}) as matching
+    ),
+    banner as (
+      select
+        (select count(*)::int from ${apiKeys} where ${base} and ${renewable} and ${apiKeys.expiresAt} <= ${now}) as frozen,
+        (select count(*)::int from ${apiKeys}
+          where ${base} and ${renewable} and ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon}) as expiring,
+        (select count(*)::int from ${apiKeys} where ${base} and ${apiKeys.leakedAt} is not null) as leaked,
+        (select count(*)::int from ${apiKeys} where ${base} and ${apiKeys.pendingApprovalSince} is not null) as pending_approval,
+        -- The keys the banner's "Renew all" renews: every expiring or frozen key, whatever the filters,
+        -- soonest first — the ids the browser sends back, so a key that changes meanwhile is not renewed by surprise.
+        (select coalesce(json_agg(json_build_array(d.id, d.alias) order by d.expires_at, d.id), '[]'::json)
+          from (select ${apiKeys.id} as id, ${apiKeys.alias} as alias, ${apiKeys.expiresAt} as expires_at from ${apiKeys}
+                where ${base} and ${renewable} and ${apiKeys.expiresAt} <= ${soon}
+                order by ${apiKeys.expiresAt}, ${apiKeys.id} limit ${MAX_KEYS_RENEWED_AT_ONCE}) as d) as due,
+        -- The application filter's choices, as listApplicationNames gives them.
+        (select coalesce(json_agg(json_build_object('id', ${applications.id}, 'name', ${applications.name})
+                                  order by ${applications.createdAt}, ${applications.name}), '[]'::json)
+          from ${applications} where ${applications.orgId} = ${org.id}) as applications
+    )
+    select counted.total, banner.*, page.*, applications.name as application_name, users.name as created_by_name,
+      (select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'number', a.number, 'currency', a.currency, 'companyName', c.name)
+                                order by c.name, a.name), '[]'::json)
+         from api_key_accounts ka join accounts a on a.id = ka.account_id left join companies c on c.id = a.company_id
+         where ka.key_id = page.id) as accounts,
+      (select coalesce(json_agg(c.name order by c.name), '[]'::json)
+         from api_key_companies kc join companies c on c.id = kc.company_id where kc.key_id = page.id) as companies
+    from counted cross join banner
+    left join lateral (
+      select ${apiKeys.id} as id, ${apiKeys.alias} as alias, ${apiKeys.description} as description, ${apiKeys.prefix} as prefix,
+        ${apiKeys.mode} as mode, ${apiKeys.applicationId} as application_id, ${apiKeys.permissions} as permissions,
+        ${apiKeys.createdAt} as created_at, ${apiKeys.renewedAt} as renewed_at, ${apiKeys.expiresAt} as expires_at,
+        ${apiKeys.lastUsedAt} as last_used_at, ${apiKeys.revokedAt} as revoked_at, ${apiKeys.leakedAt} as leaked_at,
+        ${apiKeys.leakUrl} as leak_url, ${apiKeys.retiresAt} as retires_at, ${apiKeys.createdBy} as created_by,
+        ${apiKeys.pendingApprovalSince} as pending_approval_since
+      from ${apiKeys}
+      where ${where}
+      order by ${apiKeys.createdAt} desc, ${apiKeys.alias}, ${apiKeys.id}
+      -- One key more than the page shows: whether a next page exists, where the count stopped short.
+      limit ${KEYS_PAGE_SIZE + 1}
+      offset (case when ${countLimit === null ? sql`false` : sql`counted.total > ${countLimit}::int`} then ${requested}::int
+                   else least(${requested}::int, greatest(1, ceil(counted.total / ${KEYS_PAGE_SIZE}::numeric)::int)) end - 1) * ${KEYS_PAGE_SIZE}
+    ) as page on true
+    left join ${applications} on ${applications.id} = page.application_id
+    left join ${users} on ${users.id} = page.created_by
+    order by page.created_at desc, page.alias, page.id`;
 
-  const access = await keyAccessSummaries(
-    db,
-    rows.map((r) => r.id),
-  );
-  const [attention] = await db
-    .select({
-      frozen: sql<number>`count(*) filter (where ${renewable} and ${apiKeys.expiresAt} <= ${now})`.mapWith(Number),
-      expiring: sql<number>`count(*) filter (where ${renewable} and ${apiKeys.expiresAt} > ${now} and ${apiKeys.expiresAt} <= ${soon})`.mapWith(Number),
-      leaked: sql<number>`count(*) filter (where ${apiKeys.leakedAt} is not null)`.mapWith(Number),
-      pendingApproval: sql<number>`count(*) filter (where ${apiKeys.pendingApprovalSince} is not null)`.mapWith(Number),
-    })
-    .from(apiKeys)
-    .where(base);
-  // The keys the banner's "Renew all" renews: every expiring or frozen key, whatever the filters,
-  // soonest first — the ids the browser sends back, so a key that changes meanwhile is not renewed by surprise.
-  const due = await db
-    .select({ id: apiKeys.id, alias: apiKeys.alias })
-    .from(apiKeys)
-    .where(and(base, renewable, lte(apiKeys.expiresAt, soon)))
-    .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
-    .limit(MAX_KEYS_RENEWED_AT_ONCE);
+  let result = await db.execute<PageRow>(statement(KEYS_COUNT_LIMIT));
+  let head = result.rows[0]!;
+  let page = requested;
+  let totalBounded = head.total > KEYS_COUNT_LIMIT;
+  let total = totalBounded ? KEYS_COUNT_LIMIT : head.total;
+  let pageRows = result.rows.filter((r) => r.id !== null);
+  if (totalBounded && pageRows.length === 0) {
+    // A page past the end of a list longer than the bound: count it all, once, and show the last page.
+    result = await db.execute<PageRow>(statement(null));
+    head = result.rows[0]!;
+    total = head.total;
+    totalBounded = false;
+    pageRows = result.rows.filter((r) => r.id !== null);
+  }
+  const hasNextPage = pageRows.length > KEYS_PAGE_SIZE;
+  pageRows = pageRows.slice(0, KEYS_PAGE_SIZE);
+  if (totalBounded && !hasNextPage) {
+    // The page reached the end of the list: the keys before it and on it are all of them.
+    total = (page - 1) * KEYS_PAGE_SIZE + pageRows.length;
+    totalBounded = false;
+  }
+  let pageCount: number;
+  if (totalBounded) {
+    // At least the pages the bound holds, and one past this page while there is one.
+    pageCount = Math.max(Math.ceil(KEYS_COUNT_LIMIT / KEYS_PAGE_SIZE), page + 1);
+  } else {
+    pageCount = Math.max(1, Math.ceil(total / KEYS_PAGE_SIZE));
+    page = Math.min(page, pageCount);
+  }
 
-  const keys: KeyListRow[] = rows.map(({ revokedAt, leakSource: _, ...row }) => ({
-    ...row,
-    leakUrl: row.leakedAt ? row.leakUrl : null,
-    status: keyStatus({ ...row, revokedAt }, now),
-    accounts: access.accountsOf(row.id),
-    companies: access.companiesOf(row.id),
-  }));
+  const keys: KeyListRow[] = pageRows.map((row) => {
+    const dates = {
+      createdAt: date(row.created_at),
+      renewedAt: dateOrNull(row.renewed_at),
+      expiresAt: date(row.expires_at),
+      lastUsedAt: dateOrNull(row.last_used_at),
+      revokedAt: dateOrNull(row.revoked_at),
+      leakedAt: dateOrNull(row.leaked_at),
+      retiresAt: dateOrNull(row.retires_at),
+      pendingApprovalSince: dateOrNull(row.pending_approval_since),
+    };
+    const { revokedAt, ...kept } = dates;
+    return {
+      id: row.id!,
+      alias: row.alias,
+      description: row.description,
+      prefix: row.prefix,
+      mode: row.mode,
+      applicationId: row.application_id,
+      applicationName: row.application_name,
+      permissions: row.permissions,
+      ...kept,
+      createdBy: row.created_by,
+      createdByName: row.created_by_name,
+      leakUrl: row.leaked_at ? row.leak_url : null,
+      status: keyStatus(dates, now),
+      accounts: row.accounts,
+      companies: row.companies,
+    };
+  });
   return {
     keys,
+    /** Exact, or the bound when `totalBounded`: the list then holds more than this. */
     total,
+    totalBounded,
     page,
+    /** Exact, or the pages known so far when `totalBounded`. */
     pageCount,
-    frozen: attention?.frozen ?? 0,
-    expiring: attention?.expiring ?? 0,
+    frozen: head.frozen,
+    expiring: head.expiring,
     /** Keys frozen as leaked, whatever the filters: to regenerate or delete, never to renew. */
-    leaked: attention?.leaked ?? 0,
+    leaked: head.leaked,
     /** Keys waiting for a second member's approval, whatever the filters. */
-    pendingApproval: attention?.pendingApproval ?? 0,
-    dueIds: due.map((d) => d.id),
-    dueAliases: due.map((d) => d.alias),
+    pendingApproval: head.pending_approval,
+    dueIds: head.due.map(([id]) => id),
+    dueAliases: head.due.map(([, alias]) => alias),
+    /** The organisation's applications for the list's filter, oldest first (listApplicationNames, without a query of its own). */
+    applications: head.applications,
   };
+}
+
+/** The list's number of keys as people read it: "26", or "1,000+" where the count stopped at its bound. */
+export function keyCountLabel(list: { total: number; totalBounded: boolean }): string {
+  return list.totalBounded ? `${list.total.toLocaleString("en")}+` : String(list.total);
+}
+
+/** The list's number of pages as people read it: "2", or "50+" where the count stopped at its bound. */
+export function pageCountLabel(list: { pageCount: number; totalBounded: boolean }): string {
+  return list.totalBounded ? `${list.pageCount.toLocaleString("en")}+` : String(list.pageCount);
 }

@@ -11,10 +11,9 @@ import { PageBody, PageHeader, type Crumb } from "@/components/shell/page-header
 import { Button } from "@/components/ui/button";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
-import { listApplicationNames } from "@/lib/credentials/list-applications";
 import { query } from "@/lib/query";
 import { maskedNumber } from "@/lib/format";
-import { listKeys, listKeysQuerySchema } from "@/lib/keys/list-keys";
+import { keyCountLabel, listKeys, listKeysQuerySchema, pageCountLabel } from "@/lib/keys/list-keys";
 import { cn } from "@/lib/utils";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 import { API_PRODUCT_LABELS } from "@/lib/permissions";
@@ -118,7 +117,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
 
   const filters = listKeysQuerySchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])));
   const now = new Date();
-  const [result, applications] = await Promise.all([query(listKeys, actor, filters, now), query(listApplicationNames, actor)]);
+  const result = await query(listKeys, actor, filters, now);
   const filtered = Boolean(filters.q || filters.status || filters.mode || filters.app || filters.product);
   const pageHref = (page: number) => {
     const params = new URLSearchParams();
@@ -182,7 +181,11 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
           </p>
         ) : null}
 
-        <KeysToolbar applications={applications} products={org.products.map((p) => ({ id: p, name: API_PRODUCT_LABELS[p] }))} resultCount={result.total} />
+        <KeysToolbar
+          applications={result.applications}
+          products={org.products.map((p) => ({ id: p, name: API_PRODUCT_LABELS[p] }))}
+          resultCount={result.totalBounded ? undefined : result.total}
+        />
 
         {result.total === 0 ? (
           <Notice icon={KeyRound} title={filtered ? "No keys match these filters" : "No API keys yet"}>
@@ -284,8 +287,8 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
             </Table>
             <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-zinc-600">
               <p>
-                {result.total} {result.total === 1 ? "key" : "keys"}
-                {result.pageCount > 1 ? ` · page ${result.page} of ${result.pageCount}` : ""}
+                {keyCountLabel(result)} {result.total === 1 && !result.totalBounded ? "key" : "keys"}
+                {result.pageCount > 1 ? ` · page ${result.page} of ${pageCountLabel(result)}` : ""}
               </p>
               {result.pageCount > 1 ? (
                 <div className="flex gap-2">

@@ -103,6 +103,14 @@ export const apiKeys = pgTable(
     index("api_keys_retiring").on(t.retiresAt).where(sql`retires_at is not null and revoked_at is null`),
     // An alias is unique among the application's keys that still exist.
     uniqueIndex("api_keys_alias_live_unique").on(t.applicationId, t.alias).where(sql`revoked_at is null`),
+    // The key list's order (newest first), read a page at a time; its bounded count reads these entries
+    // alone (retires_at, which says whether a key still exists, is here for that).
+    index("api_keys_list_order").on(t.orgId, t.createdAt.desc().nullsFirst(), t.alias, t.id, t.retiresAt).where(sql`revoked_at is null`),
+    // Keys by expiry: the banner's frozen and expiring counts, the keys "Renew all" renews (soonest first), and
+    // the status filters — none of which counts a leaked key.
+    index("api_keys_list_expiry").on(t.orgId, t.expiresAt, t.id, t.retiresAt).where(sql`revoked_at is null and leaked_at is null`),
+    // The leaked banner's count and filter: few keys, found without reading the organisation's others.
+    index("api_keys_list_leaked").on(t.orgId).where(sql`leaked_at is not null and revoked_at is null`),
   ],
 );
 
