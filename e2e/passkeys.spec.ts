@@ -43,7 +43,7 @@ test("add a passkey with the PIN, create a key confirmed by it, see the audit ro
   const confirm = page.getByRole("dialog", { name: "Confirm it is you" });
   await expect(confirm.getByRole("button", { name: "Use passkey" })).toHaveCount(0);
   await confirm.getByLabel("Your 6-digit PIN").fill(E2E_PASSKEY_PERSON.pin);
-  await expect(passkeyList(page).getByText("E2E laptop")).toBeVisible();
+  await expect(passkeyList(page).getByText("E2E laptop", { exact: true })).toBeVisible();
   await expect(passkeyList(page)).toContainText("Not used yet");
   expect(await authenticator.credentials()).toHaveLength(1);
   await expectAccessible(page, "settings with a passkey");
@@ -72,7 +72,7 @@ test("add a passkey with the PIN, create a key confirmed by it, see the audit ro
 
   // The audit log names the passkey that confirmed the key.
   await page.goto("/audit");
-  const row = page.getByRole("row").filter({ hasText: E2E_PASSKEY_PERSON.name }).filter({ hasText: "Confirmed with the passkey “E2E laptop”" }).first();
+  const row = page.getByRole("row").filter({ hasText: E2E_PASSKEY_PERSON.email }).filter({ hasText: "Confirmed with the passkey “E2E laptop”" }).first();
   await expect(row).toBeVisible();
   await screenshot(page, "passkeys-audit-1280");
 
@@ -100,7 +100,7 @@ test("from the keyboard alone at 390 px: add a passkey, then confirm with the PI
   const confirm = page.getByRole("dialog", { name: "Confirm it is you" });
   await expect(confirm.getByLabel("Your 6-digit PIN")).toBeFocused();
   await page.keyboard.type(E2E_PASSKEY_PERSON.pin);
-  await expect(passkeyList(page).getByText("E2E phone")).toBeVisible();
+  await expect(passkeyList(page).getByText("E2E phone", { exact: true })).toBeVisible();
   await expectNoSidewaysScroll(page, "passkeys-settings-390");
   await screenshot(page, "passkeys-settings-390");
 

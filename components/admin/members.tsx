@@ -1,6 +1,6 @@
 "use client";
 
-import { ArrowRightLeft, Crown, Pencil, Plus, Trash2, UserMinus, UserPlus, X } from "lucide-react";
+import { ArrowRightLeft, Crown, Fingerprint, Pencil, Plus, Trash2, UserMinus, UserPlus, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,7 @@ import { deleteRoleAction } from "@/lib/actions/delete-role";
 import { handOnSuperadminAction } from "@/lib/actions/hand-on-superadmin";
 import { inviteMemberAction } from "@/lib/actions/invite-member";
 import { removeMemberAction } from "@/lib/actions/remove-member";
+import { resetMemberPasskeysAction } from "@/lib/actions/reset-member-passkeys";
 import { updateRoleAction } from "@/lib/actions/update-role";
 import { withdrawInvitationAction } from "@/lib/actions/withdraw-invitation";
 import { MEMBER_PERMISSIONS, MEMBER_PERMISSION_LABELS, type MemberPermission } from "@/lib/permissions";
@@ -108,6 +109,8 @@ export interface MemberView {
   name: string;
   roleId: string;
   roleName: string;
+  /** Passkeys the member has registered: a reset removes them all. */
+  passkeys: number;
 }
 
 export function MemberActions({
@@ -162,6 +165,24 @@ export function MemberActions({
           destructive
           run={(_, stepUp) => handOnSuperadminAction({ userId: member.userId, ...stepUp })}
           success={() => `${member.name} is now the Superadmin`}
+        />
+      ) : null}
+      {member.passkeys > 0 ? (
+        <StepUpForm
+          trigger={
+            <>
+              <Fingerprint aria-hidden /> Reset passkeys<span className="sr-only"> of {member.name}</span>
+            </>
+          }
+          triggerVariant="ghost"
+          title={`Reset ${member.name}’s passkeys`}
+          initial={{}}
+          pinTitle={`Remove ${member.name}’s ${member.passkeys === 1 ? "passkey" : `${member.passkeys} passkeys`}?`}
+          pinDescription={() => <>For a member who lost their device. They confirm with their PIN until they add a new passkey under Settings.</>}
+          confirmLabel="Reset passkeys"
+          destructive
+          run={(_, stepUp) => resetMemberPasskeysAction({ memberId: member.userId, ...stepUp })}
+          success={() => `${member.name}’s passkeys were removed`}
         />
       ) : null}
       <StepUpForm

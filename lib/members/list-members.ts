@@ -1,9 +1,9 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/authorize";
 import type { Executor } from "@/lib/db";
-import { memberships, roles, users } from "@/lib/db/schema";
+import { memberships, passkeys, roles, users } from "@/lib/db/schema";
 
 export interface MemberRow {
   userId: string;
@@ -15,6 +15,8 @@ export interface MemberRow {
   rolePermissions: string[];
   joinedAt: Date;
   pinSet: boolean;
+  /** How many passkeys the member has registered (an Admin can reset them). */
+  passkeys: number;
 }
 
 /** Everyone in the actor's active organisation; any member may see who else is in it. */
@@ -31,6 +33,7 @@ export async function listMembers(db: Executor, actor: Actor): Promise<MemberRow
       rolePermissions: roles.permissions,
       joinedAt: memberships.createdAt,
       pinSetAt: users.pinSetAt,
+      passkeys: sql<number>`(select count(*)::int from ${passkeys} where ${passkeys.userId} = ${users.id})`,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))

@@ -77,7 +77,7 @@ export default async function MembersPage() {
                         <span className="text-xs text-zinc-500">{self ? "—" : "Hands the role on"}</span>
                       ) : (
                         <MemberActions
-                          member={{ userId: m.userId, name: m.name, roleId: m.roleId, roleName: m.roleName }}
+                          member={{ userId: m.userId, name: m.name, roleId: m.roleId, roleName: m.roleName, passkeys: m.passkeys }}
                           roles={roleOptions}
                           canManage={refusal === null}
                           isSuperadmin={superadmin}
