@@ -26,27 +26,31 @@ test.describe("the key list", () => {
     await signIn(page, "naledi@acme.example");
     await expect(page).toHaveURL(/\/keys$/);
     await expect(page.getByRole("columnheader", { name: "Product and access" })).toBeVisible();
-    // The demo keys are the oldest: on the last page.
-    await page.goto("/keys?page=9");
+    await shoot(page, "key-list");
+    // The demo keys are the oldest, and other tests add keys as they run: each is found by its alias.
+    const find = async (alias: string) => {
+      await page.goto(`/keys?q=${encodeURIComponent(alias)}`);
+      await expect(page.getByRole("table", { name: "API keys" })).not.toContainText(/Custom ·|months?\b/);
+      return keyRow(page, alias);
+    };
 
-    const supplier = keyRow(page, "Supplier payments");
+    const supplier = await find("Supplier payments");
     await expect(supplier).toContainText("Moves money");
     await expect(supplier).toContainText("Payments");
     await expect(supplier).toContainText("View payments · Create payments");
     await expect(supplier).toContainText("Account information");
     await expect(supplier).toContainText(/in [1-6] days?/);
-    const sweeps = keyRow(page, "Treasury sweeps");
+    const sweeps = await find("Treasury sweeps");
     await expect(sweeps).toContainText("Moves money");
     await expect(sweeps).toContainText("Move money between its accounts");
-    const erp = keyRow(page, "ERP nightly sync");
+    const erp = await find("ERP nightly sync");
     await expect(erp).toContainText("View accounts, balances, transactions and statements");
     await expect(erp).not.toContainText("Moves money");
     await expect(erp).toContainText(/in 5[89] days/);
     // The absolute date stays in the tooltip.
     await expect(erp.locator("time").first()).toHaveAttribute("title", /\d{1,2} \w{3} \d{4}, \d{2}:\d{2} SAST/);
-    await expect(keyRow(page, "Sandbox smoke tests")).toContainText(/frozen \d+ days ago/);
-    await expect(page.getByRole("table", { name: "API keys" })).not.toContainText(/Custom ·|months?\b/);
-    await shoot(page, "key-list");
+    await expect(await find("Sandbox smoke tests")).toContainText(/frozen \d+ days ago/);
+    await page.goto("/keys");
 
     // Product filter: in the URL, applied by the server with the others.
     await page.getByLabel("Product").selectOption({ label: "Payments" });
