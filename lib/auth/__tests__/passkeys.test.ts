@@ -14,6 +14,7 @@ import { listOwnPasskeys } from "@/lib/passkeys/list-own-passkeys";
 import { relyingParty } from "@/lib/passkeys/relying-party";
 import { removePasskey } from "@/lib/passkeys/remove-passkey";
 import { resetMemberPasskeys } from "@/lib/passkeys/reset-member-passkeys";
+import { listMembers } from "@/lib/members/list-members";
 import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { memberWithPermissions, pinOf } from "@/lib/test/keys";
@@ -276,9 +277,13 @@ describe("resetting a member's passkeys", () => {
       expect([error.code, Object.keys(error.fieldErrors!)]).toEqual(["invalid_request", ["memberId"]]);
     }
 
+    // The members page shows how many passkeys there are to reset, and none after.
+    const listed = async () => (await listMembers(db(), pieter)).find((m) => m.userId === siphoUserId)!.passkeys;
+    expect(await listed()).toBe(before);
     const done = await resetMemberPasskeys(db(), pieter, { memberId: siphoUserId, pin: pinOf(PIETER) }, context);
     expect(done.removed).toBe(before);
     expect(await passkeysOf(SIPHO)).toEqual([]);
+    expect(await listed()).toBe(0);
     expect((await lastAudit("member.passkeys_reset"))!).toMatchObject({
       outcome: "success",
       targetId: siphoUserId,
