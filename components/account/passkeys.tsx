@@ -1,7 +1,8 @@
 "use client";
 
 import type { RegistrationResponseJSON } from "@simplewebauthn/browser";
-import { Fingerprint, Plus, ShieldCheck, ShieldOff, Trash2 } from "lucide-react";
+import { Fingerprint, Plus, Trash2 } from "lucide-react";
+import { SettingToggle } from "@/components/account/setting-toggle";
 import { StepUpForm } from "@/components/admin/step-up-form";
 import { RelativeTime } from "@/components/keys/relative-time";
 import { Field } from "@/components/ui/field";
@@ -132,30 +133,21 @@ export function PasskeyList({ passkeys, now }: { passkeys: PasskeyView[]; now: D
 /** The Settings toggle: "require a passkey for actions that move money", on or off by the Superadmin. */
 export function PasskeyRequirementToggle({ required }: { required: boolean }) {
   return (
-    <StepUpForm
-      trigger={
-        required ? (
-          <>
-            <ShieldOff aria-hidden /> Turn off
-          </>
-        ) : (
-          <>
-            <ShieldCheck aria-hidden /> Turn on
-          </>
-        )
-      }
-      triggerVariant={required ? "secondary" : "primary"}
+    <SettingToggle
+      on={required}
       title="Money needs a passkey"
-      initial={{}}
-      pinTitle={required ? "Let the PIN confirm money again" : "Require a passkey for money"}
-      pinDescription={() =>
-        required
-          ? "Members may again confirm payments and keys that can move money with their PIN alone."
-          : "From now on, approving a payment and creating, regenerating or approving a key that can move money needs a passkey: the PIN alone is refused."
-      }
-      confirmLabel={required ? "Turn off" : "Turn on"}
-      run={(_, stepUp) => setPasskeyRequirementAction({ required: !required, ...stepUp })}
-      success={() => (required ? "The PIN confirms money again" : "Money now needs a passkey")}
+      turnOn={{
+        title: "Require a passkey for money",
+        description:
+          "From now on, approving a payment and creating, regenerating or approving a key that can move money needs a passkey: the PIN alone is refused.",
+        success: "Money now needs a passkey",
+      }}
+      turnOff={{
+        title: "Let the PIN confirm money again",
+        description: "Members may again confirm payments and keys that can move money with their PIN alone.",
+        success: "The PIN confirms money again",
+      }}
+      run={(next, stepUp) => setPasskeyRequirementAction({ required: next, ...stepUp })}
     />
   );
 }

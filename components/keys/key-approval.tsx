@@ -1,39 +1,30 @@
 "use client";
 
-import { Check, ShieldCheck, ShieldOff, X } from "lucide-react";
+import { Check, X } from "lucide-react";
 import { useRouter } from "next/navigation";
+import { SettingToggle } from "@/components/account/setting-toggle";
 import { StepUpForm } from "@/components/admin/step-up-form";
 import { approveKeyAction } from "@/lib/actions/approve-key";
 import { rejectKeyAction } from "@/lib/actions/reject-key";
 import { setKeyApprovalAction } from "@/lib/actions/set-key-approval";
 
-/** The Settings toggle: "Keys that can move money need a second person", on or off with the Superadmin's PIN. */
+/** The Settings toggle: "Keys that can move money need a second person", on or off by the Superadmin. */
 export function KeyApprovalToggle({ required }: { required: boolean }) {
   return (
-    <StepUpForm
-      trigger={
-        required ? (
-          <>
-            <ShieldOff aria-hidden /> Turn off
-          </>
-        ) : (
-          <>
-            <ShieldCheck aria-hidden /> Turn on
-          </>
-        )
-      }
-      triggerVariant={required ? "secondary" : "primary"}
+    <SettingToggle
+      on={required}
       title="Keys that can move money need a second person"
-      initial={{}}
-      pinTitle={required ? "Turn off the second person for money keys" : "Require a second person for money keys"}
-      pinDescription={() =>
-        required
-          ? "New keys that can move money work as soon as they are made. Keys already waiting still need their approval."
-          : "From now on, a new or regenerated key that can move money works only after another member who may approve keys approves it."
-      }
-      confirmLabel={required ? "Turn off" : "Turn on"}
-      run={(_, stepUp) => setKeyApprovalAction({ required: !required, ...stepUp })}
-      success={() => (required ? "Keys that can move money no longer need a second person" : "Keys that can move money now need a second person")}
+      turnOn={{
+        title: "Require a second person for money keys",
+        description: "From now on, a new or regenerated key that can move money works only after another member who may approve keys approves it.",
+        success: "Keys that can move money now need a second person",
+      }}
+      turnOff={{
+        title: "Turn off the second person for money keys",
+        description: "New keys that can move money work as soon as they are made. Keys already waiting still need their approval.",
+        success: "Keys that can move money no longer need a second person",
+      }}
+      run={(next, stepUp) => setKeyApprovalAction({ required: next, ...stepUp })}
     />
   );
 }

@@ -15,6 +15,16 @@ export async function refusal(promise: Promise<unknown>) {
   throw new Error("expected a refusal");
 }
 
+/** The DomainError the promise refuses with (its message and subclass included); fails the test otherwise. */
+export async function domainRefusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError)) throw new Error(`expected a DomainError, got ${error === null ? "success" : String(error)}`);
+  return error;
+}
+
 /** What the API says of a key's secret now: "valid", or the refusal's code. */
 export async function keyVerdict(secret: string): Promise<string> {
   try {

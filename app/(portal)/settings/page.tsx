@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ChangePasswordButton } from "@/components/account/change-password-button";
 import { ChangePinButton } from "@/components/account/change-pin-button";
+import { OrganisationSetting } from "@/components/account/organisation-setting";
 import { AddPasskeyButton, PasskeyList, PasskeyRequirementToggle } from "@/components/account/passkeys";
 import { SignOutOthersButton } from "@/components/account/sign-out-others-button";
 import { KeyApprovalToggle } from "@/components/keys/key-approval";
@@ -24,6 +25,7 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const actor = await requirePageActor({ organisation: true });
   const now = new Date();
+  const superadmin = isSuperadmin(actor);
   const sessions = (await query(listActiveSessions, actor.user.id, actor.sessionId)).map((s) => ({ ...s, device: describeUserAgent(s.userAgent) }));
   const others = sessions.filter((s) => !s.current).length;
   const [approvalRequired, passkeysRequired, passkeys] = await Promise.all([
@@ -52,50 +54,28 @@ export default async function SettingsPage() {
             <ChevronRight className="size-4 shrink-0 text-zinc-500" aria-hidden />
           </Link>
         </Card>
-        <Card aria-labelledby="key-approval-heading">
-          <h2 id="key-approval-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
-            Keys that can move money need a second person
-          </h2>
-          <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-3 px-5 py-4 text-sm">
-            <div className="min-w-0 flex-1 basis-64 space-y-1">
-              <p className="flex items-center gap-2 font-medium text-zinc-900" data-testid="key-approval-state">
-                {approvalRequired ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
-                {approvalRequired ? "A second member approves each key that can move money." : "Keys that can move money work as soon as they are made."}
-              </p>
-              <p className="text-zinc-600">
-                When on, a new or regenerated key that can make transfers or payments is refused by the API until another member who may approve keys approves
-                it with their PIN — never the person who made it. Unapproved keys are deleted after 7 days.
-              </p>
-            </div>
-            {isSuperadmin(actor) ? (
-              <KeyApprovalToggle required={approvalRequired} />
-            ) : (
-              <p className="basis-64 text-zinc-600">Only the Superadmin can change this setting; your role is {actor.role?.name}.</p>
-            )}
-          </div>
-        </Card>
-        <Card aria-labelledby="passkey-requirement-heading">
-          <h2 id="passkey-requirement-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
-            Money needs a passkey
-          </h2>
-          <div className="flex flex-wrap items-start justify-between gap-x-6 gap-y-3 px-5 py-4 text-sm">
-            <div className="min-w-0 flex-1 basis-64 space-y-1">
-              <p className="flex items-center gap-2 font-medium text-zinc-900" data-testid="passkey-requirement-state">
-                {passkeysRequired ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
-                {passkeysRequired ? "A passkey confirms everything that moves money." : "A PIN or a passkey confirms everything that moves money."}
-              </p>
-              <p className="text-zinc-600">
-                When on, approving a payment and creating, regenerating or approving a key that can make transfers or payments need a passkey: a PIN can be
-                watched or phished, a passkey cannot. Members without a passkey add one below, under Passkeys.
-              </p>
-            </div>
-            {isSuperadmin(actor) ? (
-              <PasskeyRequirementToggle required={passkeysRequired} />
-            ) : (
-              <p className="basis-64 text-zinc-600">Only the Superadmin can change this setting; your role is {actor.role?.name}.</p>
-            )}
-          </div>
-        </Card>
+        <OrganisationSetting
+          id="key-approval"
+          title="Keys that can move money need a second person"
+          on={approvalRequired}
+          state={approvalRequired ? "A second member approves each key that can move money." : "Keys that can move money work as soon as they are made."}
+          toggle={superadmin ? <KeyApprovalToggle required={approvalRequired} /> : null}
+          roleName={actor.role?.name}
+        >
+          When on, a new or regenerated key that can make transfers or payments is refused by the API until another member who may approve keys approves it with
+          their PIN — never the person who made it. Unapproved keys are deleted after 7 days.
+        </OrganisationSetting>
+        <OrganisationSetting
+          id="passkey-requirement"
+          title="Money needs a passkey"
+          on={passkeysRequired}
+          state={passkeysRequired ? "A passkey confirms everything that moves money." : "A PIN or a passkey confirms everything that moves money."}
+          toggle={superadmin ? <PasskeyRequirementToggle required={passkeysRequired} /> : null}
+          roleName={actor.role?.name}
+        >
+          When on, approving a payment and creating, regenerating or approving a key that can make transfers or payments need a passkey: a PIN can be watched or
+          phished, a passkey cannot. Members without a passkey add one below, under Passkeys.
+        </OrganisationSetting>
         <Card aria-labelledby="sign-in-heading">
           <h2 id="sign-in-heading" className="border-b border-zinc-200 px-5 py-3 text-sm font-semibold text-zinc-900">
             Your sign-in

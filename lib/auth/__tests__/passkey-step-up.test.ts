@@ -7,7 +7,7 @@ import { verifyAuditChains } from "@/lib/audit/verify-chain";
 import { accounts, auditEvents, organisations, passkeys, payments, users, webauthnChallenges } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
-import { DomainError, NotFoundError, PasskeyChallenge } from "@/lib/errors";
+import { NotFoundError, PasskeyChallenge } from "@/lib/errors";
 import { createKey } from "@/lib/keys/create-key";
 import { deleteKey } from "@/lib/keys/delete-key";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
@@ -15,6 +15,7 @@ import { renewKey } from "@/lib/keys/renew-key";
 import { setPasskeyRequirement } from "@/lib/organisations/set-passkey-requirement";
 import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
 import { decidePayment } from "@/lib/payments/decide-payment";
+import { domainRefusal } from "@/lib/test/outcomes";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { keyRow, keyTablesSnapshot, makeKey, pinOf, validKeyInput } from "@/lib/test/keys";
 import { addPasskey, passkeyFor, type SoftAuthenticator } from "@/lib/test/passkeys";
@@ -42,14 +43,7 @@ beforeAll(async () => {
   pieterKey = (await addPasskey(pieter, "Pieter's phone")).authenticator;
 });
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
+const refusal = domainRefusal;
 
 /** The newest `auth.passkey_failed` row of the user. */
 async function lastPasskeyFailure(userId: string) {

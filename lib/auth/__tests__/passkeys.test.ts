@@ -5,7 +5,6 @@ import { recordAttemptOutsideOrganisation } from "@/lib/auth/tenancy";
 import { auditEvents, organisations, passkeys, users, webauthnChallenges } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
-import { DomainError } from "@/lib/errors";
 import { deleteExpiredRows } from "@/lib/jobs/delete-expired-rows";
 import { passkeyRequired, setPasskeyRequirement } from "@/lib/organisations/set-passkey-requirement";
 import { beginPasskeyRegistration } from "@/lib/passkeys/begin-passkey-registration";
@@ -16,6 +15,7 @@ import { removePasskey } from "@/lib/passkeys/remove-passkey";
 import { resetMemberPasskeys } from "@/lib/passkeys/reset-member-passkeys";
 import { listMembers } from "@/lib/members/list-members";
 import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
+import { domainRefusal } from "@/lib/test/outcomes";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { memberWithPermissions, pinOf } from "@/lib/test/keys";
 import { addPasskey, passkeyFor, SoftAuthenticator } from "@/lib/test/passkeys";
@@ -25,14 +25,7 @@ const PIETER = "pieter@acme.example";
 const SIPHO = "sipho@acme.example";
 const THABO = "thabo@nkosi.example";
 
-async function refusal(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
+const refusal = domainRefusal;
 
 async function passkeysOf(email: string) {
   const [user] = await db().select({ id: users.id }).from(users).where(eq(users.email, email));
