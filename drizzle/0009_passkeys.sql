@@ -1,5 +1,6 @@
 -- Third release, passkey step-up: members' passkeys (credential id, public key and signature
--- counter only), the single-use two-minute WebAuthn challenges bound to one action on one target,
+-- counter only), the single-use two-minute WebAuthn challenges bound to one action on one target
+-- with one input (its digest),
 -- and the organisation's setting that actions moving money need a passkey rather than the PIN.
 CREATE TABLE "passkeys" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
@@ -22,6 +23,7 @@ CREATE TABLE "webauthn_challenges" (
 	"purpose" text NOT NULL,
 	"action" text,
 	"target_id" text,
+	"input_digest" text,
 	"challenge" text NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"used_at" timestamp with time zone,

@@ -10,7 +10,7 @@ import type { MemberPermission } from "@/lib/permissions";
 import type { PasskeyAssertion } from "@/lib/schemas/step-up";
 import type { Actor, MemberActor } from "./actor";
 import { authorizeAudited } from "./authorize-audited";
-import { verifyActionPasskey } from "./passkey";
+import { stepUpDigest, verifyActionPasskey } from "./passkey";
 import { verifyActionPin } from "./pin";
 
 export type { MemberActor };
@@ -148,7 +148,7 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
     if (!spec.pin) return spec.run(context, loaded);
     if (passkey === "challenge") {
       // Asked by a member this command has just authorized, for this action on this target alone.
-      const { options } = await issueStepUpChallenge(db, actor, { action, targetId: attempted.targetId }, request);
+      const { options } = await issueStepUpChallenge(db, actor, { action, targetId: attempted.targetId, inputDigest: stepUpDigest(input) }, request);
       throw new PasskeyChallenge(options);
     }
     if (passkey === undefined && actor.org && spec.movesMoney?.(input, loaded) && (await passkeyRequired(db, actor.org.id))) {
@@ -156,7 +156,7 @@ export function defineCommand<S extends z.ZodType, Req extends CommandRequiremen
       throw new DomainError("passkey_required", PASSKEY_REQUIRED, { pin: "Confirm with a passkey" });
     }
     if (passkey !== undefined) {
-      const confirmedWith = await verifyActionPasskey(db, actor, passkey, { action, targetId: attempted.targetId }, request);
+      const confirmedWith = await verifyActionPasskey(db, actor, passkey, { action, targetId: attempted.targetId, inputDigest: stepUpDigest(input) }, request);
       return spec.run({ ...context, request: { ...request, confirmedWith } }, loaded);
     }
     await verifyActionPin(db, actor, pin, request);

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { verifyAuthenticationResponse } from "@simplewebauthn/server";
 import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { actorFields, type PasskeyConfirmation, recordAuditEvent, type RequestInfo } from "@/lib/audit/record-event";
@@ -74,6 +75,27 @@ export function isCode(value: unknown, max: number): value is string {
   return typeof value === "string" && value.length <= max && BASE64URL.test(value);
 }
 
+/**
+ * The digest of a command's parsed input (without its confirmation): a challenge carries it, so an
+ * assertion made for one change — this alias, these permissions, this amount — confirms no other.
+ * Keys are sorted, so the same input always gives the same digest.
+ */
+export function stepUpDigest(input: unknown): string {
+  return createHash("sha256").update(canonicalJson(input)).digest("base64url");
+}
+
+function canonicalJson(value: unknown): string {
+  if (typeof value === "bigint") return JSON.stringify(value.toString());
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
 /** Why the verifier refused, in one word for the audit log. */
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : "";
@@ -89,7 +111,8 @@ function reasonOf(error: unknown): string {
 /**
  * Checks a passkey assertion that confirms one action (its audit action and target), inside the
  * command that does the work. Its challenge must have been issued for this member, in this
- * organisation, for this action on this target, within the last 2 minutes and never used; it is
+ * organisation, for this action on this target with this very input, within the last 2 minutes
+ * and never used; it is
  * consumed in one conditional UPDATE before the signature is checked, so two requests can never
  * both use it. The credential must be the member's; user verification is required and the
  * signature counter must grow. Every refusal is audited (`auth.passkey_failed`, with its reason and
@@ -126,6 +149,7 @@ export async function verifyActionPasskey(
   if (issued.orgId !== (actor.org?.id ?? null)) throw await refuse("wrong_organisation");
   if (issued.action !== attempted.action) throw await refuse("wrong_action");
   if (issued.targetId !== attempted.targetId) throw await refuse("wrong_target");
+  if (issued.inputDigest !== attempted.inputDigest) throw await refuse("wrong_input");
 
   // Used up now, whatever the signature turns out to be: a second request with it finds nothing.
   const [consumed] = await db

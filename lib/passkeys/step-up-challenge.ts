@@ -12,8 +12,8 @@ import { CHALLENGE_SECONDS, relyingParty } from "./relying-party";
 
 /**
  * Asks the member's passkey to confirm one action (a PIN-confirmed command's audit action) on one
- * target (its key, member or payment id; null when it has none): a challenge bound to both, to this
- * member and organisation, good once for 2 minutes. Only the command itself asks for one
+ * target (its key, member or payment id; null when it has none) with one input (its digest): a
+ * challenge bound to all three, to this member and organisation, good once for 2 minutes. Only the command itself asks for one
  * (lib/auth/command.ts, when its input's `passkey` is "challenge"), after it has authorized the
  * member and loaded its target; it checks the assertion itself (lib/auth/passkey.ts), and a
  * challenge issued for anything else is refused there.
@@ -46,6 +46,6 @@ export async function issueStepUpChallenge(
     userVerification: "required",
     timeout: CHALLENGE_SECONDS * 1000,
   });
-  await issueChallenge(db, actor, options.challenge, { purpose: "step_up", action: target.action, targetId: target.targetId });
+  await issueChallenge(db, actor, options.challenge, { purpose: "step_up", ...target });
   return { options };
 }

@@ -14,5 +14,8 @@ export type PasskeyAssertion = AuthenticationResponseJSON;
  */
 export type StepUp = { pin: string; passkey?: undefined } | { passkey: PasskeyAssertion | "challenge"; pin?: undefined };
 
-/** What a passkey challenge is issued for: the command's audit action and the id of its target (null when it has none). */
-export type StepUpTarget = { action: string; targetId: string | null };
+/**
+ * What a passkey challenge is issued for: the command's audit action, the id of its target (null
+ * when it has none) and the digest of its input — the one change the assertion confirms.
+ */
+export type StepUpTarget = { action: string; targetId: string | null; inputDigest: string };

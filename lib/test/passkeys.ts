@@ -10,7 +10,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { beginPasskeyRegistration } from "@/lib/passkeys/begin-passkey-registration";
 import { finishPasskeyRegistration } from "@/lib/passkeys/finish-passkey-registration";
 import { relyingParty } from "@/lib/passkeys/relying-party";
-import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
+import type { Database } from "@/lib/db";
+import { PasskeyChallenge } from "@/lib/errors";
 import { context, db } from "./helpers";
 import { DEMO_PEOPLE } from "@/lib/demo/people";
 
@@ -128,8 +129,17 @@ export async function addPasskey(actor: Actor, name = "Laptop", authenticator = 
   return { ...added, authenticator };
 }
 
-/** A fresh assertion for one action on one target, as the portal would ask for it. */
-export async function passkeyFor(actor: Actor, authenticator: SoftAuthenticator, action: string, targetId: string | null, opts: AssertOptions = {}) {
-  const { options } = await issueStepUpChallenge(db(), actor, { action, targetId }, context);
-  return authenticator.assert(options, opts);
+type StepUpCommand = (db: Database, actor: Actor, input: unknown, request: typeof context) => Promise<unknown>;
+
+/**
+ * A fresh assertion for one command with one input, as the portal asks for it: the command itself
+ * issues the challenge (`passkey: "challenge"`), and the authenticator signs it.
+ */
+export async function passkeyFor(actor: Actor, authenticator: SoftAuthenticator, command: StepUpCommand, input: object, opts: AssertOptions = {}) {
+  const asked = await command(db(), actor, { ...input, passkey: "challenge" }, context).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (!(asked instanceof PasskeyChallenge)) throw new Error(`expected a passkey challenge, got ${asked === null ? "success" : String(asked)}`);
+  return authenticator.assert(asked.challenge, opts);
 }

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import { changePin } from "@/lib/auth/change-pin";
 import { PASSKEY_REQUIRED } from "@/lib/auth/command";
+import { stepUpDigest } from "@/lib/auth/passkey";
 import { verifyAuditChains } from "@/lib/audit/verify-chain";
 import { accounts, auditEvents, organisations, passkeys, payments, users, webauthnChallenges } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
@@ -13,7 +14,6 @@ import { deleteKey } from "@/lib/keys/delete-key";
 import { regenerateKey } from "@/lib/keys/regenerate-key";
 import { renewKey } from "@/lib/keys/renew-key";
 import { setPasskeyRequirement } from "@/lib/organisations/set-passkey-requirement";
-import { issueStepUpChallenge } from "@/lib/passkeys/step-up-challenge";
 import { decidePayment } from "@/lib/payments/decide-payment";
 import { domainRefusal } from "@/lib/test/outcomes";
 import { actorFor, context, db } from "@/lib/test/helpers";
@@ -90,7 +90,15 @@ describe("a PIN-confirmed command issues the passkey challenge for itself", () =
     const { challenge } = asked as PasskeyChallenge;
     expect([challenge.userVerification, challenge.timeout]).toEqual(["required", 120_000]);
     const [row] = await db().select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, challenge.challenge));
-    expect(row).toMatchObject({ userId: naledi.user.id, orgId: acmeId, purpose: "step_up", action: "key.renew", targetId: key.id, usedAt: null });
+    expect(row).toMatchObject({
+      userId: naledi.user.id,
+      orgId: acmeId,
+      purpose: "step_up",
+      action: "key.renew",
+      targetId: key.id,
+      inputDigest: stepUpDigest({ keyId: key.id }),
+      usedAt: null,
+    });
     expect(await keyTablesSnapshot()).toBe(before);
 
     // The authenticator's answer to it renews that key.
@@ -124,7 +132,7 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
   it("an assertion captured for renewing key A is refused for key B, for deleting A, by another member, a second time and after 2 minutes", async () => {
     const keyA = await makeKey(NALEDI);
     const keyB = await makeKey(NALEDI);
-    const captured = await passkeyFor(naledi, nalediKey, "key.renew", keyA.id);
+    const captured = await passkeyFor(naledi, nalediKey, renewKey, { keyId: keyA.id });
 
     // Another target.
     await expectRefused(() => renewKey(db(), naledi, { keyId: keyB.id, passkey: captured }, context), naledi, "wrong_target");
@@ -133,6 +141,16 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
     await expectRefused(() => deleteKey(db(), naledi, { keyId: keyA.id, confirmAlias: keyA.alias, passkey: captured }, context), naledi, "wrong_action");
     // Another member, who may renew keys and has a passkey of their own.
     await expectRefused(() => renewKey(db(), pieter, { keyId: keyA.id, passkey: captured }, context), pieter, "wrong_member");
+
+    // The same action with another input: an assertion made for creating one key confirms no other.
+    const input = await validKeyInput(naledi, { alias: "Confirmed alias" });
+    const forThisKey = await passkeyFor(naledi, nalediKey, createKey, input);
+    await expectRefused(() => createKey(db(), naledi, { ...input, alias: "Swapped alias", passkey: forThisKey }, context), naledi, "wrong_input");
+    await expectRefused(
+      () => createKey(db(), naledi, { ...input, permissions: [...input.permissions, "payments:edit"], passkey: forThisKey }, context),
+      naledi,
+      "wrong_input",
+    );
 
     // What it was issued for: renewed, and the renewal's own audit row names the passkey.
     const expiresBefore = (await keyRow(keyA.id)).expiresAt;
@@ -148,7 +166,7 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
     await expectRefused(() => renewKey(db(), naledi, { keyId: keyA.id, passkey: captured }, context), naledi, "used");
 
     // After 2 minutes.
-    const late = await passkeyFor(naledi, nalediKey, "key.renew", keyA.id);
+    const late = await passkeyFor(naledi, nalediKey, renewKey, { keyId: keyA.id });
     await db()
       .update(webauthnChallenges)
       .set({ expiresAt: sql`now() - interval '1 second'` })
@@ -158,7 +176,7 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
 
   it("a challenge is issued for 2 minutes exactly, and each refusal leaves the PIN's count alone", async () => {
     const key = await makeKey(NALEDI);
-    const assertion = await passkeyFor(naledi, nalediKey, "key.delete", key.id);
+    const assertion = await passkeyFor(naledi, nalediKey, deleteKey, { keyId: key.id, confirmAlias: key.alias });
     const challenge = JSON.parse(Buffer.from(assertion.response.clientDataJSON, "base64url").toString()).challenge as string;
     const [row] = await db().select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, challenge));
     expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(120_000);
@@ -173,21 +191,21 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
 describe("the authenticator and the assertion are checked", () => {
   it("refuses a cloned authenticator (its counter does not go up), and of two racing assertions with one counter only one passes", async () => {
     const key = await makeKey(NALEDI);
-    await renewKey(db(), naledi, { keyId: key.id, passkey: await passkeyFor(naledi, nalediKey, "key.renew", key.id, { counter: 50 }) }, context);
+    await renewKey(db(), naledi, { keyId: key.id, passkey: await passkeyFor(naledi, nalediKey, renewKey, { keyId: key.id }, { counter: 50 }) }, context);
     const [stored] = await db().select({ counter: passkeys.counter, lastUsedAt: passkeys.lastUsedAt }).from(passkeys).where(eq(passkeys.id, nalediPasskeyId));
     expect(stored!.counter).toBe(50);
     expect(stored!.lastUsedAt).not.toBeNull();
 
     for (const counter of [50, 49, 0]) {
       await expectRefused(
-        async () => renewKey(db(), naledi, { keyId: key.id, passkey: await passkeyFor(naledi, nalediKey, "key.renew", key.id, { counter }) }, context),
+        async () => renewKey(db(), naledi, { keyId: key.id, passkey: await passkeyFor(naledi, nalediKey, renewKey, { keyId: key.id }, { counter }) }, context),
         naledi,
         "counter",
       );
     }
     const twins = [
-      await passkeyFor(naledi, nalediKey, "key.renew", key.id, { counter: 60 }),
-      await passkeyFor(naledi, nalediKey, "key.renew", key.id, { counter: 60 }),
+      await passkeyFor(naledi, nalediKey, renewKey, { keyId: key.id }, { counter: 60 }),
+      await passkeyFor(naledi, nalediKey, renewKey, { keyId: key.id }, { counter: 60 }),
     ];
     const results = await Promise.allSettled(twins.map((passkey) => renewKey(db(), naledi, { keyId: key.id, passkey }, context)));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
@@ -198,7 +216,7 @@ describe("the authenticator and the assertion are checked", () => {
 
   it("refuses an unverified person, another origin, another relying party, a bad signature and another member's credential", async () => {
     const key = await makeKey(NALEDI);
-    const fresh = (opts = {}) => passkeyFor(naledi, nalediKey, "key.renew", key.id, opts);
+    const fresh = (opts = {}) => passkeyFor(naledi, nalediKey, renewKey, { keyId: key.id }, opts);
     await expectRefused(
       async () => renewKey(db(), naledi, { keyId: key.id, passkey: await fresh({ userVerified: false }) }, context),
       naledi,
@@ -214,13 +232,13 @@ describe("the authenticator and the assertion are checked", () => {
     const forged = { ...good, response: { ...good.response, signature: Buffer.from("not a signature").toString("base64url") } };
     await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: forged }, context), naledi, "signature");
     // Pieter's authenticator answering Naledi's challenge: his credential is not hers.
-    const { options } = await issueStepUpChallenge(db(), naledi, { action: "key.renew", targetId: key.id }, context);
-    await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: pieterKey.assert(options) }, context), naledi, "unknown_credential");
+    const asked = (await refusal(renewKey(db(), naledi, { keyId: key.id, passkey: "challenge" }, context))) as PasskeyChallenge;
+    await expectRefused(() => renewKey(db(), naledi, { keyId: key.id, passkey: pieterKey.assert(asked.challenge) }, context), naledi, "unknown_credential");
   });
 
   it("refuses malformed assertions before reading anything, naming the passkey field; the challenge survives them", async () => {
     const key = await makeKey(NALEDI);
-    const good = await passkeyFor(naledi, nalediKey, "key.renew", key.id);
+    const good = await passkeyFor(naledi, nalediKey, renewKey, { keyId: key.id });
     const hostile: unknown[] = [
       null,
       "assertion",
@@ -248,7 +266,7 @@ describe("the authenticator and the assertion are checked", () => {
   });
 
   it("changing the PIN takes the current PIN only, never a passkey", async () => {
-    const assertion = await passkeyFor(naledi, nalediKey, "auth.pin_change", null);
+    const assertion = await passkeyFor(naledi, nalediKey, renewKey, { keyId: (await makeKey(NALEDI)).id });
     const error = await refusal(changePin(db(), naledi, { newPin: "582047", confirmNewPin: "582047", passkey: assertion }, context));
     expect([error.code, error.fieldErrors]).toEqual(["passkey_invalid", { pin: "Enter your current PIN" }]);
     const [user] = await db().select({ pinSetAt: users.pinSetAt }).from(users).where(eq(users.id, naledi.user.id));
@@ -265,7 +283,7 @@ describe("the PIN lock and the passkey are independent", () => {
     expect(await db().$count(auditEvents, and(eq(auditEvents.action, "auth.pin_failed"), eq(auditEvents.actorUserId, pieter.user.id)))).toBe(1);
 
     // A passkey failure is audited as one, and leaves the PIN's count where it was.
-    const elsewhere = await passkeyFor(pieter, pieterKey, "key.delete", key.id);
+    const elsewhere = await passkeyFor(pieter, pieterKey, deleteKey, { keyId: key.id, confirmAlias: key.alias });
     await expectRefused(() => renewKey(db(), pieter, { keyId: key.id, passkey: elsewhere }, context), pieter, "wrong_action");
     expect(await pinState(pieter.user.id)).toMatchObject({ failures: 1, lockedUntil: null });
 
@@ -273,7 +291,7 @@ describe("the PIN lock and the passkey are independent", () => {
     const lockedUntil = new Date(Date.now() + 15 * 60_000);
     await db().update(users).set({ pinFailedAttempts: 5, pinLockedUntil: lockedUntil }).where(eq(users.id, pieter.user.id));
     expect((await refusal(renewKey(db(), pieter, { keyId: key.id, pin: pinOf(PIETER) }, context))).code).toBe("pin_locked");
-    await renewKey(db(), pieter, { keyId: key.id, passkey: await passkeyFor(pieter, pieterKey, "key.renew", key.id) }, context);
+    await renewKey(db(), pieter, { keyId: key.id, passkey: await passkeyFor(pieter, pieterKey, renewKey, { keyId: key.id }) }, context);
     const after = await pinState(pieter.user.id);
     expect(after.failures).toBe(5);
     expect(after.lockedUntil!.getTime()).toBe(lockedUntil.getTime());
@@ -322,7 +340,7 @@ describe("the organisation's passkey requirement for money", () => {
     expect(denied!.metadata).toEqual({ reason: "passkey_required" });
 
     // With a passkey: made, and its audit row names the passkey.
-    const made = await createKey(db(), naledi, { ...moneyInput, passkey: await passkeyFor(naledi, nalediKey, "key.create", null) }, context);
+    const made = await createKey(db(), naledi, { ...moneyInput, passkey: await passkeyFor(naledi, nalediKey, createKey, moneyInput) }, context);
     expect((await keyRow(made.id)).permissions).toEqual([...MONEY].sort());
     const [created] = await db()
       .select()
@@ -335,7 +353,12 @@ describe("the organisation's passkey requirement for money", () => {
     const oldHash = (await keyRow(made.id)).secretHash;
     expect((await refusal(regenerateKey(db(), naledi, { keyId: made.id, overlap: "none", pin: pinOf(NALEDI) }, context))).code).toBe("passkey_required");
     expect(await keyTablesSnapshot()).toBe(beforeRegenerate);
-    await regenerateKey(db(), naledi, { keyId: made.id, overlap: "none", passkey: await passkeyFor(naledi, nalediKey, "key.regenerate", made.id) }, context);
+    await regenerateKey(
+      db(),
+      naledi,
+      { keyId: made.id, overlap: "none", passkey: await passkeyFor(naledi, nalediKey, regenerateKey, { keyId: made.id, overlap: "none" }) },
+      context,
+    );
     expect((await keyRow(made.id)).secretHash).not.toBe(oldHash);
 
     // A key that moves no money, a renewal, a payment's rejection: the PIN still does.
@@ -353,7 +376,11 @@ describe("the organisation's passkey requirement for money", () => {
     await decidePayment(
       db(),
       pieter,
-      { paymentId: payment.id, decision: "approve", passkey: await passkeyFor(pieter, pieterKey, "payment.approve", payment.id) },
+      {
+        paymentId: payment.id,
+        decision: "approve",
+        passkey: await passkeyFor(pieter, pieterKey, decidePayment, { paymentId: payment.id, decision: "approve" }),
+      },
       context,
     );
     expect((await db().select().from(payments).where(eq(payments.id, payment.id)))[0]!.status).toBe("executed");
@@ -362,7 +389,7 @@ describe("the organisation's passkey requirement for money", () => {
     await setPasskeyRequirement(
       db(),
       naledi,
-      { required: false, passkey: await passkeyFor(naledi, nalediKey, "organisation.passkey_requirement", null) },
+      { required: false, passkey: await passkeyFor(naledi, nalediKey, setPasskeyRequirement, { required: false }) },
       context,
     );
     const again = await createKey(db(), naledi, { ...(await validKeyInput(naledi, { permissions: MONEY })), pin: pinOf(NALEDI) }, context);

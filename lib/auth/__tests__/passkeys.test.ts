@@ -188,13 +188,13 @@ describe("removing a passkey", () => {
     await removePasskey(db(), member, { passkeyId: first.id, pin: "482915" }, context);
     expect((await lastAudit("passkey.remove"))!).toMatchObject({ outcome: "success", targetId: first.id, metadata: { name: "First" } });
 
-    const assertion = await passkeyFor(member, second.authenticator, "passkey.remove", second.id);
+    const assertion = await passkeyFor(member, second.authenticator, removePasskey, { passkeyId: second.id });
     await removePasskey(db(), member, { passkeyId: second.id, passkey: assertion }, context);
     expect((await lastAudit("passkey.remove"))!.metadata).toEqual({ name: "Second", confirmedWith: "passkey", passkey: "Second", passkeyId: second.id });
     expect(await passkeysOf(member.user.email)).toEqual([]);
     expect((await actorFor(member.user.email)).user.hasPasskey).toBe(false);
     // With none left, a step-up cannot start.
-    const none = await refusal(issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null }, context));
+    const none = await refusal(issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null, inputDigest: "digest" }, context));
     expect([none.code, none.message]).toEqual(["no_passkey", "You have no passkey yet. Add one under Settings › Passkeys."]);
   });
 });
@@ -203,7 +203,12 @@ describe("starting a passkey step-up", () => {
   it("binds the challenge to the member, organisation, action and target for 2 minutes", async () => {
     const member = await memberWithPermissions(acmeId, ["keys:view"], "Starter");
     const { authenticator } = await addPasskey(member, "Starter key");
-    const { options } = await issueStepUpChallenge(db(), member, { action: "key.renew", targetId: "5c2b3f4e-0000-4000-8000-000000000001" }, context);
+    const { options } = await issueStepUpChallenge(
+      db(),
+      member,
+      { action: "key.renew", targetId: "5c2b3f4e-0000-4000-8000-000000000001", inputDigest: "digest" },
+      context,
+    );
     expect(options.userVerification).toBe("required");
     expect(options.timeout).toBe(120_000);
     expect(options.rpId).toBe(relyingParty().rpID);
@@ -223,13 +228,15 @@ describe("starting a passkey step-up", () => {
   it("holds at most 20 open challenges per member, and the jobs runner deletes expired ones", async () => {
     const member = await memberWithPermissions(acmeId, ["keys:view"], "Many challenges");
     await addPasskey(member, "Busy");
-    for (let i = 0; i < 20; i++) await issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null }, context);
-    expect((await refusal(issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null }, context))).code).toBe("rate_limited");
+    for (let i = 0; i < 20; i++) await issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null, inputDigest: "digest" }, context);
+    expect((await refusal(issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null, inputDigest: "digest" }, context))).code).toBe(
+      "rate_limited",
+    );
     await db().update(webauthnChallenges).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(webauthnChallenges.userId, member.user.id));
     const deleted = await deleteExpiredRows(db());
     expect(deleted.passkeyChallenges).toBeGreaterThanOrEqual(20);
     expect(await db().select().from(webauthnChallenges).where(eq(webauthnChallenges.userId, member.user.id))).toEqual([]);
-    await issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null }, context);
+    await issueStepUpChallenge(db(), member, { action: "key.renew", targetId: null, inputDigest: "digest" }, context);
   });
 });
 

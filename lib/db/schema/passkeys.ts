@@ -53,6 +53,8 @@ export const webauthnChallenges = pgTable(
     purpose: text().notNull(),
     action: text(),
     targetId: text(),
+    /** A step-up's input, as a digest (lib/auth/passkey.ts, stepUpDigest): the assertion confirms that change alone. */
+    inputDigest: text(),
     challenge: text().notNull().unique(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     usedAt: timestamp({ withTimezone: true }),
