@@ -85,37 +85,39 @@ test("add a passkey with the PIN, create a key confirmed by it, see the audit ro
   await expect(page.getByText("No passkeys yet.")).toBeVisible();
 });
 
-test("from the keyboard alone at 390 px: add a passkey, then confirm with the PIN instead of it", async ({ page, context }) => {
-  await addAuthenticator(context, page);
-  await page.setViewportSize({ width: 390, height: 844 });
-  await signInAs(page, E2E_PASSKEY_PERSON.email, E2E_PASSWORD);
-  await page.goto("/settings");
+for (const width of [390, 1280]) {
+  test(`from the keyboard alone at ${width} px: add a passkey, then confirm with the PIN instead of it`, async ({ page, context }) => {
+    await addAuthenticator(context, page);
+    await page.setViewportSize({ width, height: 844 });
+    await signInAs(page, E2E_PASSKEY_PERSON.email, E2E_PASSWORD);
+    await page.goto("/settings");
 
-  const add = page.getByRole("button", { name: "Add a passkey" });
-  await tabTo(page, add, 120);
-  await page.keyboard.press("Enter");
-  await expect(page.getByLabel("Name")).toBeFocused();
-  await page.keyboard.type("E2E phone");
-  await page.keyboard.press("Enter");
-  const confirm = page.getByRole("dialog", { name: "Confirm it is you" });
-  await expect(confirm.getByLabel("Your 6-digit PIN")).toBeFocused();
-  await page.keyboard.type(E2E_PASSKEY_PERSON.pin);
-  await expect(passkeyList(page).getByText("E2E phone", { exact: true })).toBeVisible();
-  await expectNoSidewaysScroll(page, "passkeys-settings-390");
-  await screenshot(page, "passkeys-settings-390");
+    const add = page.getByRole("button", { name: "Add a passkey" });
+    await tabTo(page, add, 120);
+    await page.keyboard.press("Enter");
+    await expect(page.getByLabel("Name")).toBeFocused();
+    await page.keyboard.type(`E2E device ${width}`);
+    await page.keyboard.press("Enter");
+    const confirm = page.getByRole("dialog", { name: "Confirm it is you" });
+    await expect(confirm.getByLabel("Your 6-digit PIN")).toBeFocused();
+    await page.keyboard.type(E2E_PASSKEY_PERSON.pin);
+    await expect(passkeyList(page).getByText(`E2E device ${width}`, { exact: true })).toBeVisible();
+    await expectNoSidewaysScroll(page, `passkeys-settings-${width}`);
+    await screenshot(page, `passkeys-settings-keyboard-${width}`);
 
-  // The step-up dialog by keyboard: the passkey first, the PIN one Tab away.
-  const remove = passkeyList(page).getByRole("button", { name: "Remove the passkey E2E phone" });
-  await tabTo(page, remove, 120);
-  await page.keyboard.press("Enter");
-  const dialog = page.getByRole("dialog", { name: "Remove the passkey “E2E phone”?" });
-  await expect(dialog.getByRole("button", { name: "Use passkey" })).toBeFocused();
-  await expectAccessible(page, "the step-up dialog at 390 px");
-  await screenshot(page, "passkeys-step-up-390");
-  await page.keyboard.press("Tab");
-  await expect(dialog.getByRole("button", { name: "Use PIN instead" })).toBeFocused();
-  await page.keyboard.press("Enter");
-  await expect(dialog.getByLabel("Your 6-digit PIN")).toBeFocused();
-  await page.keyboard.type(E2E_PASSKEY_PERSON.pin);
-  await expect(page.getByText("No passkeys yet.")).toBeVisible();
-});
+    // The step-up dialog by keyboard: the passkey first, the PIN one Tab away.
+    const remove = passkeyList(page).getByRole("button", { name: `Remove the passkey E2E device ${width}` });
+    await tabTo(page, remove, 120);
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: `Remove the passkey “E2E device ${width}”?` });
+    await expect(dialog.getByRole("button", { name: "Use passkey" })).toBeFocused();
+    await expectAccessible(page, `the step-up dialog at ${width} px`);
+    await screenshot(page, `passkeys-step-up-keyboard-${width}`);
+    await page.keyboard.press("Tab");
+    await expect(dialog.getByRole("button", { name: "Use PIN instead" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(dialog.getByLabel("Your 6-digit PIN")).toBeFocused();
+    await page.keyboard.type(E2E_PASSKEY_PERSON.pin);
+    await expect(page.getByText("No passkeys yet.")).toBeVisible();
+  });
+}
