@@ -32,6 +32,7 @@ const TARGET_TYPES: Record<string, string> = {
   payment: "Payment",
   card: "Card",
   session: "Session",
+  passkey: "Passkey",
 };
 
 const OUTCOME = {

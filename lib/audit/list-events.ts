@@ -114,6 +114,7 @@ export function targetLabel(row: Row): string | null {
       return text(meta.email);
     case "role":
     case "organisation":
+    case "passkey":
       return text(meta.name);
     case "payment":
       return text(meta.beneficiary) ? `Payment to ${text(meta.beneficiary)}` : null;

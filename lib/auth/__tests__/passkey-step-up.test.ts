@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { changePin } from "@/lib/auth/change-pin";
 import { PASSKEY_REQUIRED } from "@/lib/auth/command";
 import { stepUpDigest } from "@/lib/auth/passkey";
+import { searchAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChains } from "@/lib/audit/verify-chain";
 import { accounts, auditEvents, organisations, passkeys, payments, users, webauthnChallenges } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
@@ -161,6 +162,14 @@ describe("a passkey assertion confirms exactly one action, on one target, by one
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "key.renew"), eq(auditEvents.targetId, keyA.id), eq(auditEvents.outcome, "success")));
     expect(renewed!.metadata).toMatchObject({ confirmedWith: "passkey", passkey: "Naledi's laptop", passkeyId: nalediPasskeyId });
+    // The audit log says so, and names the passkey added earlier.
+    const renewals = (await searchAuditEvents(db(), naledi, { action: "key.renew" })).events;
+    expect(renewals.find((e) => e.id === renewed!.id)).toMatchObject({ confirmedWithPasskey: "Naledi's laptop" });
+    const added = (await searchAuditEvents(db(), naledi, { action: "passkey.added" })).events;
+    expect(added.find((e) => e.targetId === nalediPasskeyId)).toMatchObject({
+      targetLabel: "Naledi's laptop",
+      confirmedWithPasskey: null,
+    });
 
     // A second time.
     await expectRefused(() => renewKey(db(), naledi, { keyId: keyA.id, passkey: captured }, context), naledi, "used");
