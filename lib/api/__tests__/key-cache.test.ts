@@ -124,6 +124,7 @@ describe("every write that can refuse a key", () => {
   const EXEMPT: Record<string, string> = {
     "lib/api/last-used.ts": "the last-used stamps change nothing verification reads",
     "lib/organisations/set-key-approval.ts": "the maker-checker setting changes no existing key; verification does not read it",
+    "lib/organisations/set-passkey-requirement.ts": "the passkey setting is for the portal's step-up; no key and nothing verification reads",
     "lib/keys/approval.ts": "runs only in the transaction of create (a key never looked up yet) and of regenerate (which wraps it)",
   };
 

@@ -36,10 +36,11 @@ describe("the audit log names keys by alias and prefix", () => {
       ["key.delete", `Old export · ${deleted.prefix}…`],
       ["key.create", `Old export · ${deleted.prefix}…`],
     ]);
-    // Nothing else of the event's metadata reaches the page.
+    // Nothing else of the event's metadata reaches the page (the confirming passkey's name only).
     expect(Object.keys(created).sort()).toEqual([
       "action",
       "actorLabel",
+      "confirmedWithPasskey",
       "id",
       "ip",
       "occurredAt",
