@@ -138,8 +138,6 @@ async function send(res, response) {
  * Unavailable with Retry-After, instead of Next's 500 — an outage, not a fault, and never a sign-out.
  */
 const portalRequests = new AsyncLocalStorage();
-/** Portal requests Next is still handling; the shutdown waits for them before closing the database. */
-const portalWork = new Set();
 globalThis[Symbol.for("latchkey.portalRequest")] = portalRequests;
 
 function handlePortal(req, res, pathname, startedAt) {
@@ -164,15 +162,7 @@ function handlePortal(req, res, pathname, startedAt) {
       if (status === 503 && !res.headersSent) res.setHeader("retry-after", "5");
     },
   });
-  const rendering = portalRequests.run(store, () => handle(req, res));
-  // Tracked until Next has finished with it: a streamed page whose client went away may still be
-  // rendering, and reading the database, after its connection closed.
-  portalWork.add(rendering);
-  rendering.then(
-    () => portalWork.delete(rendering),
-    () => portalWork.delete(rendering),
-  );
-  return rendering;
+  return portalRequests.run(store, () => handle(req, res));
 }
 
 /** The answer to GET /metrics (lib/observability/metrics-endpoint.ts), logged like any request. */
@@ -301,11 +291,6 @@ async function shutdown(signal) {
   }, env.LATCHKEY_SHUTDOWN_SECONDS * 1000);
   await closed;
   clearTimeout(deadline);
-  // Pages still rendering for clients that left: finished (within the bound) before the pool closes.
-  if (portalWork.size) {
-    logger.info({ rendering: portalWork.size }, "shutdown: waiting for pages still rendering");
-    await Promise.race([Promise.allSettled([...portalWork]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-  }
   await writeProfile();
   await releaseResources();
   process.exit(0);
