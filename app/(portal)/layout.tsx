@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
 import { FocusAfterNavigation } from "@/components/shell/focus-after-navigation";
 import { NotificationBell } from "@/components/shell/notification-bell";
-import { StepUpProvider } from "@/components/shell/step-up-context";
+import { StepUpState } from "@/components/shell/step-up-context";
 import { requirePageActor } from "@/lib/auth/current";
 import { query } from "@/lib/query";
 import { formatRelative } from "@/lib/format";
@@ -35,7 +35,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       }
     >
       <FocusAfterNavigation />
-      <StepUpProvider hasPasskey={actor.user.hasPasskey}>{children}</StepUpProvider>
+      <StepUpState hasPasskey={actor.user.hasPasskey} />
+      {children}
     </AppShell>
   );
 }

@@ -1,18 +1,37 @@
 "use client";
 
-import { createContext, type ReactNode, useContext } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 
-/** What the step-up dialogs need to know about the signed-in person: whether to offer a passkey first. */
-interface StepUpState {
-  hasPasskey: boolean;
+/**
+ * What the step-up dialogs need to know about the signed-in person: whether to offer a passkey
+ * first. The portal's layout renders <StepUpState> beside the page (never around it, so the page's
+ * tree is the same with or without it) and every dialog reads the value with useStepUp().
+ */
+let hasPasskey = false;
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
 }
 
-const StepUpContext = createContext<StepUpState>({ hasPasskey: false });
-
-export function StepUpProvider({ hasPasskey, children }: { hasPasskey: boolean; children: ReactNode }) {
-  return <StepUpContext.Provider value={{ hasPasskey }}>{children}</StepUpContext.Provider>;
+export function StepUpState({ hasPasskey: value }: { hasPasskey: boolean }) {
+  useEffect(() => {
+    if (value === hasPasskey) return;
+    hasPasskey = value;
+    for (const listener of listeners) listener();
+  }, [value]);
+  return null;
 }
 
-export function useStepUp(): StepUpState {
-  return useContext(StepUpContext);
+export function useStepUp(): { hasPasskey: boolean } {
+  return {
+    hasPasskey: useSyncExternalStore(
+      subscribe,
+      () => hasPasskey,
+      () => false,
+    ),
+  };
 }
