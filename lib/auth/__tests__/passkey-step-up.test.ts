@@ -6,7 +6,7 @@ import { PASSKEY_REQUIRED } from "@/lib/auth/command";
 import { stepUpDigest } from "@/lib/auth/passkey";
 import { searchAuditEvents } from "@/lib/audit/list-events";
 import { verifyAuditChains } from "@/lib/audit/verify-chain";
-import { accounts, auditEvents, organisations, passkeys, payments, users, webauthnChallenges } from "@/lib/db/schema";
+import { auditEvents, organisations, passkeys, payments, users, webauthnChallenges } from "@/lib/db/schema";
 import { ORG_NAMES } from "@/lib/demo/people";
 import { seedDemoData } from "@/lib/demo/seed";
 import { NotFoundError, PasskeyChallenge } from "@/lib/errors";
@@ -17,6 +17,7 @@ import { renewKey } from "@/lib/keys/renew-key";
 import { setPasskeyRequirement } from "@/lib/organisations/set-passkey-requirement";
 import { decidePayment } from "@/lib/payments/decide-payment";
 import { domainRefusal } from "@/lib/test/outcomes";
+import { pendingPayment } from "@/lib/test/payments";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { keyRow, keyTablesSnapshot, makeKey, pinOf, validKeyInput } from "@/lib/test/keys";
 import { addPasskey, passkeyFor, type SoftAuthenticator } from "@/lib/test/passkeys";
@@ -308,24 +309,6 @@ describe("the PIN lock and the passkey are independent", () => {
   });
 });
 
-async function pendingPayment(amount: bigint) {
-  const [account] = await db().select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
-  const [row] = await db()
-    .insert(payments)
-    .values({
-      orgId: account!.orgId,
-      accountId: account!.id,
-      amount,
-      currency: "ZAR",
-      beneficiaryName: "Passkey test",
-      beneficiaryAccountNumber: "1234567890",
-      beneficiaryBankCode: "250655",
-      reference: "Test",
-    })
-    .returning();
-  return row!;
-}
-
 describe("the organisation's passkey requirement for money", () => {
   it("when on, the PIN alone cannot make a key that moves money, regenerate one or approve a payment; a passkey can; other actions keep the PIN", async () => {
     await setPasskeyRequirement(db(), naledi, { required: true, pin: pinOf(NALEDI) }, context);
@@ -373,11 +356,11 @@ describe("the organisation's passkey requirement for money", () => {
     // A key that moves no money, a renewal, a payment's rejection: the PIN still does.
     const plain = await createKey(db(), naledi, { ...(await validKeyInput(naledi)), pin: pinOf(NALEDI) }, context);
     await renewKey(db(), naledi, { keyId: made.id, pin: pinOf(NALEDI) }, context);
-    const rejected = await pendingPayment(1_000n);
+    const { payment: rejected } = await pendingPayment(1_000n, "Passkey test");
     await decidePayment(db(), pieter, { paymentId: rejected.id, decision: "reject", pin: pinOf(PIETER) }, context);
 
     // Approving a payment moves money: the PIN alone is refused, a passkey approves it.
-    const payment = await pendingPayment(1_000n);
+    const { payment } = await pendingPayment(1_000n, "Passkey test");
     expect((await refusal(decidePayment(db(), pieter, { paymentId: payment.id, decision: "approve", pin: pinOf(PIETER) }, context))).code).toBe(
       "passkey_required",
     );

@@ -6,26 +6,9 @@ import { seedDemoData } from "@/lib/demo/seed";
 import { DomainError, NotFoundError } from "@/lib/errors";
 import { decidePayment } from "@/lib/payments/decide-payment";
 import { listPaymentsForApproval } from "@/lib/payments/list-payments";
+import { pendingPayment } from "@/lib/test/payments";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
-
-async function pendingPayment(amount: bigint) {
-  const [account] = await db().select().from(accounts).where(eq(accounts.name, "Acme Retail ZAR operating"));
-  const [row] = await db()
-    .insert(payments)
-    .values({
-      orgId: account!.orgId,
-      accountId: account!.id,
-      amount,
-      currency: "ZAR",
-      beneficiaryName: "Tiger Brands",
-      beneficiaryAccountNumber: "1234567890",
-      beneficiaryBankCode: "250655",
-      reference: "Test",
-    })
-    .returning();
-  return { payment: row!, account: account! };
-}
 
 const balanceOf = async (id: string) => (await db().select({ b: accounts.balance }).from(accounts).where(eq(accounts.id, id)))[0]!.b;
 
