@@ -12,8 +12,6 @@ import { finishPasskeyRegistrationAction } from "@/lib/actions/finish-passkey-re
 import { removePasskeyAction } from "@/lib/actions/remove-passkey";
 import { setPasskeyRequirementAction } from "@/lib/actions/set-passkey-requirement";
 
-export const MAX_PASSKEYS = 10;
-
 export interface PasskeyView {
   id: string;
   name: string;
@@ -29,7 +27,7 @@ function creationFailure(error: unknown): string {
 }
 
 /** "Add a passkey": a name, the PIN (or a passkey already added), then the device makes the new passkey. */
-export function AddPasskeyButton({ count }: { count: number }) {
+export function AddPasskeyButton({ count, max }: { count: number /** As many as one person may hold (lib/passkeys/relying-party.ts). */; max: number }) {
   return (
     <StepUpForm
       trigger={
@@ -38,7 +36,7 @@ export function AddPasskeyButton({ count }: { count: number }) {
         </>
       }
       triggerVariant={count ? "secondary" : "primary"}
-      disabledReason={count >= MAX_PASSKEYS ? `You have ${MAX_PASSKEYS} passkeys, the most one person may have. Remove one to add another.` : undefined}
+      disabledReason={count >= max ? `You have ${max} passkeys, the most one person may have. Remove one to add another.` : undefined}
       title="Add a passkey"
       description="Name it after the device or security key that holds it, so you can tell your passkeys apart."
       initial={{ name: "" }}

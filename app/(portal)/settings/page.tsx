@@ -18,6 +18,7 @@ import { isSuperadmin } from "@/lib/members/rules";
 import { passkeyRequired } from "@/lib/organisations/passkey-required";
 import { keyApprovalRequired } from "@/lib/organisations/set-key-approval";
 import { listOwnPasskeys } from "@/lib/passkeys/list-own-passkeys";
+import { MAX_PASSKEYS } from "@/lib/passkeys/relying-party";
 import { query } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -114,7 +115,7 @@ export default async function SettingsPage() {
                 action only.
               </p>
             </div>
-            <AddPasskeyButton count={passkeys.length} />
+            <AddPasskeyButton count={passkeys.length} max={MAX_PASSKEYS} />
           </div>
           {passkeysRequired && !passkeys.length ? (
             <p role="status" className="border-b border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900">
