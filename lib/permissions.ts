@@ -12,6 +12,7 @@ export const MEMBER_PERMISSIONS = [
   "members:manage",
   "payments:approve",
   "audit:view",
+  "webhooks:manage",
 ] as const;
 
 export type MemberPermission = (typeof MEMBER_PERMISSIONS)[number];
@@ -26,6 +27,7 @@ export const MEMBER_PERMISSION_LABELS: Record<MemberPermission, string> = {
   "members:manage": "Manage members and roles",
   "payments:approve": "Approve payments",
   "audit:view": "View the audit log",
+  "webhooks:manage": "Manage webhook endpoints",
 };
 
 export type BuiltInRole = "superadmin" | "admin" | "developer" | "viewer";
@@ -39,7 +41,17 @@ export const BUILT_IN_ROLES: Record<BuiltInRole, { name: string; description: st
   admin: {
     name: "Admin",
     description: "Manages keys, members and payment approvals; does not see client credentials.",
-    permissions: ["keys:view", "keys:create", "keys:renew", "keys:delete", "keys:approve", "members:manage", "payments:approve", "audit:view"],
+    permissions: [
+      "keys:view",
+      "keys:create",
+      "keys:renew",
+      "keys:delete",
+      "keys:approve",
+      "members:manage",
+      "payments:approve",
+      "audit:view",
+      "webhooks:manage",
+    ],
   },
   developer: {
     name: "Developer",

@@ -7,6 +7,16 @@ import type { Executor } from "@/lib/db";
  * every upgrade test keeps working.
  */
 const UNDO: [tag: string, statements: string[]][] = [
+  [
+    "0011_webhooks",
+    [
+      "drop table webhook_attempts",
+      "drop table webhook_deliveries",
+      "drop table webhook_events",
+      "drop table webhook_endpoints",
+      "update roles set permissions = array_remove(permissions, 'webhooks:manage')",
+    ],
+  ],
   ["0010_key_list_indexes", ["drop index api_keys_list_order", "drop index api_keys_list_expiry", "drop index api_keys_list_leaked"]],
   ["0009_passkeys", ["drop table webauthn_challenges", "drop table passkeys", "alter table organisations drop column require_passkey_for_money"]],
   [

@@ -47,7 +47,8 @@ describe("database schema and migrations", () => {
     const roles = await db().query.roles.findMany({ where: (r, { eq }) => eq(r.orgId, orgId) });
     const byKey = Object.fromEntries(roles.map((r) => [r.builtIn, r.permissions.sort()]));
     expect(Object.keys(byKey).sort()).toEqual(["admin", "developer", "superadmin", "viewer"]);
-    expect(byKey.superadmin).toHaveLength(9);
+    expect(byKey.superadmin).toHaveLength(10);
+    expect(byKey.admin).toContain("webhooks:manage");
     expect(byKey.admin).toContain("keys:approve");
     expect(byKey.admin).not.toContain("credentials:view");
     expect(byKey.admin).toContain("keys:create");

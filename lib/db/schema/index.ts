@@ -7,3 +7,4 @@ export * from "./banking";
 export * from "./keys";
 export * from "./passkeys";
 export { auditEvents, notifications, emailOutbox, rateLimits } from "./activity";
+export * from "./webhooks";
