@@ -11,20 +11,20 @@ const selectClass =
 
 /** The application filter's value for "All applications" (an application id is a UUID). */
 const ALL = "all";
-const FILTERS = ["q", "status", "product", "mode", "app"] as const;
 
 /**
- * Filters live in the URL, so a filtered list can be shared and survives a reload. `resultCount`, the
- * number of keys the list shows for these filters, is announced politely as it changes.
+ * Filters live in the URL, so a filtered list can be shared and survives a reload. `resultAnnouncement`,
+ * how many keys the list shows for these filters (lib/keys/list-keys.ts, keyCountAnnouncement), is
+ * announced politely as it changes.
  */
 export function KeysToolbar({
   applications,
   products,
-  resultCount,
+  resultAnnouncement,
 }: {
   applications: { id: string; name: string }[];
   products: { id: string; name: string }[];
-  resultCount?: number;
+  resultAnnouncement: string;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -51,7 +51,6 @@ export function KeysToolbar({
 
   const app = params.get("app") ?? "";
   const selectedApp = applications.find((a) => a.id === app);
-  const filtered = FILTERS.some((name) => params.get(name));
   return (
     // While the list reloads the search field shows a spinner; the controls keep their full contrast.
     <div className="space-y-3">
@@ -135,16 +134,9 @@ export function KeysToolbar({
           <option value="test">Test</option>
         </select>
       </div>
-      {resultCount === undefined ? null : (
-        <p role="status" className="sr-only">
-          {/* Worded apart from the list's own empty state, which says the same to sighted people. */}
-          {resultCount === 0
-            ? filtered
-              ? "0 keys match these filters"
-              : "0 keys"
-            : `${resultCount} ${resultCount === 1 ? "key" : "keys"}${filtered ? (resultCount === 1 ? " matches these filters" : " match these filters") : ""}`}
-        </p>
-      )}
+      <p role="status" className="sr-only">
+        {resultAnnouncement}
+      </p>
     </div>
   );
 }

@@ -338,6 +338,17 @@ export function keyCountLabel(list: { total: number; totalBounded: boolean }): s
   return list.totalBounded ? `${list.total.toLocaleString("en")}+` : String(list.total);
 }
 
+/**
+ * What a screen reader hears as the list changes under the filters: "26 keys match these filters",
+ * "1 key", "More than 1,000 keys" where the count stopped at its bound. Worded apart from the list's
+ * own empty state, which says the same to sighted people.
+ */
+export function keyCountAnnouncement(list: { total: number; totalBounded: boolean }, filtered: boolean): string {
+  const count = list.totalBounded ? `More than ${list.total.toLocaleString("en")}` : String(list.total);
+  const one = list.total === 1 && !list.totalBounded;
+  return `${count} ${one ? "key" : "keys"}${filtered ? (one ? " matches these filters" : " match these filters") : ""}`;
+}
+
 /** The list's number of pages as people read it: "2", or "50+" where the count stopped at its bound. */
 export function pageCountLabel(list: { pageCount: number; totalBounded: boolean }): string {
   return list.totalBounded ? `${list.pageCount.toLocaleString("en")}+` : String(list.pageCount);

@@ -13,7 +13,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
 import { query } from "@/lib/query";
 import { maskedNumber } from "@/lib/format";
-import { keyCountLabel, listKeys, listKeysQuerySchema, pageCountLabel } from "@/lib/keys/list-keys";
+import { keyCountAnnouncement, keyCountLabel, listKeys, listKeysQuerySchema, pageCountLabel } from "@/lib/keys/list-keys";
 import { cn } from "@/lib/utils";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 import { API_PRODUCT_LABELS } from "@/lib/permissions";
@@ -184,7 +184,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
         <KeysToolbar
           applications={result.applications}
           products={org.products.map((p) => ({ id: p, name: API_PRODUCT_LABELS[p] }))}
-          resultCount={result.totalBounded ? undefined : result.total}
+          resultAnnouncement={keyCountAnnouncement(result, filtered)}
         />
 
         {result.total === 0 ? (

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { seedDemoData } from "@/lib/demo/seed";
-import { KEYS_COUNT_LIMIT, KEYS_PAGE_SIZE, keyCountLabel, listKeys, pageCountLabel } from "@/lib/keys/list-keys";
+import { KEYS_COUNT_LIMIT, KEYS_PAGE_SIZE, keyCountAnnouncement, keyCountLabel, listKeys, pageCountLabel } from "@/lib/keys/list-keys";
 import { actorFor, db } from "@/lib/test/helpers";
 
 /** Live keys beyond the count's bound: the last page (52) holds 18 of them. */
@@ -64,6 +64,8 @@ describe("the key list of a very large organisation", () => {
     expect(first.keys.map((k) => k.id)).toEqual(all.slice(0, KEYS_PAGE_SIZE));
     expect(keyCountLabel(first)).toBe("1,000+");
     expect(pageCountLabel(first)).toBe("50+");
+    // A screen reader hears the bound too, never a silent toolbar.
+    expect(keyCountAnnouncement(first, false)).toBe("More than 1,000 keys");
     // The banner's counts are exact whatever the bound: the 517 frozen bulk keys and the demo's frozen one.
     const frozen = await db().execute<{ n: number | string }>(
       sql`select count(*) as n from api_keys where org_id = ${orgId} and revoked_at is null and leaked_at is null and expires_at <= now()`,
@@ -108,6 +110,7 @@ describe("the key list of a very large organisation", () => {
     expect(activeIds.length).toBeLessThan(KEYS_COUNT_LIMIT);
     expect(active).toMatchObject({ total: activeIds.length, totalBounded: false, pageCount: Math.ceil(activeIds.length / KEYS_PAGE_SIZE) });
     expect(keyCountLabel(active)).toBe(String(activeIds.length));
+    expect(keyCountAnnouncement(active, true)).toBe(`${activeIds.length} keys match these filters`);
     expect(active.keys.map((k) => k.id)).toEqual(activeIds.slice(0, KEYS_PAGE_SIZE));
 
     const search = await listKeys(db(), thabo, { q: "bulk key 001" });
@@ -117,6 +120,7 @@ describe("the key list of a very large organisation", () => {
     const live = await listKeys(db(), thabo, { mode: "live" });
     expect(live).toMatchObject({ total: KEYS_COUNT_LIMIT, totalBounded: true });
     expect(keyCountLabel(live)).toBe("1,000+");
+    expect(keyCountAnnouncement(live, true)).toBe("More than 1,000 keys match these filters");
   });
 
   it("counts exactly at the bound itself, and leaves another organisation's count alone", async () => {
