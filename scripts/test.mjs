@@ -118,6 +118,24 @@ function readJson(file) {
   }
 }
 
+/** The end-to-end tests that failed, as `file:line › title`, from Playwright's JSON report: named at the end of the output, where a CI log's tail shows them. */
+function failedSpecs(report) {
+  const titles = [];
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? []) if (!spec.ok) titles.push(`${spec.file}:${spec.line} › ${[...path, spec.title].join(" › ")}`);
+    for (const child of suite.suites ?? []) walk(child, child.title && !child.title.endsWith(".ts") ? [...path, child.title] : path);
+  };
+  for (const suite of report?.suites ?? []) walk(suite, []);
+  return titles;
+}
+
+/** The unit tests that failed, from Vitest's JSON report. */
+function failedUnitTests(unit) {
+  return (unit.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? []).filter((t) => t.status === "failed").map((t) => `${path.relative(process.cwd(), file.name)} › ${t.fullName}`),
+  );
+}
+
 async function main() {
   const database = `${process.env.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : "in-memory PGlite"}${process.env.REDIS_URL ? " + Redis" : ""}`;
   const chromium = await ensureChromium();
@@ -154,7 +172,9 @@ async function main() {
     log("The end-to-end server's last lines:");
     console.log(readFileSync(serverLog, "utf8").split("\n").slice(-60).join("\n"));
   }
-  const e2e = readJson(playwrightJson)?.stats;
+  const report = readJson(playwrightJson);
+  const e2e = report?.stats;
+  const failedTitles = failedSpecs(report);
 
   const counts = {
     unitPassed: unit?.numPassedTests ?? 0,
@@ -167,6 +187,7 @@ async function main() {
   const passed = counts.unitPassed + counts.e2ePassed + (staticChecks.length - staticFailed);
   const failed = counts.unitFailed + counts.e2eFailed + staticFailed;
   const skipped = counts.unitSkipped + counts.e2eSkipped;
+  for (const title of [...(unit ? failedUnitTests(unit) : []), ...failedTitles]) console.log(`[test] failed: ${title}`);
   console.log(`\nstatic checks (tsc, Biome): ${staticChecks.length - staticFailed} passed, ${staticFailed} failed`);
   console.log(`unit (${database}): ${counts.unitPassed} passed, ${counts.unitFailed} failed`);
   console.log(`end-to-end (${e2eDb.where}): ${counts.e2ePassed} passed, ${counts.e2eFailed} failed`);
