@@ -8,6 +8,8 @@ import { db } from "./helpers";
 
 /** What a test receiver was sent, one entry per request. */
 export interface ReceivedWebhook {
+  /** The request's path and query: which endpoint it was sent to. */
+  path: string;
   id: string;
   headers: Record<string, string>;
   body: string;
@@ -19,7 +21,7 @@ export type ReceiverAnswer = { status: number; body?: string; headers?: Record<s
 /**
  * A real HTTP receiver on 127.0.0.1 (reached only with LATCHKEY_WEBHOOKS_ALLOW_PRIVATE=1). `answer`
  * decides each response; it records every request, and whether one webhook-id was ever in flight
- * twice at the same moment.
+ * twice at the same moment to the same endpoint (path).
  */
 export async function startReceiver(answer: (request: ReceivedWebhook, index: number) => ReceiverAnswer = () => ({ status: 200 })) {
   const received: ReceivedWebhook[] = [];
@@ -30,20 +32,23 @@ export async function startReceiver(answer: (request: ReceivedWebhook, index: nu
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const id = String(req.headers["webhook-id"] ?? "");
+      const path = req.url ?? "";
+      const flight = `${path} ${id}`;
       const entry: ReceivedWebhook = {
+        path,
         id,
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : String(v)])),
         body: Buffer.concat(chunks).toString("utf8"),
         startedAt: Date.now(),
       };
       const index = received.push(entry) - 1;
-      if ((inFlight.get(id) ?? 0) > 0) state.concurrentDuplicates += 1;
-      inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
+      if ((inFlight.get(flight) ?? 0) > 0) state.concurrentDuplicates += 1;
+      inFlight.set(flight, (inFlight.get(flight) ?? 0) + 1);
       state.current += 1;
       state.maxInFlight = Math.max(state.maxInFlight, state.current);
       const reply = state.answer(entry, index);
       const respond = () => {
-        inFlight.set(id, inFlight.get(id)! - 1);
+        inFlight.set(flight, inFlight.get(flight)! - 1);
         state.current -= 1;
         if (res.destroyed) return;
         res.writeHead(reply.status, reply.headers ?? {});
