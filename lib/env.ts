@@ -30,6 +30,18 @@ const schema = z
     /** `memory` runs PGlite in memory (tests); otherwise a folder under the data dir. */
     LATCHKEY_PGLITE: z.string().min(1).optional(),
     AUTH_SECRET: z.string().min(32).optional(),
+    /**
+     * The key (at least 32 characters) that webhook endpoints' signing secrets are sealed under
+     * (AES-256-GCM, a key derived from it with HKDF). Unset, AUTH_SECRET (or the one generated into
+     * the data folder) stands in — then rotating AUTH_SECRET makes the stored signing secrets unreadable.
+     * Every instance needs the same value.
+     */
+    LATCHKEY_ENCRYPTION_KEY: z.string().min(32).optional(),
+    /**
+     * `1` lets webhook endpoints be plain http and on loopback, private or link-local addresses (tests,
+     * the embedded demo). Never in production: it opens the delivery runner to SSRF.
+     */
+    LATCHKEY_WEBHOOKS_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0"),
     /** Set by the start script when it hosts the app on plain http (cookies then cannot be Secure). */
     AUTH_URL: z.string().url().optional(),
     SMTP_URL: z.string().optional(),

@@ -3,7 +3,9 @@
 // a flood of malformed keys causes. The bypass and the query count are the benchmark's own routes
 // (lib/api/bench.ts): LATCHKEY_BENCH=1 asks the server to register them; no other server has them.
 // Runs on the embedded database, or on PostgreSQL (a fresh database) when DATABASE_URL is set.
-// BENCH_SCENARIOS (comma-separated: verified, bypassed, malformed, portal; all by default) runs only
+// Before the server starts, the webhook section (scripts/bench-webhooks.ts) has two job runners deliver
+// 1,000 events to a loopback receiver and prints deliveries per second and the p99 delay from commit.
+// BENCH_SCENARIOS (comma-separated: verified, bypassed, malformed, portal, webhooks; all by default) runs only
 // those; BENCH_CPU_PROF=dir has the server write a CPU profile of the run into dir (read it with
 // scripts/cpu-profile-top.mjs).
 import { spawn, spawnSync } from "node:child_process";
@@ -25,7 +27,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3300);
 // the warm-up covers them rather than the first round of whichever scenario comes first.
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 6);
 const base = `http://127.0.0.1:${PORT}`;
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "verified,bypassed,malformed,portal").split(",").map((s) => s.trim()));
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS ?? "verified,bypassed,malformed,portal,webhooks").split(",").map((s) => s.trim()));
 if (process.env.BENCH_PORTAL === "0") SCENARIOS.delete("portal");
 const CPU_PROF = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
 // Production's observability stays on while measuring: a JSON log line per request and the metrics.
@@ -121,6 +123,15 @@ async function main() {
   const prepared = spawnSync(process.execPath, [tsx, "--conditions=react-server", "scripts/bench-prepare.ts", keyFile], { stdio: "inherit", env });
   if (prepared.status !== 0) throw new Error("could not prepare the benchmark database");
   const { key, keyId, portal } = JSON.parse(readFileSync(keyFile, "utf8"));
+
+  if (SCENARIOS.has("webhooks")) {
+    // On the prepared database, before the server opens it (the embedded one admits one process).
+    const webhooks = spawnSync(process.execPath, [tsx, "--conditions=react-server", "scripts/bench-webhooks.ts"], {
+      stdio: "inherit",
+      env: { ...env, LOG_LEVEL: "warn", LATCHKEY_WEBHOOKS_ALLOW_PRIVATE: "1" },
+    });
+    if (webhooks.status !== 0) throw new Error("the webhook benchmark failed: an event was missing or delivered twice at once");
+  }
 
   // The server's log lines are written (to /dev/null), as a production server writes them to its collector.
   const server = spawn(process.execPath, ["scripts/start.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });

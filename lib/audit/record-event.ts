@@ -2,6 +2,7 @@ import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import type { Executor } from "@/lib/db";
 import { auditEvents } from "@/lib/db/schema";
+import { enqueueWebhookEvent, webhookEventForAudit } from "@/lib/webhooks/outbox";
 
 export interface AuditEventInput {
   orgId?: string | null;
@@ -30,6 +31,10 @@ export interface PasskeyConfirmation {
  * Appends one audit row; pass the transaction that makes the change so both commit together. The
  * database's chain trigger links it into its organisation's hash chain (lib/audit/verify-chain.ts),
  * holding that chain's head until the transaction ends — so record the event late in a transaction.
+ *
+ * A change the organisation's webhooks stream (key created, member removed, a refusal…) also writes
+ * its webhook event here, in the same transaction (lib/webhooks/outbox.ts): one cheap query, which
+ * writes nothing when no endpoint of the organisation wants it.
  */
 export async function recordAuditEvent(db: Executor, event: AuditEventInput): Promise<void> {
   await db.insert(auditEvents).values({
@@ -47,6 +52,8 @@ export async function recordAuditEvent(db: Executor, event: AuditEventInput): Pr
       ? { ...event.metadata, confirmedWith: "passkey", passkey: event.confirmedWith.name, passkeyId: event.confirmedWith.passkeyId }
       : (event.metadata ?? {}),
   });
+  const webhook = webhookEventForAudit(event);
+  if (webhook) await enqueueWebhookEvent(db, webhook);
 }
 
 /** Where a request came from and which it was: what every audited change needs to know. */

@@ -1,11 +1,12 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Database } from "@/lib/db";
+import type { Database, Executor } from "@/lib/db";
 import { notifications } from "@/lib/db/schema";
 import { formatDateTime } from "@/lib/format";
 import { daysLeft } from "@/lib/key-status";
 import { queueEmail } from "@/lib/mail/outbox";
 import { portalOrigin } from "@/lib/mail/portal-origin";
+import { enqueueWebhookEvent } from "@/lib/webhooks/outbox";
 
 export type ReminderThreshold = "14d" | "3d" | "frozen";
 
@@ -52,6 +53,7 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
     where k.revoked_at is null and k.leaked_at is null and k.retires_at is null and k.expires_at <= ${now}::timestamptz + interval '14 days'
     order by k.expires_at`);
   let created = 0;
+  const streamed = new Set<string>();
   for (const row of due.rows) {
     const expiresAt = new Date(row.expires_at);
     const dedupeKey = `expiry:${row.key_id}:${row.user_id}:${row.threshold}:${expiresAt.toISOString()}`;
@@ -68,6 +70,11 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
         sql`select 1 from api_keys where id = ${row.key_id} and expires_at = ${row.expires_exact}::timestamptz and revoked_at is null and leaked_at is null and retires_at is null for share`,
       );
       if (still.rows.length === 0) return false;
+      // The organisation's webhooks hear of it once per key, threshold and expiry, whoever is reminded.
+      if (!streamed.has(row.key_id)) {
+        streamed.add(row.key_id);
+        await streamKeyExpiry(tx, row, expiresAt, now);
+      }
       const [notification] = await tx
         .insert(notifications)
         .values({
@@ -89,4 +96,32 @@ export async function runExpiryReminders(db: Database, now = new Date()): Promis
     if (inserted) created += 1;
   }
   return { created };
+}
+
+/** A key froze this long ago at most, and its `key.frozen` webhook event is still sent (not for keys frozen long before). */
+const FROZEN_EVENT_WINDOW_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * The webhook event of a key reaching a threshold: `key.expiring` (14 or 3 days left) or
+ * `key.frozen`, written once (its id follows from the key, threshold and expiry) in the
+ * reminder's transaction.
+ */
+async function streamKeyExpiry(tx: Executor, row: Due, expiresAt: Date, now: Date) {
+  if (row.threshold === "frozen" && now.getTime() - expiresAt.getTime() > FROZEN_EVENT_WINDOW_MS) return;
+  await enqueueWebhookEvent(tx, {
+    orgId: row.org_id,
+    type: row.threshold === "frozen" ? "key.frozen" : "key.expiring",
+    dedupeKey: `key-expiry:${row.key_id}:${row.threshold}:${expiresAt.toISOString()}`,
+    data: {
+      organisationId: row.org_id,
+      target: { type: "api_key", id: row.key_id },
+      actor: { userId: null, apiKeyId: null, label: "Latchkey" },
+      details: {
+        alias: row.alias,
+        prefix: row.prefix,
+        expiresAt: expiresAt.toISOString(),
+        ...(row.threshold === "frozen" ? {} : { threshold: row.threshold }),
+      },
+    },
+  });
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { Database } from "@/lib/db";
 import { deliverOutbox } from "@/lib/mail/outbox";
 import { metrics } from "@/lib/observability/metrics";
+import { deliverWebhooks } from "@/lib/webhooks/deliver";
 import { deleteExpiredRows } from "./delete-expired-rows";
 import { expirePendingKeys } from "./expire-pending-keys";
 import { runExpiryReminders } from "./expiry-reminders";
@@ -9,13 +10,15 @@ import { retireReplacedKeys } from "./retire-replaced-keys";
 
 /**
  * One round of the background work: deleting keys left unapproved for 7 days, retiring keys whose
- * narrower replacement's overlap has ended, expiry reminders,
- * delivery of queued e-mail, then deleting rows that can never be used again.
+ * narrower replacement's overlap has ended, expiry reminders, delivery of due webhooks (its events
+ * written by then), delivery of queued e-mail (a disabled endpoint's notice among it), then deleting
+ * rows that can never be used again.
  */
 export async function runJobs(db: Database, now = new Date()) {
   const unapproved = await expirePendingKeys(db, now);
   const replaced = await retireReplacedKeys(db, now);
   const reminders = await runExpiryReminders(db, now);
+  const webhooks = await deliverWebhooks(db);
   const mail = await deliverOutbox(db);
   const deleted = await deleteExpiredRows(db);
   const m = metrics();
@@ -26,6 +29,10 @@ export async function runJobs(db: Database, now = new Date()) {
     unapprovedKeysDeleted: unapproved.deleted,
     replacedKeysRetired: replaced.retired,
     reminders: reminders.created,
+    webhooksDelivered: webhooks.delivered,
+    webhooksRetrying: webhooks.retrying,
+    webhooksFailed: webhooks.failed,
+    webhookEndpointsDisabled: webhooks.endpointsDisabled,
     sent: mail.sent,
     failed: mail.failed,
     deleted,
