@@ -37,19 +37,21 @@ function EventTypeGroup({ value, onChange, error }: { value: string[]; onChange:
       <p id="event-types-hint" className="text-sm text-zinc-500">
         Only these are sent to this endpoint.
       </p>
-      <label className="flex items-center gap-2.5 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm font-medium text-zinc-900">
-        <input
-          ref={all}
-          type="checkbox"
-          className="size-4 accent-accent-600"
-          checked={value.length === WEBHOOK_EVENT_TYPES.length}
-          onChange={(e) => onChange(e.target.checked ? [...WEBHOOK_EVENT_TYPES] : [])}
-        />
-        Select all
-        <span className="ml-auto text-xs font-normal text-zinc-600 tabular">
-          {value.length} of {WEBHOOK_EVENT_TYPES.length}
+      <div className="flex items-center gap-2.5 rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm font-medium text-zinc-900">
+        <label className="flex items-center gap-2.5">
+          <input
+            ref={all}
+            type="checkbox"
+            className="size-4 accent-accent-600"
+            checked={value.length === WEBHOOK_EVENT_TYPES.length}
+            onChange={(e) => onChange(e.target.checked ? [...WEBHOOK_EVENT_TYPES] : [])}
+          />
+          Select all
+        </label>
+        <span className="ml-auto text-xs font-normal text-zinc-600 tabular" aria-live="polite">
+          {value.length} of {WEBHOOK_EVENT_TYPES.length} chosen
         </span>
-      </label>
+      </div>
       <ul className="grid max-h-64 grid-cols-1 gap-x-4 gap-y-1 overflow-y-auto rounded-md border border-zinc-200 px-3 py-2 sm:grid-cols-2">
         {WEBHOOK_EVENT_TYPES.map((type) => (
           <li key={type}>
