@@ -61,12 +61,14 @@ function ActionButton({
 export function SendTestEvent({ endpointId, disabled }: { endpointId: string; disabled: boolean }) {
   if (disabled) {
     return (
-      <Button type="button" variant="secondary" size="sm" disabled aria-describedby="send-test-reason">
-        <Send aria-hidden /> Send test event
+      <>
+        <Button type="button" variant="secondary" size="sm" disabled aria-describedby="send-test-reason">
+          <Send aria-hidden /> Send test event
+        </Button>
         <span id="send-test-reason" className="sr-only">
           Enable the endpoint to send a test event
         </span>
-      </Button>
+      </>
     );
   }
   return (

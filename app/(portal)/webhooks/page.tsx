@@ -36,17 +36,16 @@ export default async function WebhooksPage() {
   const endpoints = await query(listWebhookEndpoints, actor, await requestContext());
   const now = new Date();
   const full = endpoints.length >= WEBHOOK_ENDPOINTS_MAX;
+  // One instance, always in the header: the one-time secret modal lives in it, and must outlive the
+  // refresh that turns the empty state into the list.
   const add = <AddWebhookEndpoint disabledReason={full ? `${WEBHOOK_ENDPOINTS_MAX} endpoints is the most: delete one first` : undefined} />;
   return (
     <>
-      <PageHeader crumbs={crumbs} title="Webhooks" description={DESCRIPTION} action={endpoints.length > 0 ? add : undefined} />
+      <PageHeader crumbs={crumbs} title="Webhooks" description={DESCRIPTION} action={add} />
       <PageBody>
         {endpoints.length === 0 ? (
           <Notice icon={Webhook} title="No webhook endpoints yet">
-            <span className="flex flex-col items-center gap-4">
-              Add an endpoint and choose its events: each arrives signed, so your systems know it came from us.
-              {add}
-            </span>
+            Add an endpoint with &ldquo;Add endpoint&rdquo; above and choose its events: each arrives signed, so your systems know it came from us.
           </Notice>
         ) : (
           <>

@@ -145,7 +145,7 @@ export default async function WebhookEndpointPage({ params, searchParams }: { pa
           </dl>
         </Card>
 
-        <section aria-labelledby="delivery-log" className="space-y-3">
+        <div className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-2">
             <h2 id="delivery-log" className="text-base font-semibold text-zinc-900">
               Delivery log
@@ -219,7 +219,7 @@ export default async function WebhookEndpointPage({ params, searchParams }: { pa
               </nav>
             </>
           )}
-        </section>
+        </div>
       </PageBody>
     </>
   );
