@@ -126,3 +126,13 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   expect(await page.content()).not.toContain(secret);
   await atBothWidths(page, "list");
 });
+
+test("the API docs explain webhooks with verification samples, accessibly", async ({ page }) => {
+  await signInAs(page, "sipho@acme.example");
+  await page.goto("/docs#webhooks");
+  await expect(page.getByRole("heading", { level: 2, name: "Webhooks" })).toBeVisible();
+  await expect(page.getByText('import { Webhook } from "standardwebhooks";')).toBeVisible();
+  await expect(page.getByText("from standardwebhooks.webhooks import Webhook")).toBeVisible();
+  await expect(page.getByText("not by arrival")).toBeVisible();
+  await atBothWidths(page, "docs");
+});
