@@ -31,6 +31,8 @@ const serverEnv: Record<string, string> = {
   // The tests sign in as the demo people, on PostgreSQL too (where it is never seeded by default).
   LATCHKEY_DEMO: "1",
   LATCHKEY_SECRET_SCANNING_KEYS: JSON.stringify({ [E2E_PARTNER_KEY_ID]: E2E_PARTNER_PUBLIC_KEY_PEM }),
+  // Webhook endpoints on loopback and over http, as the tests' receivers are.
+  LATCHKEY_WEBHOOKS_ALLOW_PRIVATE: "1",
 };
 if (process.env.E2E_DATABASE_URL) serverEnv.DATABASE_URL = process.env.E2E_DATABASE_URL;
 if (process.env.E2E_DATABASE_URL && process.env.E2E_MIGRATION_DATABASE_URL) serverEnv.MIGRATION_DATABASE_URL = process.env.E2E_MIGRATION_DATABASE_URL;

@@ -19,6 +19,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       user={{ name: actor.user.name, email: actor.user.email }}
       current={{ orgId: actor.org.id, orgName: actor.org.name, orgKind: actor.org.kind, roleName: actor.role.name }}
       organisations={actor.memberships}
+      webhooks={actor.permissions.has("webhooks:manage")}
       bell={
         <NotificationBell
           unread={unread}

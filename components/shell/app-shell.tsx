@@ -13,6 +13,8 @@ export interface ShellProps {
   organisations: SwitcherOrganisation[];
   /** The notification bell, top right of the content. */
   bell?: ReactNode;
+  /** Whether the member manages webhooks (the Webhooks entry in the navigation). */
+  webhooks?: boolean;
   children: ReactNode;
 }
 
@@ -25,7 +27,7 @@ function initials(name: string) {
     .join("");
 }
 
-export function AppShell({ user, current, organisations, bell, children }: ShellProps) {
+export function AppShell({ user, current, organisations, bell, webhooks = false, children }: ShellProps) {
   return (
     <div className="relative flex min-h-screen flex-col lg:flex-row">
       <a
@@ -39,7 +41,7 @@ export function AppShell({ user, current, organisations, bell, children }: Shell
           <OrganisationSwitcher current={current} organisations={organisations} />
         </div>
         <div className="flex-1 overflow-y-auto px-2 py-3">
-          <NavLinks />
+          <NavLinks webhooks={webhooks} />
         </div>
         <div className="border-t border-zinc-200 p-3">
           <div className="flex items-center gap-2.5">

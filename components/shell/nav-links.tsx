@@ -1,6 +1,6 @@
 "use client";
 
-import { BookOpen, ClipboardCheck, FileClock, KeyRound, KeySquare, Settings, Users } from "lucide-react";
+import { BookOpen, ClipboardCheck, FileClock, KeyRound, KeySquare, Settings, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -11,15 +11,17 @@ const LINKS = [
   { href: "/members", label: "Members", icon: Users },
   { href: "/payments", label: "Payment approvals", icon: ClipboardCheck },
   { href: "/audit", label: "Audit log", icon: FileClock },
+  { href: "/webhooks", label: "Webhooks", icon: Webhook },
   { href: "/docs", label: "API docs", icon: BookOpen },
   { href: "/settings", label: "Settings", icon: Settings },
 ] as const;
 
-export function NavLinks() {
+/** The portal's sections; Webhooks only for a member who manages them (`webhooks`). */
+export function NavLinks({ webhooks = false }: { webhooks?: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="space-y-0.5">
-      {LINKS.map(({ href, label, icon: Icon }) => {
+      {LINKS.filter(({ href }) => webhooks || href !== "/webhooks").map(({ href, label, icon: Icon }) => {
         const active = pathname === href || pathname.startsWith(`${href}/`);
         return (
           <Link

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT } from "@/lib/webhooks/event-types";
 import { ENDPOINT_LIST, KEY_ENDPOINTS, pathParamNames, type KeyEndpoint } from "./endpoints";
 import * as s from "./schemas";
 
@@ -58,6 +59,59 @@ function keyOperation(e: KeyEndpoint) {
   };
 }
 
+/** The Standard Webhooks headers every webhook delivery carries. */
+const WEBHOOK_HEADERS = [
+  { name: "webhook-id", description: "The event's id: the same on every retry and resend of it.", schema: { type: "string", format: "uuid" } },
+  { name: "webhook-timestamp", description: "When this attempt was signed, in Unix seconds.", schema: { type: "string", pattern: "^[0-9]+$" } },
+  {
+    name: "webhook-signature",
+    description:
+      "`v1,` and a base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under the endpoint's `whsec_…` secret; for 24 hours after a rotation, two of them separated by a space.",
+    schema: { type: "string" },
+  },
+].map((header) => ({ ...header, in: "header", required: true }));
+
+/** One webhook event as the receiver gets it: the operation Latchkey calls on the customer's endpoint. */
+function webhookOperation(type: string, summary: string) {
+  return {
+    post: {
+      summary,
+      description:
+        "Sent to each enabled endpoint subscribed to this event type. Answer with a 2xx within 10 s; anything else is retried with exponential backoff for 3 days, and 410 disables the endpoint. Order by `timestamp`: a retry can arrive after a later event.",
+      parameters: WEBHOOK_HEADERS,
+      requestBody: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: {
+              type: "object",
+              required: ["type", "timestamp", "data"],
+              additionalProperties: false,
+              properties: {
+                type: { type: "string", const: type },
+                timestamp: { type: "string", format: "date-time", description: "When the event happened." },
+                data: { type: "object", description: "Ids and names of what changed; never a secret, a key's hash or a PIN.", additionalProperties: true },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        "2XX": { description: "Delivered" },
+        "410": { description: "Gone: the endpoint is disabled and nothing more is sent to it" },
+      },
+    },
+  };
+}
+
+/** OpenAPI 3.1's `webhooks`: one entry per event type, and the test event. */
+export function webhookDocuments(): Record<string, ReturnType<typeof webhookOperation>> {
+  return Object.fromEntries([
+    ...WEBHOOK_EVENT_TYPES.map((type) => [type, webhookOperation(type, WEBHOOK_EVENT_LABELS[type])] as const),
+    [WEBHOOK_TEST_EVENT, webhookOperation(WEBHOOK_TEST_EVENT, "A test event, sent by “Send test event” to one endpoint")] as const,
+  ]);
+}
+
 export function openApiDocument(serverUrl = "/") {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const endpoint of ENDPOINT_LIST) {
@@ -83,6 +137,7 @@ export function openApiDocument(serverUrl = "/") {
       schemas: { Error: schema(s.apiErrorBody) },
     },
     paths,
+    webhooks: webhookDocuments(),
   };
 }
 

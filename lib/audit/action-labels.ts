@@ -51,6 +51,14 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "key.approve": "Approved an API key that can move money",
   "key.reject": "Rejected (deleted) an API key waiting for approval",
   "key.approval_expired": "Deleted an API key left unapproved for 7 days",
+  "webhook.view": "Opened webhook endpoints",
+  "webhook.endpoint_add": "Added a webhook endpoint",
+  "webhook.secret_rotate": "Rotated a webhook endpoint's signing secret",
+  "webhook.endpoint_disable": "Disabled a webhook endpoint",
+  "webhook.endpoint_enable": "Enabled a webhook endpoint",
+  "webhook.endpoint_delete": "Deleted a webhook endpoint",
+  "webhook.test_send": "Sent a test event to a webhook endpoint",
+  "webhook.delivery_resend": "Resent a webhook delivery",
 };
 
 export function auditActionLabel(action: string): string {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { EndpointSample } from "@/components/api/endpoint-sample";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
+import { WebhooksDocs } from "@/components/webhooks/webhooks-docs";
 import { ENDPOINTS } from "@/lib/api/openapi";
 import { requirePageActor } from "@/lib/auth/current";
 import { requestOrigin } from "@/lib/http/request-context";
@@ -63,6 +64,7 @@ export default async function DocsPage() {
             new secret.
           </p>
         </Card>
+        <WebhooksDocs />
         <div className="space-y-2">
           {ENDPOINTS.map((endpoint) => (
             <EndpointSample key={`${endpoint.method} ${endpoint.path}`} endpoint={endpoint} values={{ origin, prefix: "lk_live_xxxx" }} level={2} />

@@ -3,6 +3,7 @@ import { benchAccountsUnverified, benchStats } from "@/lib/api/bench";
 import { ENDPOINTS, openApiDocument, serveOpenApi } from "@/lib/api/openapi";
 import { curlSample, responseSample } from "@/lib/api/samples";
 import { ALL_KEY_PERMISSIONS } from "@/lib/key-permissions";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 
 describe("the OpenAPI document", () => {
   it("is OpenAPI 3.1 with every endpoint of PRODUCT.md and the token endpoint", async () => {
@@ -87,5 +88,17 @@ describe("the benchmark's routes", () => {
   it("do not exist unless the server was started for the benchmark", async () => {
     expect((await benchAccountsUnverified(new Request("http://bank.test/api/bench/accounts-unverified?keyId=x"))).status).toBe(404);
     expect((await benchStats()).status).toBe(404);
+  });
+});
+
+describe("the webhooks in the OpenAPI document", () => {
+  it("describes every event type with the Standard Webhooks headers and the {type, timestamp, data} body", () => {
+    const doc = openApiDocument() as { webhooks: Record<string, { post: { parameters: { name: string; in: string }[]; requestBody: unknown } }> };
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES, "webhook.test"].sort());
+    const created = doc.webhooks["key.created"]!.post;
+    expect(created.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["header:webhook-id", "header:webhook-timestamp", "header:webhook-signature"]);
+    expect(created.requestBody).toMatchObject({
+      content: { "application/json": { schema: { required: ["type", "timestamp", "data"], properties: { type: { const: "key.created" } } } } },
+    });
   });
 });
