@@ -52,6 +52,8 @@ const schema = z
     /** Token requests allowed per client ID per minute (and twice as many per address). */
     LATCHKEY_TOKEN_RATE_LIMIT: z.coerce.number().int().positive().default(60),
     LATCHKEY_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** How often due webhooks are sent between jobs rounds (lib/jobs/timer.ts); 0: only with each round. */
+    LATCHKEY_WEBHOOKS_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(2),
     /**
      * How often the API's usage counts (calls per key, route, outcome and day; each permission's
      * last use) are written: at most one write per this many seconds, whatever the traffic.

@@ -38,6 +38,9 @@ const env = {
   AUTH_TRUST_HOST: "true",
   NEXT_TELEMETRY_DISABLED: "1",
   PORT: port,
+  // The embedded demo runs on one machine: its webhooks may go to a receiver on localhost. On a real
+  // PostgreSQL (production) private destinations stay refused unless the operator says otherwise.
+  ...(process.env.DATABASE_URL ? {} : { LATCHKEY_WEBHOOKS_ALLOW_PRIVATE: process.env.LATCHKEY_WEBHOOKS_ALLOW_PRIVATE ?? "1" }),
 };
 
 const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");

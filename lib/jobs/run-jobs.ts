@@ -8,6 +8,12 @@ import { expirePendingKeys } from "./expire-pending-keys";
 import { runExpiryReminders } from "./expiry-reminders";
 import { retireReplacedKeys } from "./retire-replaced-keys";
 
+/** Counts a delivery pass's outcomes (latchkey_webhook_deliveries_total). */
+export function countWebhookDeliveries(result: { delivered: number; retrying: number; failed: number }): void {
+  const counter = metrics().webhookDeliveries;
+  for (const outcome of ["delivered", "retrying", "failed"] as const) if (result[outcome] > 0) counter.inc({ outcome }, result[outcome]);
+}
+
 /**
  * One round of the background work: deleting keys left unapproved for 7 days, retiring keys whose
  * narrower replacement's overlap has ended, expiry reminders, delivery of due webhooks (its events
@@ -21,6 +27,7 @@ export async function runJobs(db: Database, now = new Date()) {
   const webhooks = await deliverWebhooks(db);
   const mail = await deliverOutbox(db);
   const deleted = await deleteExpiredRows(db);
+  countWebhookDeliveries(webhooks);
   const m = metrics();
   m.reminders.inc(reminders.created);
   m.emails.inc({ outcome: "sent" }, mail.sent);

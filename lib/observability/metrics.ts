@@ -15,6 +15,7 @@ export interface Metrics {
   reminders: Counter;
   emails: Counter<"outcome">;
   jobRounds: Counter<"outcome">;
+  webhookDeliveries: Counter<"outcome">;
 }
 
 /** Seconds: a key check answers in about a millisecond, a portal page in tens of them. */
@@ -101,6 +102,12 @@ function create(): Metrics {
     jobRounds: new Counter({
       name: "latchkey_job_rounds_total",
       help: "Background job rounds by outcome (ok, failed).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: "latchkey_webhook_deliveries_total",
+      help: "Webhook delivery attempts by outcome: delivered (2xx), retrying (to be tried again), failed (given up, or the endpoint disabled).",
       labelNames: ["outcome"] as const,
       registers,
     }),
