@@ -1,16 +1,50 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { type Page, test } from "@playwright/test";
+import { Webhook } from "standardwebhooks";
 import { expectAccessible, expectNoSidewaysScroll } from "./support/a11y";
 import { expect, pin, screenshot, signInAs } from "./support/fixtures";
 
 /**
  * The Webhooks pages as an Admin: add an endpoint by keyboard with the PIN, see its signing secret
- * once, find it in the list, open it, send a test event, disable it — axe-clean and without
+ * once, find it in the list, open it, send a test event — which a receiver run by this spec gets
+ * within seconds, signed so that the secret shown verifies it — and disable it, axe-clean and without
  * sideways scrolling at 390 and 1280 px. The server runs with LATCHKEY_WEBHOOKS_ALLOW_PRIVATE=1, so a
  * loopback http:// receiver is allowed.
  */
 
 const PIETER = "pieter@acme.example";
-const URL_TYPED = "http://127.0.0.1:4999/latchkey/events";
+
+interface Received {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+const received: Received[] = [];
+let receiver: http.Server;
+let URL_TYPED = "";
+let HOST = "";
+
+test.beforeAll(async () => {
+  receiver = http.createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const { port } = receiver.address() as AddressInfo;
+  HOST = `127.0.0.1:${port}`;
+  URL_TYPED = `http://${HOST}/latchkey/events`;
+});
+
+test.afterAll(async () => {
+  await new Promise((resolve) => receiver.close(resolve));
+});
 
 async function atBothWidths(page: Page, name: string) {
   for (const width of [390, 1280]) {
@@ -79,13 +113,14 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   const modal = page.getByRole("dialog", { name: "Signing secret for the new endpoint" });
   const secret = (await modal.getByTestId("new-secret").textContent())!.trim();
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{20,}$/);
+  await expect(modal.getByText(/Latchkey keeps it encrypted, to sign with/)).toBeVisible();
   await expectAccessible(page, "the one-time secret");
   await expect(modal.getByRole("button", { name: "Done" })).toBeDisabled();
   await modal.getByLabel("I have stored this signing secret somewhere safe").check();
   await modal.getByRole("button", { name: "Done" }).click();
 
   // The endpoint's page: the secret's last four only, never the secret.
-  await expect(page.getByRole("heading", { level: 1, name: "127.0.0.1:4999" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: HOST })).toBeVisible();
   await expect(page.getByText(`whsec_…${secret.slice(-4)}`)).toBeVisible();
   expect(await page.content()).not.toContain(secret);
   await expect(page.getByText("Splunk in the SOC")).toBeVisible();
@@ -96,6 +131,18 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   await expect(page.getByText("Test event queued: it appears in the delivery log")).toBeVisible();
   const log = page.getByRole("table", { name: "Delivery log" });
   await expect(log.getByRole("link", { name: /webhook\.test/ })).toBeVisible();
+
+  // The server's delivery loop sends it within seconds, signed with the secret shown once.
+  await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
+  const [delivery] = received;
+  const verified = new Webhook(secret).verify(delivery!.body, {
+    "webhook-id": String(delivery!.headers["webhook-id"]),
+    "webhook-timestamp": String(delivery!.headers["webhook-timestamp"]),
+    "webhook-signature": String(delivery!.headers["webhook-signature"]),
+  }) as { type: string };
+  expect(verified.type).toBe("webhook.test");
+  await page.reload();
+  await expect(log.getByText("Delivered")).toBeVisible();
   await atBothWidths(page, "detail");
 
   // One delivery's page.
@@ -105,14 +152,15 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
     .click();
   await expect(page.getByRole("heading", { level: 1, name: "webhook.test" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Attempts" })).toBeVisible();
+  await expect(page.getByText("HTTP 204")).toBeVisible();
   await atBothWidths(page, "delivery");
   await page.goBack();
 
   // Disable with the PIN.
   await page.getByRole("button", { name: "Disable" }).click();
-  const disable = page.getByRole("dialog", { name: "Disable 127.0.0.1:4999?" });
+  const disable = page.getByRole("dialog", { name: `Disable ${HOST}?` });
   await disable.getByLabel("Your 6-digit PIN").fill(pin(PIETER));
-  await expect(page.getByText("127.0.0.1:4999 disabled")).toBeVisible();
+  await expect(page.getByText(`${HOST} disabled`)).toBeVisible();
   await expect(page.getByRole("button", { name: "Enable" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Send test event" })).toBeDisabled();
 

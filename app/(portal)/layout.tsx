@@ -9,6 +9,13 @@ import { query } from "@/lib/query";
 import { formatRelative } from "@/lib/format";
 import { listNotifications } from "@/lib/notifications/notifications";
 
+/** Where a notice leads, when the member may open what it is about: the key, or the webhook endpoint. */
+function notificationLink(subjectType: string, subjectId: string, permissions: ReadonlySet<string>): string | null {
+  if (subjectType === "api_key" && permissions.has("keys:view")) return `/keys/${subjectId}`;
+  if (subjectType === "webhook_endpoint" && permissions.has("webhooks:manage")) return `/webhooks/${subjectId}`;
+  return null;
+}
+
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requirePageActor();
   if (!actor.org || !actor.role) redirect(actor.user.isOperator ? "/ops" : "/no-organisation");
@@ -28,7 +35,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             kind: n.kind,
             title: n.title,
             body: n.body,
-            href: n.subjectType === "api_key" && actor.permissions.has("keys:view") ? `/keys/${n.subjectId}` : null,
+            href: notificationLink(n.subjectType, n.subjectId, actor.permissions),
             when: formatRelative(n.createdAt, now),
             unread: n.readAt === null,
           }))}

@@ -20,6 +20,7 @@ export interface Reveal {
   title: string;
   noun: string;
   secret: string;
+  keptAs?: "fingerprint" | "sealed";
   extra?: ReactNode;
 }
 
@@ -177,6 +178,7 @@ export function StepUpForm<V>({
           secret={shown?.secret ?? null}
           title={shown?.title ?? ""}
           noun={shown?.noun}
+          keptAs={shown?.keptAs}
           onDone={() => {
             setShown(null);
             if (pendingToast) toast.success(pendingToast);

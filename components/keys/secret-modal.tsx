@@ -16,6 +16,7 @@ export function SecretModal({
   title,
   onDone,
   noun = "key",
+  keptAs = "fingerprint",
   warnAgainstSharing = noun === "key",
   children,
 }: {
@@ -24,6 +25,11 @@ export function SecretModal({
   onDone: () => void;
   /** What the secret is, in the modal's sentences: "key", "client secret", "invitation link". */
   noun?: string;
+  /**
+   * How Latchkey keeps it: a fingerprint (keys, client secrets — it can never be shown again), or
+   * sealed (a webhook signing secret, which Latchkey needs back to sign with and still never shows).
+   */
+  keptAs?: "fingerprint" | "sealed";
   /** Seed 002's warning that whoever holds the secret acts as the organisation; on by default for keys. */
   warnAgainstSharing?: boolean;
   /** Anything to show above the secret, such as the client ID that goes with it. */
@@ -59,7 +65,12 @@ export function SecretModal({
         <div className="mt-4 space-y-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
           <p className="flex gap-2">
             <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-            <span>This is the only time this {noun} is shown. Latchkey keeps only a fingerprint of it and cannot show it again.</span>
+            <span>
+              This is the only time this {noun} is shown.{" "}
+              {keptAs === "sealed"
+                ? "Latchkey keeps it encrypted, to sign with, and never shows it again."
+                : "Latchkey keeps only a fingerprint of it and cannot show it again."}
+            </span>
           </p>
           {warnAgainstSharing ? (
             <p className="flex gap-2 border-t border-amber-200 pt-2" data-testid="third-party-warning">

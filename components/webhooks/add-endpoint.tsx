@@ -206,6 +206,7 @@ export function AddWebhookEndpoint({ disabledReason }: { disabledReason?: string
         secret={secret?.value ?? null}
         title="Signing secret for the new endpoint"
         noun="signing secret"
+        keptAs="sealed"
         warnAgainstSharing={false}
         onDone={() => {
           const id = secret?.id;

@@ -114,6 +114,7 @@ export function RotateWebhookSecret({ endpointId, host }: { endpointId: string; 
       reveal={(result) => ({
         title: `New signing secret for ${host}`,
         noun: "signing secret",
+        keptAs: "sealed",
         secret: (result as { data: { secret: string } }).data.secret,
       })}
     />

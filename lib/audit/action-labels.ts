@@ -55,6 +55,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "webhook.endpoint_add": "Added a webhook endpoint",
   "webhook.secret_rotate": "Rotated a webhook endpoint's signing secret",
   "webhook.endpoint_disable": "Disabled a webhook endpoint",
+  "webhook.endpoint_disabled": "Latchkey disabled a failing webhook endpoint",
   "webhook.endpoint_enable": "Enabled a webhook endpoint",
   "webhook.endpoint_delete": "Deleted a webhook endpoint",
   "webhook.test_send": "Sent a test event to a webhook endpoint",

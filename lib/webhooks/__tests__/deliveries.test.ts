@@ -13,7 +13,9 @@ import { setWebhookEndpointStatus } from "@/lib/webhooks/set-webhook-endpoint-st
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
 import { refusal } from "@/lib/test/outcomes";
-import { AISHA, addEndpoint, deniedCount, lastAudit, NALEDI, PIETER, SIPHO, THABO, webhookTablesSnapshot } from "./support";
+import { addEndpoint, AISHA, deniedCount, lastAudit, NALEDI, PIETER, SIPHO, THABO, withWebhookTestEnv, webhookTablesSnapshot } from "./support";
+
+withWebhookTestEnv();
 
 let acmeId: string;
 let nkosiId: string;

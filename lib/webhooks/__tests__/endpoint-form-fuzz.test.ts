@@ -1,19 +1,23 @@
 import fc from "fast-check";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoData } from "@/lib/demo/seed";
 import { addWebhookEndpointSchema, WEBHOOK_ENDPOINTS_MAX, webhookEndpointForm } from "@/lib/schemas/webhooks";
 import { addWebhookEndpoint } from "@/lib/webhooks/add-webhook-endpoint";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/event-types";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
+import { webhookTestEnv } from "@/lib/test/webhooks";
 import { refusal } from "@/lib/test/outcomes";
-import { NALEDI, PUBLIC_URL, webhookTablesSnapshot } from "./support";
+import { NALEDI, PUBLIC_URL, withWebhookTestEnv, webhookTablesSnapshot } from "./support";
+
+withWebhookTestEnv();
 
 beforeAll(async () => {
   await seedDemoData(db());
 });
+let restoreEnv: () => void = () => {};
 afterEach(() => {
-  vi.unstubAllEnvs();
+  restoreEnv();
 });
 
 const valid = { url: PUBLIC_URL, eventTypes: ["key.created"], description: "SIEM" };
@@ -71,14 +75,14 @@ describe("the destination check (SSRF)", () => {
     "https://[::ffff:127.0.0.1]/hooks",
     "https://localhost/hooks",
   ])("refuses %s without LATCHKEY_WEBHOOKS_ALLOW_PRIVATE, naming the url", async (url) => {
-    vi.stubEnv("LATCHKEY_WEBHOOKS_ALLOW_PRIVATE", "");
+    restoreEnv = webhookTestEnv({ allowPrivate: false });
     const answer = await refused({ ...valid, url });
     expect(answer.code).toBe("invalid_request");
     expect(Object.keys(answer.fields)).toEqual(["url"]);
   });
 
   it("allows http:// and loopback with LATCHKEY_WEBHOOKS_ALLOW_PRIVATE=1 (tests and the demo)", async () => {
-    vi.stubEnv("LATCHKEY_WEBHOOKS_ALLOW_PRIVATE", "1");
+    restoreEnv = webhookTestEnv({ allowPrivate: true });
     const added = await addWebhookEndpoint(db(), await actorFor(NALEDI), { ...valid, url: "http://127.0.0.1:4999/in", pin: pinOf(NALEDI) }, context);
     expect(added.url).toBe("http://127.0.0.1:4999/in");
   });

@@ -12,7 +12,22 @@ import { WEBHOOK_ENDPOINTS_MAX } from "@/lib/schemas/webhooks";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
 import { refusal } from "@/lib/test/outcomes";
-import { AISHA, addEndpoint, deniedCount, endpointRow, lastAudit, NALEDI, PIETER, PUBLIC_URL, SIPHO, THABO, webhookTablesSnapshot } from "./support";
+import {
+  addEndpoint,
+  AISHA,
+  deniedCount,
+  endpointRow,
+  lastAudit,
+  NALEDI,
+  PIETER,
+  PUBLIC_URL,
+  SIPHO,
+  THABO,
+  withWebhookTestEnv,
+  webhookTablesSnapshot,
+} from "./support";
+
+withWebhookTestEnv();
 
 let acmeId: string;
 let nkosiId: string;

@@ -4,12 +4,23 @@ import { auditEvents, webhookEndpoints } from "@/lib/db/schema";
 import { addWebhookEndpoint } from "@/lib/webhooks/add-webhook-endpoint";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
+import { webhookTestEnv } from "@/lib/test/webhooks";
+import { afterAll, beforeAll } from "vitest";
 
 export const NALEDI = "naledi@acme.example"; // Superadmin, Acme
 export const PIETER = "pieter@acme.example"; // Admin, Acme
 export const SIPHO = "sipho@acme.example"; // Developer, Acme
 export const AISHA = "aisha@acme.example"; // Viewer, Acme
 export const THABO = "thabo@nkosi.example"; // Superadmin, Nkosi
+
+/** For the whole file: a sealing key for the signing secrets, and private destinations refused as in production. */
+export function withWebhookTestEnv() {
+  let restore: () => void = () => {};
+  beforeAll(() => {
+    restore = webhookTestEnv({ allowPrivate: false });
+  });
+  afterAll(() => restore());
+}
 
 /** A public address written as a literal, so no test depends on DNS. */
 export const PUBLIC_URL = "https://93.184.215.14/latchkey/webhooks";
