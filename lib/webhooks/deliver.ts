@@ -1,5 +1,5 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { recordAuditEvent } from "@/lib/audit/record-event";
 import type { Database, Executor } from "@/lib/db";
@@ -58,7 +58,7 @@ export interface DeliverResult {
 }
 
 /** The wait before retry n (1 = after the first attempt): 30 s × 2ⁿ⁻¹, capped, with half of it random. */
-export function backoffMs(attempts: number, random = Math.random()): number {
+export function backoffMs(attempts: number, random = randomInt(1_000_000) / 1_000_000): number {
   const full = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, Math.min(attempts - 1, 20)));
   return Math.round(full / 2 + (full / 2) * random);
 }

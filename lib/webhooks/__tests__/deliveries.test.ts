@@ -1,8 +1,6 @@
 import { and, eq } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { organisations, webhookAttempts, webhookDeliveries, webhookEndpoints, webhookEvents } from "@/lib/db/schema";
-import { ORG_NAMES } from "@/lib/demo/people";
-import { seedDemoData } from "@/lib/demo/seed";
+import { describe, expect, it } from "vitest";
+import { webhookAttempts, webhookDeliveries, webhookEvents } from "@/lib/db/schema";
 import { WEBHOOK_DELIVERIES_PAGE_SIZE } from "@/lib/schemas/webhooks";
 import { getWebhookDelivery, RESPONSE_BODY_SHOWN } from "@/lib/webhooks/get-webhook-delivery";
 import { getWebhookEndpoint } from "@/lib/webhooks/get-webhook-endpoint";
@@ -13,21 +11,9 @@ import { setWebhookEndpointStatus } from "@/lib/webhooks/set-webhook-endpoint-st
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
 import { refusal } from "@/lib/test/outcomes";
-import { addEndpoint, AISHA, deniedCount, lastAudit, NALEDI, PIETER, SIPHO, THABO, withWebhookTestEnv, webhookTablesSnapshot } from "./support";
+import { addEndpoint, AISHA, deniedCount, lastAudit, NALEDI, PIETER, SIPHO, THABO, webhookTestOrganisations, webhookTablesSnapshot } from "./support";
 
-withWebhookTestEnv();
-
-let acmeId: string;
-let nkosiId: string;
-beforeAll(async () => {
-  await seedDemoData(db());
-  const orgs = await db().select({ id: organisations.id, name: organisations.name }).from(organisations);
-  acmeId = orgs.find((o) => o.name === ORG_NAMES.acme)!.id;
-  nkosiId = orgs.find((o) => o.name === ORG_NAMES.nkosi)!.id;
-});
-beforeEach(async () => {
-  await db().delete(webhookEndpoints);
-});
+const orgs = webhookTestOrganisations();
 
 /** An endpoint with one test event sent to it: its delivery's id. */
 async function endpointWithDelivery(email = NALEDI) {
@@ -42,7 +28,7 @@ describe("sending a test event", () => {
     const other = await addEndpoint(NALEDI, { eventTypes: ["key.created"] });
     const { endpoint, eventId } = await endpointWithDelivery();
     const [event] = await db().select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
-    expect(event).toMatchObject({ orgId: acmeId, type: "webhook.test" });
+    expect(event).toMatchObject({ orgId: orgs.acme, type: "webhook.test" });
     expect(JSON.stringify(event!.payload)).not.toContain("whsec_");
     const deliveries = await db().select().from(webhookDeliveries).where(eq(webhookDeliveries.eventId, eventId));
     expect(deliveries.map((d) => d.endpointId)).toEqual([endpoint.id]);
@@ -198,7 +184,7 @@ describe("who may send, resend and read", () => {
         expect((await refusal(run(email, target))).code).toBe("forbidden");
         expect(await webhookTablesSnapshot()).toBe(before);
         expect(await deniedCount(actor)).toBe(denied + 1);
-        expect((await lastAudit(actions[name], actor))!).toMatchObject({ outcome: "denied", orgId: acmeId, metadata: { reason: "forbidden" } });
+        expect((await lastAudit(actions[name], actor))!).toMatchObject({ outcome: "denied", orgId: orgs.acme, metadata: { reason: "forbidden" } });
       }
     });
 
@@ -211,12 +197,12 @@ describe("who may send, resend and read", () => {
       expect(refused.code).toBe("not_found");
       expect(await webhookTablesSnapshot()).toBe(before);
       const audit = (await lastAudit(actions[name], thabo))!;
-      expect(audit).toMatchObject({ outcome: "denied", orgId: nkosiId, metadata: { reason: "not_in_organisation" } });
+      expect(audit).toMatchObject({ outcome: "denied", orgId: orgs.nkosi, metadata: { reason: "not_in_organisation" } });
       expect([endpoint.id, deliveryId]).toContain(audit.targetId);
       expect(await refusal(run(THABO, { endpointId: crypto.randomUUID(), deliveryId: crypto.randomUUID() }))).toEqual(refused);
       // Thabo's own list holds none of Acme's.
       expect((await listWebhookEndpoints(db(), thabo, context)).map((e) => e.id)).not.toContain(endpoint.id);
-      expect(await db().$count(webhookDeliveries, and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.orgId, acmeId)))).toBe(1);
+      expect(await db().$count(webhookDeliveries, and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.orgId, orgs.acme)))).toBe(1);
     });
   }
 });

@@ -1,8 +1,6 @@
 import { eq, sql } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditEvents, organisations, webhookEndpoints } from "@/lib/db/schema";
-import { ORG_NAMES } from "@/lib/demo/people";
-import { seedDemoData } from "@/lib/demo/seed";
+import { describe, expect, it } from "vitest";
+import { auditEvents, webhookEndpoints } from "@/lib/db/schema";
 import { addWebhookEndpoint } from "@/lib/webhooks/add-webhook-endpoint";
 import { deleteWebhookEndpoint } from "@/lib/webhooks/delete-webhook-endpoint";
 import { PREVIOUS_SECRET_OVERLAP_MS, rotateWebhookSecret } from "@/lib/webhooks/rotate-webhook-secret";
@@ -23,24 +21,11 @@ import {
   PUBLIC_URL,
   SIPHO,
   THABO,
-  withWebhookTestEnv,
+  webhookTestOrganisations,
   webhookTablesSnapshot,
 } from "./support";
 
-withWebhookTestEnv();
-
-let acmeId: string;
-let nkosiId: string;
-beforeAll(async () => {
-  await seedDemoData(db());
-  const orgs = await db().select({ id: organisations.id, name: organisations.name }).from(organisations);
-  acmeId = orgs.find((o) => o.name === ORG_NAMES.acme)!.id;
-  nkosiId = orgs.find((o) => o.name === ORG_NAMES.nkosi)!.id;
-});
-// Each test starts below the per-organisation limit.
-beforeEach(async () => {
-  await db().delete(webhookEndpoints);
-});
+const orgs = webhookTestOrganisations();
 
 /** Every text column of the endpoints table, joined, to look for a plain secret. */
 async function endpointsText() {
@@ -53,7 +38,7 @@ describe("adding an endpoint", () => {
     const added = await addEndpoint(NALEDI, { description: "  Splunk  ", eventTypes: ["key.deleted", "key.created", "key.created"] });
     expect(added.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{20,}$/);
     const row = (await endpointRow(added.id))!;
-    expect(row).toMatchObject({ orgId: acmeId, url: PUBLIC_URL, description: "Splunk", status: "enabled", secretLast4: added.secret.slice(-4) });
+    expect(row).toMatchObject({ orgId: orgs.acme, url: PUBLIC_URL, description: "Splunk", status: "enabled", secretLast4: added.secret.slice(-4) });
     // In the list's order, each once.
     expect(row.eventTypes).toEqual(["key.created", "key.deleted"]);
     expect(row.secretSealed).not.toContain(added.secret);
@@ -64,7 +49,7 @@ describe("adding an endpoint", () => {
     expect(text).not.toContain("whsec_");
     expect(text).not.toContain(added.secret.slice(6));
     const audit = (await lastAudit("webhook.endpoint_add"))!;
-    expect(audit).toMatchObject({ outcome: "success", targetId: added.id, orgId: acmeId });
+    expect(audit).toMatchObject({ outcome: "success", targetId: added.id, orgId: orgs.acme });
     expect(JSON.stringify(audit)).not.toContain(added.secret);
     expect(audit.metadata).toMatchObject({ destination: PUBLIC_URL, eventTypes: "key.created, key.deleted" });
   });
@@ -86,7 +71,7 @@ describe("adding an endpoint", () => {
   });
 
   it(`stops at ${WEBHOOK_ENDPOINTS_MAX} endpoints per organisation`, async () => {
-    const nkosiEndpoints = async () => db().$count(webhookEndpoints, eq(webhookEndpoints.orgId, nkosiId));
+    const nkosiEndpoints = async () => db().$count(webhookEndpoints, eq(webhookEndpoints.orgId, orgs.nkosi));
     while ((await nkosiEndpoints()) < WEBHOOK_ENDPOINTS_MAX) await addEndpoint(THABO);
     const refused = await refusal(addEndpoint(THABO));
     expect(refused.code).toBe("conflict");
@@ -207,7 +192,7 @@ describe("who may manage endpoints", () => {
         expect(await deniedCount(actor)).toBe(denied + 1);
         expect((await lastAudit(actions[name], actor))!).toMatchObject({
           outcome: "denied",
-          orgId: acmeId,
+          orgId: orgs.acme,
           metadata: { reason: "forbidden", permission: "webhooks:manage" },
         });
       }
@@ -223,7 +208,7 @@ describe("who may manage endpoints", () => {
       expect(refused.code).toBe("not_found");
       expect(await webhookTablesSnapshot()).toBe(before);
       const audit = (await lastAudit(actions[name], thabo))!;
-      expect(audit).toMatchObject({ outcome: "denied", orgId: nkosiId, targetId: target.id, metadata: { reason: "not_in_organisation" } });
+      expect(audit).toMatchObject({ outcome: "denied", orgId: orgs.nkosi, targetId: target.id, metadata: { reason: "not_in_organisation" } });
       // The same answer as for an id that never existed.
       const made = await refusal(run(THABO, crypto.randomUUID()));
       expect(made).toEqual(refused);

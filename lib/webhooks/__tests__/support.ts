@@ -1,11 +1,13 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import { auditEvents, webhookEndpoints } from "@/lib/db/schema";
+import { auditEvents, organisations, webhookEndpoints } from "@/lib/db/schema";
+import { ORG_NAMES } from "@/lib/demo/people";
+import { seedDemoData } from "@/lib/demo/seed";
 import { addWebhookEndpoint } from "@/lib/webhooks/add-webhook-endpoint";
 import { actorFor, context, db } from "@/lib/test/helpers";
 import { pinOf } from "@/lib/test/keys";
 import { webhookTestEnv } from "@/lib/test/webhooks";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export const NALEDI = "naledi@acme.example"; // Superadmin, Acme
 export const PIETER = "pieter@acme.example"; // Admin, Acme
@@ -20,6 +22,26 @@ export function withWebhookTestEnv() {
     restore = webhookTestEnv({ allowPrivate: false });
   });
   afterAll(() => restore());
+}
+
+/**
+ * For the whole file: the test environment above, the demo data, and no endpoint at the start of
+ * each test (so each starts below the per-organisation limit). Returns Acme's and Nkosi's ids, set
+ * once the demo is seeded.
+ */
+export function webhookTestOrganisations() {
+  withWebhookTestEnv();
+  const orgs = { acme: "", nkosi: "" };
+  beforeAll(async () => {
+    await seedDemoData(db());
+    const rows = await db().select({ id: organisations.id, name: organisations.name }).from(organisations);
+    orgs.acme = rows.find((o) => o.name === ORG_NAMES.acme)!.id;
+    orgs.nkosi = rows.find((o) => o.name === ORG_NAMES.nkosi)!.id;
+  });
+  beforeEach(async () => {
+    await db().delete(webhookEndpoints);
+  });
+  return orgs;
 }
 
 /** A public address written as a literal, so no test depends on DNS. */
