@@ -1,7 +1,6 @@
 "use client";
 
 import { ArrowRightLeft, Crown, Fingerprint, Pencil, Plus, Trash2, UserMinus, UserPlus, X } from "lucide-react";
-import { useRouter } from "next/navigation";
 import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -206,7 +205,6 @@ export function MemberActions({
 }
 
 export function WithdrawInvitation({ invitationId, email }: { invitationId: string; email: string }) {
-  const router = useRouter();
   const hydrated = useHydrated();
   return (
     <Button
@@ -218,8 +216,8 @@ export function WithdrawInvitation({ invitationId, email }: { invitationId: stri
         if (result.ok) {
           toast.success(`Invitation to ${email} withdrawn`);
           // This button goes with its row: focus goes to the list's heading, not to the page's top.
+          // The action revalidates /members, so its answer already carries the list without the row.
           focusHeading("invitations-heading");
-          router.refresh();
         } else toast.error(result.error);
       }}
     >

@@ -59,6 +59,34 @@ export function returnFocus(remembered: HTMLElement | null) {
   // A dialog whose field has autoFocus never hears that it opened: the last control outside serves.
   const origin = remembered ?? lastOutside;
   const target = origin && !origin.isConnected ? replacement(origin) : origin;
-  if (target?.isConnected && !target.matches(":disabled")) target.focus();
-  else focusHeading();
+  if (target?.isConnected && !target.matches(":disabled")) {
+    target.focus();
+    keepFocusThroughRefresh(target);
+  } else focusHeading();
+}
+
+/** How long after a dialog closes a refresh of the page's data may still re-render the control focus went back to. */
+const REFRESH_GRACE_MS = 5000;
+
+/**
+ * Keeps focus on `target` while a refresh of the page's data that was under way as the dialog closed
+ * lands: if it renders the row anew, the control it focused leaves the page and focus would fall to
+ * the body — so it moves to the control now standing in its place. Stops as soon as the person moves
+ * focus themselves, or after a few seconds.
+ */
+function keepFocusThroughRefresh(target: HTMLElement) {
+  const until = performance.now() + REFRESH_GRACE_MS;
+  let current = target;
+  const check = () => {
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== current) return;
+    if (!current.isConnected) {
+      const next = replacement(current);
+      if (!next) return;
+      next.focus();
+      current = next;
+    }
+    if (performance.now() < until) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
 }

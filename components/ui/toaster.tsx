@@ -44,5 +44,16 @@ export function Toaster() {
   useEffect(() => {
     if (sonner) resolveReady();
   }, [sonner]);
+  useEffect(() => {
+    // The library remembers where focus came from when it enters a message, sends it back there on
+    // Tab out (a loop for a keyboard user tabbing past) and again when the message list goes — seconds
+    // later, wherever the person has moved on to. Messages are announced and close by themselves, so
+    // focus entering one is kept from the library: Tab goes on past it, and nothing takes focus later.
+    const unheard = (event: FocusEvent) => {
+      if (event.target instanceof Element && event.target.closest("[data-sonner-toaster]")) event.stopPropagation();
+    };
+    window.addEventListener("focusin", unheard, true);
+    return () => window.removeEventListener("focusin", unheard, true);
+  }, []);
   return sonner ? <sonner.Toaster position="bottom-right" richColors closeButton containerAriaLabel="Messages" /> : null;
 }
