@@ -106,7 +106,7 @@ async function benchOrganisation(db: Executor, label: "small" | "large", total: 
   const salt = "authjs.session-token";
   const token = await encode({ token: { sub: userId, sid: sessionId }, secret, salt, maxAge: SESSION_ABSOLUTE_SECONDS });
   const [someKey] = await db
-    .select({ id: apiKeys.id })
+    .select({ id: apiKeys.id, prefix: apiKeys.prefix })
     .from(apiKeys)
     .where(and(eq(apiKeys.orgId, org.id), isNull(apiKeys.revokedAt)))
     .orderBy(asc(apiKeys.createdAt))
@@ -116,7 +116,8 @@ async function benchOrganisation(db: Executor, label: "small" | "large", total: 
     .from(apiKeys)
     .where(and(eq(apiKeys.orgId, org.id), isNull(apiKeys.revokedAt)))) as [{ n: number }];
   if (Number(n) !== total) throw new Error(`the ${label} organisation holds ${n} keys, not ${total}`);
-  return { cookie: `${salt}=${token}`, keyId: someKey!.id, keys: total };
+  // The key list's search is measured with a key's prefix, as someone pasting it from a log searches.
+  return { cookie: `${salt}=${token}`, keyId: someKey!.id, searchPrefix: someKey!.prefix, keys: total };
 }
 
 main().catch((error) => {

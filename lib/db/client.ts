@@ -2,6 +2,7 @@ import "server-only";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle as drizzlePg, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -84,7 +85,8 @@ export function openDatabase(location: DatabaseLocation): DatabaseHandle {
   }
   const dataDir = location.pglite ?? "memory://";
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  // pg_trgm: the key search's trigram indexes (migration 0012), as PostgreSQL's contrib gives them.
+  const client = new PGlite(dataDir, { extensions: { pg_trgm } });
   if (counting) {
     countCalls(client, "query");
     countCalls(client, "exec");

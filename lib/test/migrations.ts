@@ -8,6 +8,10 @@ import type { Executor } from "@/lib/db";
  */
 const UNDO: [tag: string, statements: string[]][] = [
   [
+    "0012_key_search_trigrams",
+    ["drop index if exists api_keys_search_alias", "drop index if exists api_keys_search_prefix", "drop extension if exists pg_trgm"],
+  ],
+  [
     "0011_webhooks",
     [
       "drop table webhook_attempts",
