@@ -248,8 +248,14 @@ async function firstLoadJs(pathname, cookie) {
   const page = await timedPage(pathname, cookie);
   if (page.status !== 200) throw new Error(`${pathname} answered ${page.status}`);
   // A `nomodule` script is for browsers without ES modules: the ones the portal supports never fetch it.
-  const tags = [...page.body.matchAll(/<script([^>]*)\ssrc="([^"]+)"/g)].filter((m) => !/\snomodule\b/i.test(m[1]));
-  const sources = new Set(tags.map((m) => m[2].replaceAll("&amp;", "&")));
+  // React writes the attribute as `noModule=""`, after `src`: the whole tag is read.
+  const tags = [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]).filter((tag) => !/\snomodule\b/i.test(tag));
+  const sources = new Set(
+    tags
+      .map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1])
+      .filter(Boolean)
+      .map((source) => source.replaceAll("&amp;", "&")),
+  );
   let bytes = 0;
   for (const source of sources) bytes += gzipSync(Buffer.from(await (await fetch(new URL(source, base))).arrayBuffer())).length;
   return { kB: bytes / 1000, scripts: sources.size, html: Buffer.byteLength(page.body) / 1000 };

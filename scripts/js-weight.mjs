@@ -5,7 +5,7 @@
 //   node scripts/js-weight.mjs --top 40 /keys                 (more rows)
 //   node scripts/js-weight.mjs --next /keys                   (Next's share split: React, router…)
 //
-// The script list is the one the page's HTML carries: the root main files and the polyfill, then the
+// The script list is the one the page's HTML carries, but the polyfill: the root main files, then the
 // entry chunks of every layout and the page in its client reference manifest (what `npm run bench`
 // counts by fetching the HTML: every <script src>, gzipped, summed; kB = 1000 bytes). Each chunk's
 // gzipped size is shared out among its sources in proportion to the minified bytes the source map
@@ -52,7 +52,8 @@ function manifestFor(route) {
 function scriptsOf(route) {
   const build = JSON.parse(readFileSync(path.join(NEXT, "build-manifest.json"), "utf8"));
   const manifest = manifestFor(route);
-  const files = new Set([...build.polyfillFiles, ...build.rootMainFiles]);
+  // The polyfill is a `noModule` script: browsers with ES modules (every one the portal supports) never fetch it.
+  const files = new Set(build.rootMainFiles);
   for (const list of Object.values(manifest.entryJSFiles ?? {})) for (const file of list) files.add(file);
   return [...files];
 }

@@ -140,6 +140,12 @@ async function send(res, response) {
 const portalRequests = new AsyncLocalStorage();
 globalThis[Symbol.for("latchkey.portalRequest")] = portalRequests;
 
+/**
+ * Portal requests Next is still handling. A page goes on rendering after its client has gone and its
+ * connection closed, so a shutdown waits for these as well before it closes the database.
+ */
+const rendering = new Set();
+
 function handlePortal(req, res, pathname, startedAt) {
   const store = { databaseUnavailable: false, userId: null };
   res.once("close", () =>
@@ -162,7 +168,13 @@ function handlePortal(req, res, pathname, startedAt) {
       if (status === 503 && !res.headersSent) res.setHeader("retry-after", "5");
     },
   });
-  return portalRequests.run(store, () => handle(req, res));
+  const rendered = portalRequests.run(store, () => handle(req, res));
+  rendering.add(rendered);
+  rendered.then(
+    () => rendering.delete(rendered),
+    () => rendering.delete(rendered),
+  );
+  return rendered;
 }
 
 /** The answer to GET /metrics (lib/observability/metrics-endpoint.ts), logged like any request. */
@@ -290,6 +302,8 @@ async function shutdown(signal) {
     server.closeAllConnections();
   }, env.LATCHKEY_SHUTDOWN_SECONDS * 1000);
   await closed;
+  // Pages whose clients left before their answer: Next finishes them (their queries included) first.
+  await Promise.race([Promise.allSettled(rendering), new Promise((resolve) => setTimeout(resolve, env.LATCHKEY_SHUTDOWN_SECONDS * 1000).unref())]);
   clearTimeout(deadline);
   await writeProfile();
   await releaseResources();
