@@ -1,13 +1,12 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import type { RequestInfo } from "@/lib/audit/record-event";
 import type { Executor } from "@/lib/db";
 import { webhookAttempts, webhookDeliveries, webhookEvents } from "@/lib/db/schema";
 import { NotFoundError } from "@/lib/errors";
 import { getWebhookDeliverySchema } from "@/lib/schemas/webhooks";
-import { DELIVERY_NOT_FOUND, loadDelivery } from "./shared";
+import { authorizeWebhookRead, DELIVERY_NOT_FOUND, loadDelivery } from "./shared";
 
 /** The most of a response body the portal shows (the runner stores no more). */
 export const RESPONSE_BODY_SHOWN = 4096;
@@ -38,14 +37,7 @@ export interface WebhookDeliveryView {
 
 /** One delivery of the actor's organisation with its attempts; another organisation's is not found (audited). */
 export async function getWebhookDelivery(db: Executor, actor: Actor, input: unknown, request: RequestInfo): Promise<WebhookDeliveryView> {
-  const targetId = typeof (input as { deliveryId?: unknown } | null)?.deliveryId === "string" ? (input as { deliveryId: string }).deliveryId : null;
-  const member = await authorizeAudited(
-    db,
-    actor,
-    { permission: "webhooks:manage" },
-    { action: "webhook.view", targetType: "webhook_delivery", targetId },
-    request,
-  );
+  const member = await authorizeWebhookRead(db, actor, input, "deliveryId", request);
   const parsed = getWebhookDeliverySchema.safeParse(input);
   if (!parsed.success) throw new NotFoundError(DELIVERY_NOT_FOUND);
   const found = await loadDelivery(db, member, parsed.data.deliveryId, "webhook.view", request);

@@ -1,13 +1,12 @@
 import "server-only";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/auth/actor";
-import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import type { RequestInfo } from "@/lib/audit/record-event";
 import type { Executor } from "@/lib/db";
 import { webhookAttempts, webhookDeliveries, webhookEvents } from "@/lib/db/schema";
 import { NotFoundError, parseOrThrow } from "@/lib/errors";
 import { getWebhookEndpointSchema, WEBHOOK_DELIVERIES_PAGE_SIZE } from "@/lib/schemas/webhooks";
-import { ENDPOINT_NOT_FOUND, loadEndpoint } from "./shared";
+import { authorizeWebhookRead, ENDPOINT_NOT_FOUND, loadEndpoint } from "./shared";
 
 export interface WebhookDeliveryRow {
   id: string;
@@ -48,14 +47,7 @@ export interface WebhookEndpointView {
  * former audited).
  */
 export async function getWebhookEndpoint(db: Executor, actor: Actor, input: unknown, request: RequestInfo, now = new Date()): Promise<WebhookEndpointView> {
-  const targetId = typeof (input as { endpointId?: unknown } | null)?.endpointId === "string" ? (input as { endpointId: string }).endpointId : null;
-  const member = await authorizeAudited(
-    db,
-    actor,
-    { permission: "webhooks:manage" },
-    { action: "webhook.view", targetType: "webhook_endpoint", targetId },
-    request,
-  );
+  const member = await authorizeWebhookRead(db, actor, input, "endpointId", request);
   const parsed = getWebhookEndpointSchema.safeParse(input);
   if (!parsed.success && parsed.error.issues.some((i) => i.path[0] === "endpointId")) throw new NotFoundError(ENDPOINT_NOT_FOUND);
   const { endpointId, page } = parseOrThrow(parsed);

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, ne } from "drizzle-orm";
-import type { MemberActor } from "@/lib/auth/actor";
+import type { Actor, MemberActor } from "@/lib/auth/actor";
+import { authorizeAudited } from "@/lib/auth/authorize-audited";
 import { actorFields, type RequestInfo, recordAuditEvent } from "@/lib/audit/record-event";
 import type { Executor } from "@/lib/db";
 import { webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
@@ -37,6 +38,25 @@ export function destinationOf(raw: string): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * How a webhook page's reader starts: the actor must hold webhooks:manage, and a refusal is audited
+ * against the endpoint or delivery asked for (its id as sent, when it is text at all).
+ */
+export function authorizeWebhookRead(db: Executor, actor: Actor, input: unknown, field: "endpointId" | "deliveryId", request: RequestInfo) {
+  const asked = (input as Record<string, unknown> | null)?.[field];
+  return authorizeAudited(
+    db,
+    actor,
+    { permission: "webhooks:manage" },
+    {
+      action: "webhook.view",
+      targetType: field === "endpointId" ? "webhook_endpoint" : "webhook_delivery",
+      targetId: typeof asked === "string" ? asked : null,
+    },
+    request,
+  );
 }
 
 /**
