@@ -9,7 +9,7 @@ import { expect, pin, screenshot, signInAs } from "./support/fixtures";
  * The Webhooks pages as an Admin: add an endpoint by keyboard with the PIN, see its signing secret
  * once, find it in the list, open it, send a test event — which a receiver run by this spec gets
  * within seconds, signed so that the secret shown verifies it — and disable it, axe-clean and without
- * sideways scrolling at 390 and 1280 px. The server runs with LATCHKEY_WEBHOOKS_ALLOW_PRIVATE=1, so a
+ * sideways scrolling at 390, 1280 and 1920 px. The server runs with LATCHKEY_WEBHOOKS_ALLOW_PRIVATE=1, so a
  * loopback http:// receiver is allowed.
  */
 
@@ -46,9 +46,9 @@ test.afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
 });
 
-async function atBothWidths(page: Page, name: string) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: width < 640 ? 844 : 900 });
+async function atEveryWidth(page: Page, name: string) {
+  for (const width of [390, 1280, 1920]) {
+    await page.setViewportSize({ width, height: width < 640 ? 844 : width > 1600 ? 1080 : 900 });
     await expectNoSidewaysScroll(page, `${name} at ${width} px`);
     await expectAccessible(page, `${name} at ${width} px`);
     await screenshot(page, `webhooks-${name}-${width}`);
@@ -72,7 +72,7 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   await signInAs(page, PIETER);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
-  await atBothWidths(page, "list-empty");
+  await atEveryWidth(page, "list-empty");
 
   // The whole form by keyboard: focus lands on the URL; Tab reaches "Select all"; Enter continues.
   await page.getByRole("button", { name: "Add endpoint" }).first().focus();
@@ -85,7 +85,7 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   await expect(form.getByText("Enter a full https:// URL, such as https://example.com/webhooks")).toBeVisible();
   await expect(form.getByText("Choose at least one event type")).toBeVisible();
   await expect(url).toHaveAttribute("aria-invalid", "true");
-  await atBothWidths(page, "add-form-errors");
+  await atEveryWidth(page, "add-form-errors");
 
   await url.fill("");
   await url.focus();
@@ -143,7 +143,7 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   expect(verified.type).toBe("webhook.test");
   await page.reload();
   await expect(log.getByText("Delivered")).toBeVisible();
-  await atBothWidths(page, "detail");
+  await atEveryWidth(page, "detail");
 
   // One delivery's page.
   await log
@@ -153,7 +153,7 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   await expect(page.getByRole("heading", { level: 1, name: "webhook.test" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Attempts" })).toBeVisible();
   await expect(page.getByText("HTTP 204")).toBeVisible();
-  await atBothWidths(page, "delivery");
+  await atEveryWidth(page, "delivery");
   await page.goBack();
 
   // Disable with the PIN.
@@ -172,7 +172,7 @@ test("add an endpoint by keyboard with the PIN, see the secret once, open it, se
   await expect(row.getByText("Disabled")).toBeVisible();
   await expect(row.getByText("14 of 15")).toBeVisible();
   expect(await page.content()).not.toContain(secret);
-  await atBothWidths(page, "list");
+  await atEveryWidth(page, "list");
 });
 
 test("the API docs explain webhooks with verification samples, accessibly", async ({ page }) => {
@@ -182,5 +182,5 @@ test("the API docs explain webhooks with verification samples, accessibly", asyn
   await expect(page.getByText('import { Webhook } from "standardwebhooks";')).toBeVisible();
   await expect(page.getByText("from standardwebhooks.webhooks import Webhook")).toBeVisible();
   await expect(page.getByText("not by arrival")).toBeVisible();
-  await atBothWidths(page, "docs");
+  await atEveryWidth(page, "docs");
 });

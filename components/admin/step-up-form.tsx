@@ -21,7 +21,11 @@ export interface Reveal {
   noun: string;
   secret: string;
   keptAs?: "fingerprint" | "sealed";
+  /** Whether the modal warns against sharing the secret (a secret made to be given to another system: no). */
+  warnAgainstSharing?: boolean;
   extra?: ReactNode;
+  /** Where to go once the modal is closed (the new thing's page); the page is refreshed otherwise. */
+  goTo?: string;
 }
 
 /**
@@ -36,6 +40,7 @@ export function StepUpForm<V>({
   disabledReason,
   title,
   description,
+  dialogClassName,
   initial,
   fields,
   schema,
@@ -54,6 +59,8 @@ export function StepUpForm<V>({
   disabledReason?: string;
   title: string;
   description?: ReactNode;
+  /** The form dialog's own classes (a wider one, say). */
+  dialogClassName?: string;
   initial: V;
   /** The form's fields; without them the button goes straight to the PIN. */
   fields?: (values: V, set: (next: V) => void, errors: Record<string, string>) => ReactNode;
@@ -134,7 +141,7 @@ export function StepUpForm<V>({
       ) : null}
       {fields ? (
         <Dialog open={step === "form"} onOpenChange={(o) => setStep(o ? "form" : null)}>
-          <DialogContent>
+          <DialogContent className={dialogClassName}>
             <DialogTitle>{title}</DialogTitle>
             {description ? <DialogDescription>{description}</DialogDescription> : null}
             <form
@@ -179,10 +186,13 @@ export function StepUpForm<V>({
           title={shown?.title ?? ""}
           noun={shown?.noun}
           keptAs={shown?.keptAs}
+          warnAgainstSharing={shown?.warnAgainstSharing}
           onDone={() => {
+            const goTo = shown?.goTo;
             setShown(null);
             if (pendingToast) toast.success(pendingToast);
-            router.refresh();
+            if (goTo) router.push(goTo);
+            else router.refresh();
           }}
         >
           {shown?.extra}

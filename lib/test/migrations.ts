@@ -61,3 +61,19 @@ export async function undoMigrationsFrom(db: Executor, migration: string): Promi
   for (const [, statements] of UNDO.slice(0, upTo + 1)) for (const statement of statements) await db.execute(sql.raw(statement));
   await db.execute(sql`delete from drizzle.__drizzle_migrations where id in (select id from drizzle.__drizzle_migrations order by id desc limit ${upTo + 1})`);
 }
+
+/** The indexes of `api_keys` whose names start with `prefix`, by name, with their definitions. */
+export async function apiKeyIndexes(db: Executor, prefix: string): Promise<{ indexname: string; indexdef: string }[]> {
+  const found = await db.execute<{ indexname: string; indexdef: string }>(
+    sql`select indexname, indexdef from pg_indexes where tablename = 'api_keys' and starts_with(indexname, ${prefix}) order by indexname`,
+  );
+  return found.rows;
+}
+
+/** Of the indexes whose names start with `prefix`, those not valid or not ready: none after a sound migration. */
+export async function unusableIndexes(db: Executor, prefix: string): Promise<string[]> {
+  const found = await db.execute<{ relname: string }>(
+    sql`select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid where starts_with(c.relname, ${prefix}) and not (i.indisvalid and i.indisready)`,
+  );
+  return found.rows.map((r) => r.relname);
+}

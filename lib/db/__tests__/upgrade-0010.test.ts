@@ -5,20 +5,13 @@ import { listKeys } from "@/lib/keys/list-keys";
 import type { TestDatabase } from "@/lib/test/database";
 import { actorFor, db } from "@/lib/test/helpers";
 import { makeKey } from "@/lib/test/keys";
-import { undoMigrationsFrom } from "@/lib/test/migrations";
+import { apiKeyIndexes, undoMigrationsFrom, unusableIndexes } from "@/lib/test/migrations";
 
 const LIST_INDEXES = ["api_keys_list_expiry", "api_keys_list_leaked", "api_keys_list_order"];
 
 beforeAll(async () => {
   await seedDemoData(db());
 });
-
-async function listIndexes() {
-  const found = await db().execute<{ indexname: string; indexdef: string }>(
-    sql`select indexname, indexdef from pg_indexes where tablename = 'api_keys' and indexname like 'api_keys_list_%' order by indexname`,
-  );
-  return found.rows;
-}
 
 describe("migration 0010 (the key list's indexes) upgrades a database that already holds keys", () => {
   it("indexes the keys already there, and the list reads the same before and after", async () => {
@@ -29,13 +22,13 @@ describe("migration 0010 (the key list's indexes) upgrades a database that alrea
 
     // The database as the release before 0010 left it: no list indexes.
     await undoMigrationsFrom(db(), "0010_key_list_indexes");
-    expect(await listIndexes()).toEqual([]);
+    expect(await apiKeyIndexes(db(), "api_keys_list_")).toEqual([]);
     const undone = await listKeys(db(), naledi, {});
     expect(undone.keys.map((k) => k.id)).toEqual(before.keys.map((k) => k.id));
 
     await (globalThis.__latchkeyDatabase as TestDatabase).migrate();
 
-    const indexes = await listIndexes();
+    const indexes = await apiKeyIndexes(db(), "api_keys_list_");
     expect(indexes.map((i) => i.indexname)).toEqual(LIST_INDEXES);
     const definition = (name: string) => indexes.find((i) => i.indexname === name)!.indexdef;
     expect(definition("api_keys_list_order")).toMatch(/\(org_id, created_at DESC, alias, id, retires_at\) WHERE \(revoked_at IS NULL\)$/);
@@ -46,10 +39,7 @@ describe("migration 0010 (the key list's indexes) upgrades a database that alrea
       select (select count(*) from api_keys where revoked_at is null) as live,
              (select count(*) from (select 1 from api_keys where revoked_at is null order by org_id, created_at desc, alias, id) o) as ordered`);
     expect(Number(counts.rows[0]!.ordered)).toBe(Number(counts.rows[0]!.live));
-    const invalid = await db().execute(
-      sql`select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname like 'api_keys_list_%' and not (i.indisvalid and i.indisready)`,
-    );
-    expect(invalid.rows).toEqual([]);
+    expect(await unusableIndexes(db(), "api_keys_list_")).toEqual([]);
 
     const after = await listKeys(db(), naledi, {});
     expect(after.keys.map((k) => k.id)).toEqual(before.keys.map((k) => k.id));

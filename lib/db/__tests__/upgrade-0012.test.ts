@@ -5,20 +5,13 @@ import { listKeys } from "@/lib/keys/list-keys";
 import type { TestDatabase } from "@/lib/test/database";
 import { actorFor, db } from "@/lib/test/helpers";
 import { makeKey } from "@/lib/test/keys";
-import { undoMigrationsFrom } from "@/lib/test/migrations";
+import { apiKeyIndexes, undoMigrationsFrom, unusableIndexes } from "@/lib/test/migrations";
 
 const SEARCH_INDEXES = ["api_keys_search_alias", "api_keys_search_prefix"];
 
 beforeAll(async () => {
   await seedDemoData(db());
 });
-
-async function searchIndexes() {
-  const found = await db().execute<{ indexname: string; indexdef: string }>(
-    sql`select indexname, indexdef from pg_indexes where tablename = 'api_keys' and indexname like 'api_keys_search_%' order by indexname`,
-  );
-  return found.rows;
-}
 
 /** The plan of the key list's search predicate (lib/keys/list-keys.ts) in one organisation. */
 async function searchPlan(orgId: string, pattern: string) {
@@ -48,20 +41,17 @@ describe("migration 0012 (the key search's trigram indexes) upgrades a database 
 
     // The database as the release before 0012 left it: the search reads every key of the organisation.
     await undoMigrationsFrom(db(), "0012_key_search_trigrams");
-    expect(await searchIndexes()).toEqual([]);
+    expect(await apiKeyIndexes(db(), "api_keys_search_")).toEqual([]);
     await db().execute(sql`analyze api_keys`);
     expect(await searchPlan(orgId, "%reconciliation%")).not.toMatch(/api_keys_search_/);
 
     await (globalThis.__latchkeyDatabase as TestDatabase).migrate();
     await db().execute(sql`analyze api_keys`);
 
-    const indexes = await searchIndexes();
+    const indexes = await apiKeyIndexes(db(), "api_keys_search_");
     expect(indexes.map((i) => i.indexname)).toEqual(SEARCH_INDEXES);
     for (const index of indexes) expect(index.indexdef).toMatch(/USING gin \((alias|prefix) gin_trgm_ops\) WHERE \(revoked_at IS NULL\)$/);
-    const invalid = await db().execute(
-      sql`select c.relname from pg_index i join pg_class c on c.oid = i.indexrelid where c.relname like 'api_keys_search_%' and not (i.indisvalid and i.indisready)`,
-    );
-    expect(invalid.rows).toEqual([]);
+    expect(await unusableIndexes(db(), "api_keys_search_")).toEqual([]);
     // A word of an alias, and a key's prefix, are found through the indexes rather than by reading the 10,000 keys.
     expect(await searchPlan(orgId, "%reconciliation%")).toMatch(/Bitmap Index Scan on api_keys_search_alias/);
     expect(await searchPlan(orgId, `%${prefix.slice(-4)}%`)).toMatch(/Bitmap Index Scan on api_keys_search_prefix/);
