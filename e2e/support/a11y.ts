@@ -10,6 +10,12 @@ export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", 
  * naming each rule, its help and the first elements it found.
  */
 export async function expectAccessible(page: Page, state: string) {
+  // Transitions still running (a message fading in) are let end first: axe reads the colours of the
+  // moment, and a half-faded text's contrast is not what anyone reads. Endless ones (spinners) are not waited for.
+  await page.evaluate(async () => {
+    const ending = document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Number.POSITIVE_INFINITY);
+    await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
+  });
   const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   const found = results.violations.map(
     (v) =>
