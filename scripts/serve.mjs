@@ -297,13 +297,19 @@ async function shutdown(signal) {
   for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
   const closed = new Promise((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  // One bound for the requests and the pages still rendering alike, well inside the hard bound above.
+  let timeUp = () => {};
+  const outOfTime = new Promise((resolve) => {
+    timeUp = resolve;
+  });
   const deadline = setTimeout(() => {
     logger.warn({ inFlight: inFlight.size }, `shutdown: requests still in flight after ${env.LATCHKEY_SHUTDOWN_SECONDS} s; closing their connections`);
     server.closeAllConnections();
+    timeUp();
   }, env.LATCHKEY_SHUTDOWN_SECONDS * 1000);
   await closed;
   // Pages whose clients left before their answer: Next finishes them (their queries included) first.
-  await Promise.race([Promise.allSettled(rendering), new Promise((resolve) => setTimeout(resolve, env.LATCHKEY_SHUTDOWN_SECONDS * 1000).unref())]);
+  await Promise.race([Promise.allSettled(rendering), outOfTime]);
   clearTimeout(deadline);
   await writeProfile();
   await releaseResources();
