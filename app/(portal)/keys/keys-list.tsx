@@ -9,12 +9,11 @@ import { RenewKeyButton } from "@/components/keys/renew-key-button";
 import { Notice } from "@/components/shell/notice";
 import { PageBody, PageHeader, type Crumb } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/current";
 import { query } from "@/lib/query";
 import { maskedNumber } from "@/lib/format";
 import { keyCountAnnouncement, keyCountLabel, listKeys, listKeysQuerySchema, pageCountLabel } from "@/lib/keys/list-keys";
-import { cn } from "@/lib/utils";
 import { keyManagementBlockers } from "@/lib/organisations/onboarding";
 import { API_PRODUCT_LABELS } from "@/lib/permissions";
 
@@ -24,24 +23,6 @@ function shortened(text: string): string {
 }
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-/**
- * Below 768 px (a phone, or a laptop at 200 % zoom) the same table is a list of cards: rows and cells become blocks on a small grid (the
- * alias, its prefix and application on the left; status and mode on the right; then what the key can
- * do; then expiry and last use; then its accounts and who created it), each fact labelled, and the
- * header row stays for screen readers only. Being the same table, it keeps its name, rows and links.
- */
-const KEY_TABLE = cn(
-  "[&_td]:px-3 [&_td]:align-top [&_th]:px-3",
-  "max-md:block max-md:[&_thead]:sr-only max-md:[&>tbody]:block",
-  "max-md:[&>tbody>tr]:grid max-md:[&>tbody>tr]:grid-cols-[minmax(0,1fr)_auto] max-md:[&>tbody>tr]:gap-x-4 max-md:[&>tbody>tr]:gap-y-2",
-  "max-md:[&>tbody>tr]:border-b max-md:[&>tbody>tr]:border-zinc-200 max-md:[&>tbody>tr]:px-4 max-md:[&>tbody>tr]:py-3.5 max-md:[&>tbody>tr:last-child]:border-b-0",
-  "max-md:[&_td]:block max-md:[&_td]:min-w-0 max-md:[&_td]:border-0 max-md:[&_td]:p-0",
-);
-
-/** A card's label for a cell, from its data-label; the header cell already names it to screen readers. */
-const CARD_LABEL =
-  "max-md:before:mb-0.5 max-md:before:block max-md:before:text-xs max-md:before:font-medium max-md:before:text-zinc-500 max-md:before:content-[attr(data-label)_/_'']";
 
 /**
  * The organisation's API keys: the list, its filters and the expiry banner. Served at /keys and,
@@ -210,7 +191,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
           </Notice>
         ) : (
           <>
-            <Table label="API keys" className={KEY_TABLE}>
+            <Table label="API keys" className="key-table">
               <thead>
                 <tr>
                   <Th>Key</Th>
@@ -226,7 +207,7 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
               <tbody>
                 {result.keys.map((key) => (
                   <KeyRowLink key={key.id} href={`/keys/${key.id}`}>
-                    <Td className="whitespace-nowrap max-md:col-start-1 max-md:row-span-2 max-md:row-start-1 max-md:whitespace-normal max-md:break-words">
+                    <td data-cell="key">
                       <Link href={`/keys/${key.id}`} className="font-medium text-zinc-900 hover:text-accent-700 hover:underline">
                         {key.alias}
                       </Link>
@@ -243,14 +224,14 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                           ) : null}
                         </span>
                       ) : null}
-                    </Td>
-                    <Td className="max-md:col-start-2 max-md:row-start-2 max-md:justify-self-end">
+                    </td>
+                    <td data-cell="mode">
                       <ModeBadge mode={key.mode} />
-                    </Td>
-                    <Td data-label="Product and access" className={cn("min-w-44 max-w-60 max-md:col-span-2 max-md:row-start-3 max-md:max-w-none", CARD_LABEL)}>
+                    </td>
+                    <td data-cell="access" data-label="Product and access">
                       <KeyGrants permissions={key.permissions} compact />
-                    </Td>
-                    <Td data-label="Accounts" className={cn("max-w-36 text-zinc-600 max-md:col-start-1 max-md:row-start-5 max-md:max-w-none", CARD_LABEL)}>
+                    </td>
+                    <td data-cell="accounts" data-label="Accounts">
                       {key.companies.length ? (
                         <span className="block truncate text-zinc-800" title={key.companies.join(", ")}>
                           {key.companies.join(", ")}
@@ -263,24 +244,24 @@ export async function KeysList({ searchParams, crumbs, basePath }: { searchParam
                           </span>
                         ))}
                       </span>
-                    </Td>
-                    <Td className="whitespace-nowrap max-md:col-start-2 max-md:row-start-1 max-md:justify-self-end">
+                    </td>
+                    <td data-cell="status">
                       <KeyStatusBadge status={key.status} pendingApproval={key.pendingApprovalSince !== null} />
-                    </Td>
-                    <Td data-label="Expires" className={cn("whitespace-nowrap text-zinc-600 max-md:col-start-1 max-md:row-start-4", CARD_LABEL)}>
+                    </td>
+                    <td data-cell="expires" data-label="Expires">
                       <RelativeTime date={key.expiresAt} now={now} expiry />
                       {canRenew && (key.status === "expiring" || key.status === "frozen") ? (
                         <span className="mt-1.5 block">
                           <RenewKeyButton keyId={key.id} alias={key.alias} frozen={key.status === "frozen"} />
                         </span>
                       ) : null}
-                    </Td>
-                    <Td data-label="Last used" className={cn("text-zinc-600 max-md:col-start-2 max-md:row-start-4 max-md:text-right", CARD_LABEL)}>
+                    </td>
+                    <td data-cell="last-used" data-label="Last used">
                       <RelativeTime date={key.lastUsedAt} now={now} />
-                    </Td>
-                    <Td data-label="Created by" className={cn("text-zinc-600 max-md:col-start-2 max-md:row-start-5 max-md:text-right", CARD_LABEL)}>
+                    </td>
+                    <td data-cell="created-by" data-label="Created by">
                       {key.createdByName}
-                    </Td>
+                    </td>
                   </KeyRowLink>
                 ))}
               </tbody>
