@@ -3,8 +3,7 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 import { DatabaseUnavailableError } from "@/lib/database-unavailable";
 import type { Executor } from "@/lib/db";
 import { describeFailure, isDatabaseFailure } from "@/lib/errors";
-import { loadActor, type Actor } from "./actor";
-import { validateSession } from "./sessions";
+import { loadUsableActor, type Actor } from "./actor";
 import { log } from "@/lib/observability/log";
 
 /** Error codes of a connection that could not be made or was lost (node's socket errors). */
@@ -46,8 +45,7 @@ function describeOutage(error: unknown): string {
  */
 export async function loadSessionActor(db: Executor, sessionId: string): Promise<Actor | null> {
   try {
-    if (!(await validateSession(db, sessionId))) return null;
-    const actor = await loadActor(db, sessionId);
+    const actor = await loadUsableActor(db, sessionId);
     if (actor) portalRequest().userId = actor.user.id;
     return actor;
   } catch (error) {

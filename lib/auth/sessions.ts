@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gt, gte, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNull, ne, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { memberships, organisations, sessions, users } from "@/lib/db/schema";
 
@@ -32,15 +32,18 @@ export async function createSession(db: Executor, input: { userId: string; ip: s
   return row.id;
 }
 
+/** The form of a session id (a UUID); anything else is no session, without asking the database. */
+export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * True while the session may be used: not revoked, not past its absolute end, not idle too long,
- * and not older than the user's "sign out everywhere". Marks it seen — a write only when the last
- * mark is more than TOUCH_INTERVAL_SECONDS old: the check itself is a read, so a member's pages
- * (and the requests of one page) neither write a row version each nor wait on one another's lock.
+ * A WITH clause whose `usable` holds the session's id while it may be used: not revoked, not past its
+ * absolute end, not idle too long, and not older than the user's "sign out everywhere". It marks the
+ * session seen — a write only when the last mark is more than TOUCH_INTERVAL_SECONDS old: the check
+ * itself is a read, so a member's pages (and the requests of one page) neither write a row version
+ * each nor wait on one another's lock.
  */
-export async function validateSession(db: Executor, sessionId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;
-  const result = await db.execute<{ id: string }>(sql`
+export function usableSession(sessionId: string): SQL {
+  return sql`
     with usable as (
       select s.id, s.last_seen_at < now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS}) as stale
       from sessions s join users u on u.id = s.user_id
@@ -54,9 +57,13 @@ export async function validateSession(db: Executor, sessionId: string): Promise<
       where id in (select id from usable where stale)
         and last_seen_at < now() - make_interval(secs => ${TOUCH_INTERVAL_SECONDS})
       returning id
-    )
-    select id from usable
-  `);
+    )`;
+}
+
+/** True while the session may be used (see usableSession), marking it seen. */
+export async function validateSession(db: Executor, sessionId: string): Promise<boolean> {
+  if (!SESSION_ID.test(sessionId)) return false;
+  const result = await db.execute<{ id: string }>(sql`${usableSession(sessionId)} select id from usable`);
   return result.rows.length === 1;
 }
 
