@@ -2,7 +2,7 @@
 
 import { ShieldCheck, ShieldOff } from "lucide-react";
 import { StepUpForm } from "@/components/admin/step-up-form";
-import type { ActionOutcome, StepUp } from "@/components/auth/step-up-dialog";
+import type { ActionOutcome, StepUp } from "@/components/auth/step-up-outcome";
 
 interface Turn {
   /** The confirmation dialog's title. */

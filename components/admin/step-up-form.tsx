@@ -6,8 +6,10 @@ import { toast } from "@/components/ui/toaster";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
 import { FormAlert } from "@/components/ui/form-alert";
-import { type ActionOutcome, type StepUp, StepUpDialog, settlePinResult } from "@/components/auth/step-up-dialog";
-import { SecretModal } from "@/components/keys/secret-modal";
+import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
+import { type ActionOutcome, type StepUp, settlePinResult } from "@/components/auth/step-up-outcome";
+import { LazySecretModal } from "@/components/keys/lazy-dialogs";
+import { preloadOn } from "@/components/ui/lazy-dialog";
 import { fieldErrorsOf } from "@/lib/actions/result";
 import { useHydrated } from "@/lib/use-hydrated";
 import type { ZodType } from "zod";
@@ -129,6 +131,7 @@ export function StepUpForm<V>({
         size={triggerSize}
         disabled={!hydrated || disabledReason !== undefined}
         aria-describedby={disabledReason ? reasonId : undefined}
+        {...(reveal ? preloadOn(LazyStepUpDialog, LazySecretModal) : preloadOn(LazyStepUpDialog))}
         onClick={open}
       >
         {trigger}
@@ -171,7 +174,7 @@ export function StepUpForm<V>({
           </DialogContent>
         </Dialog>
       ) : null}
-      <StepUpDialog
+      <LazyStepUpDialog
         open={step === "confirm"}
         onOpenChange={(o) => setStep(o ? "confirm" : null)}
         title={pinTitle}
@@ -181,7 +184,7 @@ export function StepUpForm<V>({
         onSubmit={confirm}
       />
       {reveal ? (
-        <SecretModal
+        <LazySecretModal
           secret={shown?.secret ?? null}
           title={shown?.title ?? ""}
           noun={shown?.noun}
@@ -196,7 +199,7 @@ export function StepUpForm<V>({
           }}
         >
           {shown?.extra}
-        </SecretModal>
+        </LazySecretModal>
       ) : null}
     </>
   );

@@ -1,55 +1,14 @@
 "use client";
 
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/browser";
 import { Fingerprint, Loader2, LockKeyhole } from "lucide-react";
 import Link from "next/link";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 import { useStepUp } from "@/components/shell/step-up-context";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } from "@/components/ui/dialog";
-import { toast } from "@/components/ui/toaster";
-import type { StepUp } from "@/lib/schemas/step-up";
+import type { PinOutcome, StepUp } from "@/components/auth/step-up-outcome";
 import { cn } from "@/lib/utils";
-
-export type { StepUp };
-
-export type PinOutcome = { ok: true } | { ok: false; error: string; code?: string; challenge?: PublicKeyCredentialRequestOptionsJSON };
-
-/** What a step-up-confirmed server action answers. */
-export type ActionOutcome = {
-  ok: boolean;
-  error?: string;
-  code?: string;
-  fieldErrors?: Record<string, string>;
-  challenge?: PublicKeyCredentialRequestOptionsJSON;
-};
-
-const STEP_UP_CODES = new Set(["pin_invalid", "pin_locked", "pin_busy", "passkey_invalid", "passkey_required", "no_passkey", "passkey_challenge"]);
-
-/** Refusals about the confirmation itself keep the dialog open, with the message under the field. */
-export function isStepUpRefusal(code: string | undefined): boolean {
-  return code !== undefined && STEP_UP_CODES.has(code);
-}
-
-/** A refusal the dialog answers itself (a wrong PIN, a passkey challenge to sign). */
-export function stepUpRefusal(result: ActionOutcome): PinOutcome {
-  return { ok: false, error: result.error ?? "", code: result.code, challenge: result.challenge };
-}
-
-/**
- * What an action's result means for its step-up dialog: success runs `success`; a refusal about the
- * confirmation keeps the dialog open with its message; any other refusal closes it and says why in a toast.
- */
-export function settlePinResult(result: ActionOutcome, on: { success: () => void; close: () => void }): PinOutcome {
-  if (result.ok) {
-    on.success();
-    return { ok: true };
-  }
-  if (isStepUpRefusal(result.code)) return stepUpRefusal(result);
-  on.close();
-  toast.error(result.error ?? "That did not work. Try again.");
-  return { ok: true };
-}
 
 function webAuthnAvailable(): boolean {
   return typeof window !== "undefined" && typeof window.PublicKeyCredential === "function";

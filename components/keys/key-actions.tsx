@@ -15,9 +15,10 @@ import { SECRET_OVERLAPS, type SecretOverlap } from "@/lib/schemas/secret-overla
 import { deleteKeyAction } from "@/lib/actions/delete-key";
 import { regenerateKeyAction } from "@/lib/actions/regenerate-key";
 import { reportKeyLeakedAction } from "@/lib/actions/report-key-leaked";
-import { StepUpDialog, settlePinResult, type ActionOutcome } from "@/components/auth/step-up-dialog";
-import { RenewKeyDialog } from "./renew-key-dialog";
-import { SecretModal } from "./secret-modal";
+import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
+import { settlePinResult, type ActionOutcome } from "@/components/auth/step-up-outcome";
+import { preloadOn } from "@/components/ui/lazy-dialog";
+import { LazyRenewKeyDialog, LazySecretModal } from "./lazy-dialogs";
 
 interface KeyActionsProps {
   keyId: string;
@@ -45,6 +46,11 @@ function listed(verbs: string[]): string {
   return verbs.length <= 1 ? (verbs[0] ?? "") : `${verbs.slice(0, -1).join(", ")} or ${verbs.at(-1)}`;
 }
 
+/** Pointed at or focused, a button starts loading the dialogs it opens. */
+const preloadRenew = preloadOn(LazyRenewKeyDialog);
+const preloadRegenerate = preloadOn(LazyStepUpDialog, LazySecretModal);
+const preloadStepUp = preloadOn(LazyStepUpDialog);
+
 export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, leaked, replaced = false, can, roleName }: KeyActionsProps) {
   const router = useRouter();
   const hydrated = useHydrated();
@@ -69,6 +75,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         <Button
           variant={due && can.renew ? "primary" : "secondary"}
           disabled={!hydrated || !can.renew}
+          {...preloadRenew}
           onClick={() => setOpen("renew")}
           aria-describedby={can.renew ? undefined : "key-actions-why"}
         >
@@ -78,6 +85,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
       <Button
         variant={leaked && can.regenerate ? "primary" : "secondary"}
         disabled={!hydrated || !can.regenerate}
+        {...preloadRegenerate}
         onClick={() => setOpen("regenerate")}
         aria-describedby={can.regenerate ? undefined : "key-actions-why"}
       >
@@ -86,6 +94,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
       <Button
         variant="destructive"
         disabled={!hydrated || !can.delete}
+        {...preloadStepUp}
         onClick={() => {
           setTyped("");
           setOpen("confirm-delete");
@@ -98,6 +107,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
         <Button
           variant="secondary"
           disabled={!hydrated}
+          {...preloadStepUp}
           onClick={() => {
             setWhere("");
             setWhereError(null);
@@ -116,9 +126,9 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
 
       {/* Mounted even once the key cannot be renewed: a narrower renewal makes this very key "replaced",
           and the new key's one-time secret modal lives in this dialog, which must outlive that re-render. */}
-      <RenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
+      <LazyRenewKeyDialog open={open === "renew"} onOpenChange={(o) => setOpen(o ? "renew" : null)} keyId={keyId} alias={alias} frozen={frozen} />
 
-      <StepUpDialog
+      <LazyStepUpDialog
         open={open === "regenerate"}
         onOpenChange={(o) => {
           setOpen(o ? "regenerate" : null);
@@ -169,7 +179,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           });
         }}
       />
-      <SecretModal
+      <LazySecretModal
         secret={secret}
         title={`New secret for “${alias}”`}
         onDone={() => {
@@ -208,7 +218,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           </form>
         </DialogContent>
       </Dialog>
-      <StepUpDialog
+      <LazyStepUpDialog
         open={open === "report-leak"}
         onOpenChange={(o) => setOpen(o ? "report-leak" : null)}
         title={`Report “${alias}” as leaked`}
@@ -251,7 +261,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           });
         }}
       />
-      <StepUpDialog
+      <LazyStepUpDialog
         open={open === "delete"}
         onOpenChange={(o) => setOpen(o ? "delete" : null)}
         title={`Delete “${alias}”`}

@@ -12,7 +12,6 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { FormAlert } from "@/components/ui/form-alert";
-import { preloadDialog } from "@/components/ui/dialog";
 import { Input, Textarea } from "@/components/ui/input";
 import { checkKeyAliasAction } from "@/lib/actions/check-key-alias";
 import { createKeyAction } from "@/lib/actions/create-key";
@@ -24,8 +23,9 @@ import { movesMoney } from "@/lib/key-grants";
 import { cn } from "@/lib/utils";
 import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
-import { isStepUpRefusal, type PinOutcome, type StepUp, StepUpDialog, stepUpRefusal } from "@/components/auth/step-up-dialog";
-import { SecretModal } from "./secret-modal";
+import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
+import { isStepUpRefusal, type PinOutcome, type StepUp, stepUpRefusal } from "@/components/auth/step-up-outcome";
+import { LazySecretModal } from "./lazy-dialogs";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
 const STEP_HEADINGS = ["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"] as const;
@@ -146,8 +146,11 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   // Each new step moves focus to its heading.
   useEffect(() => {
     heading.current?.focus();
-    // Review ends in the PIN dialog: its code comes now, so it opens at once.
-    if (step === STEPS.length - 1) void preloadDialog();
+    // Review ends in the PIN dialog, then the secret: their code comes now, so the PIN dialog opens at once.
+    if (step === STEPS.length - 1) {
+      void LazyStepUpDialog.preload();
+      void LazySecretModal.preload();
+    }
   }, [step]);
 
   // After a refused Continue on Access or Permissions, focus goes where the error is.
@@ -700,7 +703,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
         </dl>
       </aside>
 
-      <StepUpDialog
+      <LazyStepUpDialog
         open={pinOpen}
         onOpenChange={setPinOpen}
         title="Create the key"
@@ -708,7 +711,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
         confirmLabel="Create key"
         onSubmit={create}
       />
-      <SecretModal
+      <LazySecretModal
         secret={created?.key ?? null}
         title={`“${values.alias}” is ready`}
         onDone={() => {
@@ -724,7 +727,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             Your organisation needs a second person for keys that can move money: this key works once another member approves it.
           </p>
         ) : null}
-      </SecretModal>
+      </LazySecretModal>
     </div>
   );
 }

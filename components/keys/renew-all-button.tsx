@@ -9,7 +9,9 @@ import { renewKeysAction } from "@/lib/actions/renew-keys";
 import { formatDate } from "@/lib/format";
 import { KEY_LIFETIME_DAYS } from "@/lib/key-status";
 import { useHydrated } from "@/lib/use-hydrated";
-import { StepUpDialog, settlePinResult } from "@/components/auth/step-up-dialog";
+import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
+import { settlePinResult } from "@/components/auth/step-up-outcome";
+import { preloadOn } from "@/components/ui/lazy-dialog";
 
 /**
  * The banner's "Renew all N": one PIN renews exactly the expiring and frozen keys the page showed
@@ -25,10 +27,10 @@ export function RenewAllButton({ keyIds, aliases, frozen }: { keyIds: string[]; 
   const label = count === 1 ? "Renew it" : `Renew all ${count}`;
   return (
     <>
-      <Button size="sm" disabled={!hydrated} onClick={() => setOpen(true)}>
+      <Button size="sm" disabled={!hydrated} {...preloadOn(LazyStepUpDialog)} onClick={() => setOpen(true)}>
         <RotateCw aria-hidden /> {label}
       </Button>
-      <StepUpDialog
+      <LazyStepUpDialog
         open={open}
         onOpenChange={setOpen}
         title={count === 1 ? "Renew 1 key" : `Renew ${count} keys`}

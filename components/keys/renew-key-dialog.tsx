@@ -12,7 +12,8 @@ import { permissionLabels } from "@/lib/keys/permission-labels";
 import type { SecretOverlap } from "@/lib/schemas/secret-overlaps";
 import { cn } from "@/lib/utils";
 import { OverlapSelect } from "./overlap-select";
-import { StepUpDialog, settlePinResult } from "@/components/auth/step-up-dialog";
+import { StepUpDialog } from "@/components/auth/step-up-dialog";
+import { settlePinResult } from "@/components/auth/step-up-outcome";
 import { SecretModal } from "./secret-modal";
 
 type Description = Extract<Awaited<ReturnType<typeof describeNarrowerRenewalAction>>, { ok: true }>["data"];

@@ -5,7 +5,9 @@ import { Check, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "@/components/ui/toaster";
-import { isStepUpRefusal, StepUpDialog, stepUpRefusal } from "@/components/auth/step-up-dialog";
+import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
+import { isStepUpRefusal, stepUpRefusal } from "@/components/auth/step-up-outcome";
+import { preloadOn } from "@/components/ui/lazy-dialog";
 import { Button } from "@/components/ui/button";
 import { decidePaymentAction } from "@/lib/actions/decide-payment";
 
@@ -15,13 +17,20 @@ export function PaymentDecision({ paymentId, summary }: { paymentId: string; sum
   const [decision, setDecision] = useState<"approve" | "reject" | null>(null);
   return (
     <div className="flex justify-end gap-2">
-      <Button size="sm" variant="secondary" disabled={!hydrated} onClick={() => setDecision("reject")} aria-label={`Reject ${summary}`}>
+      <Button
+        size="sm"
+        variant="secondary"
+        disabled={!hydrated}
+        {...preloadOn(LazyStepUpDialog)}
+        onClick={() => setDecision("reject")}
+        aria-label={`Reject ${summary}`}
+      >
         <X aria-hidden /> Reject
       </Button>
-      <Button size="sm" disabled={!hydrated} onClick={() => setDecision("approve")} aria-label={`Approve ${summary}`}>
+      <Button size="sm" disabled={!hydrated} {...preloadOn(LazyStepUpDialog)} onClick={() => setDecision("approve")} aria-label={`Approve ${summary}`}>
         <Check aria-hidden /> Approve
       </Button>
-      <StepUpDialog
+      <LazyStepUpDialog
         open={decision !== null}
         onOpenChange={(open) => !open && setDecision(null)}
         title={decision === "approve" ? "Approve and pay" : "Reject the payment"}
