@@ -108,6 +108,36 @@ test.describe("the key list", () => {
     await shoot(page, "settings-developer-api-keys");
   });
 
+  test("a dialog whose code cannot load says so, leaves the page as it was, and opens at the next try", async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signIn(page, "johan@acme.example");
+    await expect(page).toHaveURL(/\/keys$/);
+    await page.goto("/keys?q=Sandbox");
+    const renew = keyRow(page, "Sandbox smoke tests").getByRole("button", { name: "Renew “Sandbox smoke tests”" });
+    await expect(renew).toBeEnabled();
+    // From here the page gets none of its code it has not loaded yet (offline, or a page older than the
+    // server's release), but the messages' library.
+    const chunks = "**/_next/static/chunks/**";
+    await page.route(chunks, async (route) => {
+      const response = await route.fetch();
+      if ((await response.text()).includes("data-sonner-toaster")) return route.fulfill({ response });
+      return route.abort();
+    });
+    await renew.click();
+    await expect(page.getByText("This step could not load. Check your connection, reload the page and try again.")).toBeVisible();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    // Still the key list, not the error page, and the renewal was not half-started.
+    await expect(page.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+    await expect(keyRow(page, "Sandbox smoke tests")).toContainText("Frozen");
+    await page.unroute(chunks);
+    await renew.click();
+    const dialog = page.getByRole("dialog", { name: "Renew “Sandbox smoke tests”" });
+    await expect(dialog.getByLabel("Your 6-digit PIN")).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toHaveCount(0);
+    await expect(renew).toBeFocused();
+  });
+
   test("the Key renewer renews a frozen key from its row", async ({ page }) => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, "johan@acme.example");
@@ -148,9 +178,13 @@ test.describe("the key list", () => {
     const renewAll = banner(page).getByRole("button", { name: /^Renew (all \d+|it)$/ });
     const label = (await renewAll.textContent())!.trim();
     const count = label === "Renew it" ? 1 : Number(/\d+/.exec(label)![0]);
+    // The list streams in after its skeleton: count its rows once its footer is there.
+    const listed = () => expect(page.getByRole("navigation", { name: "Pagination" })).toBeVisible();
     await page.goto("/keys?status=expiring");
+    await listed();
     const expiring = await page.getByRole("table", { name: "API keys" }).getByRole("row").filter({ hasText: "Expiring" }).count();
     await page.goto("/keys?status=frozen");
+    await listed();
     const frozen = await page.getByRole("table", { name: "API keys" }).getByRole("row").filter({ hasText: "Frozen" }).count();
     expect(count).toBe(expiring + frozen);
     await page.goto("/keys?q=Supplier");

@@ -153,6 +153,7 @@ test("the key list: a 24 px clear-search button, and the chosen application filt
   const search = page.getByLabel("Search by alias or prefix");
   await search.fill("ERP");
   const clear = page.getByRole("button", { name: "Clear search" });
+  await expect(clear).toBeVisible();
   const box = (await clear.boundingBox())!;
   expect(box.width).toBeGreaterThanOrEqual(24);
   expect(box.height).toBeGreaterThanOrEqual(24);

@@ -8,7 +8,7 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogTitle } f
 import { FormAlert } from "@/components/ui/form-alert";
 import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
 import { type ActionOutcome, type StepUp, settlePinResult } from "@/components/auth/step-up-outcome";
-import { LazySecretModal } from "@/components/keys/lazy-dialogs";
+import { SecretModal } from "@/components/keys/secret-modal";
 import { preloadOn } from "@/components/ui/lazy-dialog";
 import { fieldErrorsOf } from "@/lib/actions/result";
 import { useHydrated } from "@/lib/use-hydrated";
@@ -131,7 +131,7 @@ export function StepUpForm<V>({
         size={triggerSize}
         disabled={!hydrated || disabledReason !== undefined}
         aria-describedby={disabledReason ? reasonId : undefined}
-        {...(reveal ? preloadOn(LazyStepUpDialog, LazySecretModal) : preloadOn(LazyStepUpDialog))}
+        {...preloadOn(LazyStepUpDialog)}
         onClick={open}
       >
         {trigger}
@@ -184,7 +184,7 @@ export function StepUpForm<V>({
         onSubmit={confirm}
       />
       {reveal ? (
-        <LazySecretModal
+        <SecretModal
           secret={shown?.secret ?? null}
           title={shown?.title ?? ""}
           noun={shown?.noun}
@@ -199,7 +199,7 @@ export function StepUpForm<V>({
           }}
         >
           {shown?.extra}
-        </LazySecretModal>
+        </SecretModal>
       ) : null}
     </>
   );

@@ -6,4 +6,5 @@ import { lazyDialog } from "@/components/ui/lazy-dialog";
 export const LazyStepUpDialog = lazyDialog(
   () => import("./step-up-dialog").then((m) => m.StepUpDialog),
   (props) => props.open,
+  (props) => props.onOpenChange(false),
 );

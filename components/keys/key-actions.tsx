@@ -18,7 +18,8 @@ import { reportKeyLeakedAction } from "@/lib/actions/report-key-leaked";
 import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
 import { settlePinResult, type ActionOutcome } from "@/components/auth/step-up-outcome";
 import { preloadOn } from "@/components/ui/lazy-dialog";
-import { LazyRenewKeyDialog, LazySecretModal } from "./lazy-dialogs";
+import { LazyRenewKeyDialog } from "./lazy-dialogs";
+import { SecretModal } from "./secret-modal";
 
 interface KeyActionsProps {
   keyId: string;
@@ -48,7 +49,6 @@ function listed(verbs: string[]): string {
 
 /** Pointed at or focused, a button starts loading the dialogs it opens. */
 const preloadRenew = preloadOn(LazyRenewKeyDialog);
-const preloadRegenerate = preloadOn(LazyStepUpDialog, LazySecretModal);
 const preloadStepUp = preloadOn(LazyStepUpDialog);
 
 export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due, leaked, replaced = false, can, roleName }: KeyActionsProps) {
@@ -85,7 +85,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
       <Button
         variant={leaked && can.regenerate ? "primary" : "secondary"}
         disabled={!hydrated || !can.regenerate}
-        {...preloadRegenerate}
+        {...preloadStepUp}
         onClick={() => setOpen("regenerate")}
         aria-describedby={can.regenerate ? undefined : "key-actions-why"}
       >
@@ -179,7 +179,7 @@ export function KeyActions({ keyId, alias, prefix, applicationName, frozen, due,
           });
         }}
       />
-      <LazySecretModal
+      <SecretModal
         secret={secret}
         title={`New secret for “${alias}”`}
         onDone={() => {

@@ -2,13 +2,12 @@
 
 import { lazyDialog } from "@/components/ui/lazy-dialog";
 
-/** The key pages' dialogs, their code loaded the first time each is wanted: see lazyDialog. */
+/**
+ * The renew dialog, its code loaded the first time it is wanted: see lazyDialog. The one-time secret
+ * modal is not lazy: a renewal or a new key's secret must find its code on the page.
+ */
 export const LazyRenewKeyDialog = lazyDialog(
   () => import("./renew-key-dialog").then((m) => m.RenewKeyDialog),
   (props) => props.open,
-);
-
-export const LazySecretModal = lazyDialog(
-  () => import("./secret-modal").then((m) => m.SecretModal),
-  (props) => props.secret !== null,
+  (props) => props.onOpenChange(false),
 );

@@ -25,7 +25,7 @@ import type { WizardOptions } from "@/lib/keys/wizard-options";
 import { PermissionMatrix } from "./permission-matrix";
 import { LazyStepUpDialog } from "@/components/auth/lazy-step-up-dialog";
 import { isStepUpRefusal, type PinOutcome, type StepUp, stepUpRefusal } from "@/components/auth/step-up-outcome";
-import { LazySecretModal } from "./lazy-dialogs";
+import { SecretModal } from "./secret-modal";
 
 const STEPS = ["Details", "Access", "Permissions", "Review"] as const;
 const STEP_HEADINGS = ["Name the key", "Choose what it can reach", "Choose what it may do", "Review and create"] as const;
@@ -146,10 +146,9 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
   // Each new step moves focus to its heading.
   useEffect(() => {
     heading.current?.focus();
-    // Review ends in the PIN dialog, then the secret: their code comes now, so the PIN dialog opens at once.
+    // Review ends in the PIN dialog: its code comes now, so it opens at once (the secret modal is on the page already).
     if (step === STEPS.length - 1) {
-      void LazyStepUpDialog.preload();
-      void LazySecretModal.preload();
+      LazyStepUpDialog.preload().catch(() => {});
     }
   }, [step]);
 
@@ -711,7 +710,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
         confirmLabel="Create key"
         onSubmit={create}
       />
-      <LazySecretModal
+      <SecretModal
         secret={created?.key ?? null}
         title={`“${values.alias}” is ready`}
         onDone={() => {
@@ -727,7 +726,7 @@ export function NewKeyWizard({ options, initial }: { options: WizardOptions; ini
             Your organisation needs a second person for keys that can move money: this key works once another member approves it.
           </p>
         ) : null}
-      </LazySecretModal>
+      </SecretModal>
     </div>
   );
 }

@@ -2,6 +2,9 @@
 
 import { type ComponentProps, createContext, type ReactNode, useContext, useEffect, useSyncExternalStore } from "react";
 import type * as Parts from "./dialog-parts";
+import { toast } from "./toaster";
+
+export const DIALOG_LOAD_FAILED = "This step could not load. Check your connection, reload the page and try again.";
 
 /**
  * The portal's modal dialog. Every dialog here opens from state (`open`), so the dialog's code —
@@ -16,11 +19,18 @@ let loading: Promise<Loaded> | null = null;
 const listeners = new Set<() => void>();
 
 export function preloadDialog(): Promise<Loaded> {
-  loading ??= import("./dialog-parts").then((parts) => {
-    loaded = parts;
-    for (const listener of listeners) listener();
-    return parts;
-  });
+  loading ??= import("./dialog-parts").then(
+    (parts) => {
+      loaded = parts;
+      for (const listener of listeners) listener();
+      return parts;
+    },
+    (error: unknown) => {
+      // Offline, or a page older than the server's release: the next dialog to open tries again.
+      loading = null;
+      throw error;
+    },
+  );
   return loading;
 }
 
@@ -42,7 +52,7 @@ export function Dialog({ children, ...props }: ComponentProps<typeof Parts.Dialo
   );
   const wanted = props.open ?? props.defaultOpen ?? false;
   useEffect(() => {
-    if (wanted && !parts) void preloadDialog();
+    if (wanted && !parts) preloadDialog().catch(() => toast.error(DIALOG_LOAD_FAILED));
   }, [wanted, parts]);
   // Closed and never opened: a closed Radix dialog renders nothing either.
   if (!parts) return null;

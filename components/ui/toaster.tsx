@@ -18,14 +18,20 @@ let resolveReady: () => void = () => {};
 const SETTLE_MS = 150;
 
 function deliver(send: (sonner: Sonner) => void) {
-  library ??= import("sonner");
+  library ??= import("sonner").catch((error: unknown) => {
+    library = null;
+    throw error;
+  });
   toasterReady ??= new Promise<void>((resolve) => {
     resolveReady = () => setTimeout(resolve, SETTLE_MS);
   });
-  void library.then((sonner) => {
-    showToaster?.(sonner);
-    return toasterReady!.then(() => send(sonner));
-  });
+  library
+    .then((sonner) => {
+      showToaster?.(sonner);
+      return toasterReady!.then(() => send(sonner));
+    })
+    // Offline: the message is lost with its library; the next one tries again.
+    .catch(() => {});
 }
 
 export const toast = {
