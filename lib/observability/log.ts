@@ -45,6 +45,18 @@ export function log(): Logger {
   return holder().logger;
 }
 
+/**
+ * Waits (at most `ms`) until the asynchronous destination has written out every line given to it.
+ * A flush while a write is still under way would put the lines after it first: a shutdown drains
+ * before its last line, so "shutdown complete" is the last line, after the last requests'.
+ */
+export async function drainLog(ms = 2000): Promise<void> {
+  // sonic-boom's own state: a write under way, or lines waiting for one.
+  const destination = holder().destination as { _writing?: boolean; _len?: number };
+  const until = Date.now() + ms;
+  while ((destination._writing || (destination._len ?? 0) > 0) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 /** Writes out what the asynchronous destination still holds (before exit). */
 export function flushLog(): void {
   try {

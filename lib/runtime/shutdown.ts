@@ -4,7 +4,7 @@ import { flushUsage } from "@/lib/api/usage";
 import type { DatabaseHandle } from "@/lib/db/client";
 import { describeFailure } from "@/lib/errors";
 import { stopJobTimer } from "@/lib/jobs/timer";
-import { flushLog, log } from "@/lib/observability/log";
+import { drainLog, flushLog, log } from "@/lib/observability/log";
 
 /**
  * The last step of a graceful shutdown, once the server has stopped accepting and its requests in
@@ -37,6 +37,7 @@ export async function releaseResources(): Promise<{ lastUsedWritten: number; usa
       log().error({ error: describeFailure(error) }, "shutdown: the database did not close cleanly");
     }
   }
+  await drainLog();
   log().info({ lastUsedWritten, usageCountsWritten }, "shutdown complete");
   flushLog();
   return { lastUsedWritten, usageCountsWritten };
